@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs exactly the Debian packages Lifeboat's build, tests and benchmarks need.
+# Idempotent: when every package is already installed it only runs dpkg-query and exits.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  g++ cmake ninja-build pkg-config make
+  # libraries (DESIGN.md "Choices already made")
+  libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcpp-httplib-dev
+  libcurl4-openssl-dev libsqlite3-dev libpqxx-dev libpq-dev libtomlplusplus-dev
+  libxxhash-dev libacl1-dev libattr1-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev clang-format clang-tidy
+  acl attr sqlite3 rsync rclone fuse3 libfuse3-dev postgresql
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+  [ "$status" = "installed" ] || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+if ! $SUDO apt-get install -y --no-install-recommends "${missing[@]}"; then
+  $SUDO apt-get update
+  $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
+fi
