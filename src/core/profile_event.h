@@ -1,0 +1,70 @@
+// ProfileEvent: one platform event about a domain or a profile, as the registry applies
+// it (DESIGN.md "Domain model", "Events"), plus the validation of the names it carries.
+// Plain values; no thread-safety concerns.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/clock.h"
+#include "core/json.h"
+#include "core/profile.h"
+#include "core/result.h"
+
+namespace lifeboat::core {
+
+enum class EventType {
+  kCreateDomain,
+  kDeleteDomain,
+  kCreateUserProfile,
+  kDeleteUserProfile,
+  kCreateSpace,
+  kDeleteSpace,
+};
+
+//! The platform's name of the type, e.g. "CreateUserProfile".
+std::string_view event_type_name(EventType type);
+//! Parses a platform type name; the error names `field` and lists the accepted types.
+Result<EventType> parse_event_type(std::string_view text, std::string_view field = "type");
+
+//! The longest name SageMaker accepts for a domain, profile or space.
+inline constexpr std::size_t kMaxNameLength = 63;
+
+//! Refuses a name that is empty, longer than kMaxNameLength, or holds '/', NUL or "..":
+//! such a name could escape a directory when used in a path. The message names `field`.
+Status validate_name(std::string_view value, std::string_view field);
+
+struct ProfileEvent {
+  std::string id;  //!< unique per event; the same id twice is a duplicate
+  Clock::WallTime time{};
+  EventType type = EventType::kCreateUserProfile;
+  std::string domain_id;
+  std::string domain_name;           //!< may be empty when the store knows the domain by id
+  std::string profile_name;          //!< user profile or space name; empty for domain events
+  std::optional<HomeLocation> home;  //!< the profile's home, if the event carries it
+  std::string home_volume_id;        //!< CreateDomain: the domain's home volume, if given
+  std::optional<std::int64_t> owner_uid;
+  std::optional<std::int64_t> owner_gid;
+  std::string source;  //!< where the event came from, e.g. "aws.sagemaker"
+
+  //! True for CreateDomain / DeleteDomain.
+  bool is_domain_event() const;
+  //! True for the Create* types.
+  bool is_create() const;
+  //! User or space; meaningful only when !is_domain_event().
+  ProfileKind kind() const;
+};
+
+//! Checks every field an event of its type needs; names the first bad field. A profile
+//! event may lack domain_name (resolved later from domain_id) but not both.
+Status validate_event(const ProfileEvent& event);
+
+//! JSON form of an event, recorded in history. Keys: id, time, type, domain_id,
+//! domain_name, profile_name, efs_sys_id, efs_uid, home_volume_id, owner_uid, owner_gid, source.
+Json event_to_json(const ProfileEvent& event);
+//! Inverse of event_to_json; validates the result.
+Result<ProfileEvent> event_from_json(const Json& json);
+
+}  // namespace lifeboat::core

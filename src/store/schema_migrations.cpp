@@ -1,0 +1,147 @@
+#include "store/schema_migrations.h"
+
+#include <fmt/format.h>
+
+#include "core/clock.h"
+#include "core/time_format.h"
+
+namespace lifeboat::store {
+namespace {
+
+// Version 1: the registry (issue 3). Portable SQL: no AUTOINCREMENT/SERIAL (sequence
+// numbers come from `counters`, whose row lock also orders them by commit), booleans as
+// INTEGER 0/1, timestamps as RFC 3339 text (fixed width UTC, so they sort as text).
+constexpr std::string_view kRegistrySql = R"sql(
+CREATE TABLE counters (
+  name TEXT PRIMARY KEY,
+  value BIGINT NOT NULL
+);
+INSERT INTO counters (name, value) VALUES ('changes', 0), ('profile_history', 0);
+
+CREATE TABLE volumes (
+  id TEXT PRIMARY KEY,
+  mount_path TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+
+CREATE TABLE domains (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  home_volume_id TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('active', 'deleted')),
+  last_event_time TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX domains_by_name ON domains (name);
+
+CREATE TABLE profiles (
+  domain_name TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('user', 'space')),
+  name TEXT NOT NULL,
+  domain_id TEXT NOT NULL,
+  home_volume_id TEXT,
+  home_dir_name TEXT,
+  owner_uid BIGINT,
+  owner_gid BIGINT,
+  replication INTEGER NOT NULL,
+  pending_source_volume_id TEXT,
+  pending_source_dir_name TEXT,
+  status TEXT NOT NULL CHECK (status IN ('active', 'deleted', 'pending')),
+  last_replication_status TEXT,
+  last_bytes_written BIGINT,
+  last_bytes_transferred BIGINT,
+  last_files_transferred BIGINT,
+  last_duration_ms BIGINT,
+  last_execution_id TEXT,
+  last_event_time TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (domain_name, kind, name)
+);
+CREATE INDEX profiles_by_domain_id ON profiles (domain_id);
+
+CREATE TABLE profile_history (
+  seq BIGINT PRIMARY KEY,
+  event_id TEXT NOT NULL,
+  event_type TEXT NOT NULL,
+  event_time TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  domain_name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  outcome TEXT NOT NULL CHECK (outcome IN ('applied', 'stale')),
+  detail TEXT NOT NULL
+);
+CREATE INDEX profile_history_by_key ON profile_history (domain_name, kind, name, seq);
+CREATE INDEX profile_history_by_event ON profile_history (event_id);
+
+CREATE TABLE changes (
+  seq BIGINT PRIMARY KEY,
+  event_id TEXT NOT NULL,
+  domain_name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  operation TEXT NOT NULL CHECK (operation IN ('INSERT', 'MODIFY', 'REMOVE')),
+  old_image TEXT,
+  new_image TEXT,
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE processed_events (
+  event_id TEXT PRIMARY KEY,
+  outcome TEXT NOT NULL,
+  processed_at TEXT NOT NULL
+);
+
+CREATE TABLE change_consumers (
+  name TEXT PRIMARY KEY,
+  last_seq BIGINT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+)sql";
+
+}  // namespace
+
+const std::vector<Migration>& schema_migrations() {
+  // Append new migrations at the end of this list (see the header).
+  static const std::vector<Migration> kMigrations = {
+      {1, "registry", kRegistrySql},
+  };
+  return kMigrations;
+}
+
+int latest_schema_version() { return schema_migrations().back().version; }
+
+core::Result<int> current_schema_version(SqlSession& session) {
+  LIFEBOAT_RETURN_IF_ERROR(session.execute_script(
+      "CREATE TABLE IF NOT EXISTS schema_migrations ("
+      " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"));
+  LIFEBOAT_ASSIGN_OR_RETURN(auto rows,
+                            session.query("SELECT MAX(version) FROM schema_migrations", {}));
+  if (rows.empty()) return 0;
+  return static_cast<int>(rows.front().integer(0));
+}
+
+core::Status apply_migrations(SqlSession& session, std::string_view where) {
+  LIFEBOAT_ASSIGN_OR_RETURN(int version, current_schema_version(session));
+  if (version > latest_schema_version()) {
+    return core::Status::failed_precondition(
+        fmt::format("the store {} has schema version {}, newer than this lifeboat knows ({}); "
+                    "upgrade lifeboat to use it",
+                    where, version, latest_schema_version()));
+  }
+  for (const Migration& m : schema_migrations()) {
+    if (m.version <= version) continue;
+    core::Status st = session.execute_script(m.sql);
+    if (!st.is_ok()) {
+      return st.with_context(fmt::format("migration {} ({}) of {}", m.version, m.name, where));
+    }
+    auto recorded = session.execute(
+        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+        {static_cast<std::int64_t>(m.version), std::string(m.name),
+         core::format_rfc3339(core::SystemClock::instance().now())});
+    if (!recorded.is_ok()) return recorded.status();
+  }
+  return core::Status::ok();
+}
+
+}  // namespace lifeboat::store

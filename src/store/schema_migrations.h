@@ -1,0 +1,38 @@
+// The store's schema, as numbered migrations recorded in table `schema_migrations`.
+//
+// To change the schema, APPEND a migration to the list in schema_migrations.cpp (next
+// version number, a short name, portable SQL — see sql_session.h); never edit one that
+// has shipped. A database whose version is newer than the last migration this binary
+// knows is refused, so an old binary never writes to a schema it does not understand.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "store/sql_session.h"
+
+namespace lifeboat::store {
+
+struct Migration {
+  int version;            //!< 1, 2, 3, ... without gaps
+  std::string_view name;  //!< e.g. "registry"
+  std::string_view sql;   //!< `;`-separated statements, no parameters
+};
+
+//! Every migration this binary knows, in version order.
+const std::vector<Migration>& schema_migrations();
+
+//! The highest version in schema_migrations().
+int latest_schema_version();
+
+//! Creates `schema_migrations` if absent and returns the highest applied version (0 for
+//! an empty database). Must run inside a transaction.
+core::Result<int> current_schema_version(SqlSession& session);
+
+//! Applies every migration above the database's version, recording each, inside the
+//! caller's write transaction. Refuses (FailedPrecondition) a database newer than this
+//! binary; `where` names the database in that message.
+core::Status apply_migrations(SqlSession& session, std::string_view where);
+
+}  // namespace lifeboat::store

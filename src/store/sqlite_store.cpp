@@ -1,0 +1,61 @@
+#include "store/sqlite_store.h"
+
+#include <exception>
+
+#include <fmt/format.h>
+
+#include "store/schema_migrations.h"
+#include "store/sql_store_transaction.h"
+
+namespace lifeboat::store {
+
+core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path,
+                                                             const SqliteStoreOptions& options) {
+  LIFEBOAT_ASSIGN_OR_RETURN(auto session, SqliteSession::open(path, options.busy_timeout_ms));
+  const core::Clock& clock =
+      options.clock != nullptr ? *options.clock : core::SystemClock::instance();
+  std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(session), clock));
+  std::string where = store->url();
+  // Migrating in a write transaction: two processes opening a fresh file at once apply
+  // each migration once, the second seeing the first's result.
+  LIFEBOAT_RETURN_IF_ERROR(
+      store->transact([&](StoreTransaction& txn) { return apply_migrations(txn.sql(), where); }));
+  return store;
+}
+
+core::Status SqliteStore::run(const char* begin, const TransactionFn& fn) {
+  std::lock_guard<std::mutex> lock(mu_);
+  LIFEBOAT_RETURN_IF_ERROR(session_->execute_script(begin));
+  SqlStoreTransaction txn(*session_, clock_);
+  core::Status st;
+  try {
+    st = fn(txn);
+  } catch (const std::exception& e) {
+    st = core::Status::internal(fmt::format("store transaction failed: {}", e.what()));
+  }
+  if (!st.is_ok()) {
+    // The caller's error is what matters; a failed rollback leaves nothing committed.
+    (void)session_->execute_script("ROLLBACK");
+    return st;
+  }
+  core::Status committed = session_->execute_script("COMMIT");
+  if (!committed.is_ok()) (void)session_->execute_script("ROLLBACK");
+  return committed;
+}
+
+core::Status SqliteStore::transact(const TransactionFn& fn) { return run("BEGIN IMMEDIATE", fn); }
+
+core::Status SqliteStore::read(const TransactionFn& fn) { return run("BEGIN", fn); }
+
+core::Result<int> SqliteStore::schema_version() {
+  int version = 0;
+  LIFEBOAT_RETURN_IF_ERROR(read([&](StoreTransaction& txn) -> core::Status {
+    LIFEBOAT_ASSIGN_OR_RETURN(auto rows,
+                              txn.sql().query("SELECT MAX(version) FROM schema_migrations", {}));
+    version = rows.empty() ? 0 : static_cast<int>(rows[0].integer(0));
+    return core::Status::ok();
+  }));
+  return version;
+}
+
+}  // namespace lifeboat::store
