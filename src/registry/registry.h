@@ -1,0 +1,76 @@
+// Registry: applies platform events and administrators' actions to the store — who had
+// which home, and what changed (issue 3). Each call is ONE store transaction: the current
+// profile row, its history row, its change-stream entry and the processed event id
+// commit together or not at all.
+//
+// Rules (DESIGN.md, issue 3): a profile key is (domain name, kind, name), so a user and a
+// space of the same name never collide; a recreated key gets a MODIFY whose old image
+// holds the previous home (or the pending source set by add-target) and whose new image
+// holds the new one; the replication flag survives recreation; a flag change or a
+// recorded result writes a MODIFY whose old and new homes are equal; the same event id
+// twice is a duplicate; an event older than the last one applied to its key is recorded
+// in history only; bad input is refused with the field named and nothing written.
+//
+// Thread safety: as safe as the Store (calls serialise on it); several processes may
+// apply events to one store at once.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/profile.h"
+#include "core/profile_event.h"
+#include "platform/platform_directory.h"
+#include "store/store.h"
+
+namespace lifeboat::registry {
+
+enum class ApplyOutcome {
+  kApplied,    //!< the event changed the registry
+  kDuplicate,  //!< its id was applied before; nothing changed
+  kStale,      //!< older than the last event of its key: in history only
+  kRefused,    //!< bad input or not allowed; nothing written
+};
+//! "applied" / "duplicate" / "stale" / "refused".
+std::string_view apply_outcome_name(ApplyOutcome outcome);
+
+struct ApplyResult {
+  ApplyOutcome outcome = ApplyOutcome::kApplied;
+  std::string message;                //!< what happened, or why it was refused
+  std::vector<std::int64_t> changes;  //!< seq of every change written
+};
+
+class Registry {
+ public:
+  //! Borrows all three; they must outlive the Registry.
+  Registry(store::Store& store, platform::PlatformDirectory& platform, const core::Clock& clock)
+      : store_(store), platform_(platform), clock_(clock) {}
+
+  //! Applies one event. A refusal is an ApplyResult (kRefused, message naming the
+  //! field); an error Status means the store or platform failed (nothing was written).
+  core::Result<ApplyResult> apply(const core::ProfileEvent& event);
+
+  //! Sets the administrator's replication flag of an existing profile. NotFound if the
+  //! key is unknown. Writes a MODIFY (equal homes) and a history row when it changes.
+  core::Result<core::Profile> set_replication(const core::ProfileKey& key, bool enabled);
+
+  //! Points the not-yet-existing `target` at `source`'s home: its later creation pulls
+  //! those files in. FailedPrecondition if the target exists; NotFound if the source is
+  //! unknown or has no home location.
+  core::Result<core::Profile> add_target(const core::ProfileKey& source,
+                                         const core::ProfileKey& target);
+
+  //! Records the outcome of a replication into `key`'s home (the workflow's
+  //! recordResult task). NotFound if the key is unknown.
+  core::Result<core::Profile> record_result(const core::ProfileKey& key,
+                                            const core::ReplicationResult& result);
+
+ private:
+  store::Store& store_;
+  platform::PlatformDirectory& platform_;
+  const core::Clock& clock_;
+};
+
+}  // namespace lifeboat::registry
