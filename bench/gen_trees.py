@@ -3,7 +3,7 @@
 
   gen_trees.py large  DIR [--files 8] [--mib 1024]          (a) a few large files
   gen_trees.py small  DIR [--files 50000] [--dirs 500] [--size 4096]   (b), (e)
-  gen_trees.py mlhome DIR [--scale 1.0]                     (d) a realistic ML home
+  gen_trees.py mlhome DIR [--scale 1.0] [--data-mib 256]    (d) a realistic ML home
 
 DIR must not exist yet (the caller removes a stale one). Contents are pseudo-random and
 deterministic for a given seed, so every tool copies the same bytes; nothing is
@@ -180,7 +180,9 @@ def sparse_file(path, apparent, data_every, data_len, pool):
             f.write(pool.take(min(data_len, apparent - off)))
 
 
-def gen_mlhome(root, scale):
+def gen_mlhome(root, scale, data_mib):
+    """`scale` multiplies the number of files (1.0: about 20,000 entries); `data_mib` is the
+    size of the data shards and the checkpoint together (sparse files come on top)."""
     rng = random.Random(4)
     pool = Pool(4)
     os.makedirs(root)
@@ -207,7 +209,7 @@ def gen_mlhome(root, scale):
     data = os.path.join(root, "data")
     os.makedirs(os.path.join(data, "raw"))
     shards = 6
-    shard_bytes = int((40 << 20) * scale)
+    shard_bytes = int((data_mib << 20) * 0.75 / shards)
     for i in range(shards):
         write_big(os.path.join(data, f"train-{i:04d}.parquet"), shard_bytes, pool)
     os.symlink(f"train-{shards - 1:04d}.parquet", os.path.join(data, "latest.parquet"))
@@ -216,16 +218,14 @@ def gen_mlhome(root, scale):
               pool.take(rng.randrange(500, 50_000)).hex().encode())
     ckpt = os.path.join(root, "checkpoints")
     os.makedirs(ckpt)
-    write_big(os.path.join(ckpt, "model-step-1000.safetensors"), int((60 << 20) * scale), pool)
+    write_big(os.path.join(ckpt, "model-step-1000.safetensors"), int((data_mib << 20) * 0.25), pool)
     os.link(os.path.join(ckpt, "model-step-1000.safetensors"), os.path.join(ckpt, "best.safetensors"))
     os.setxattr(os.path.join(ckpt, "model-step-1000.safetensors"), "user.sha256",
                 b"0" * 64)
     # Sparse files: a pre-allocated memory-mapped embedding table and a scratch image,
     # mostly holes.
-    sparse_file(os.path.join(data, "embeddings.mmap"), int((128 << 20) * scale), 16 << 20,
-                256 << 10, pool)
-    sparse_file(os.path.join(root, ".cache", "scratch.img"), int((64 << 20) * scale), 8 << 20,
-                64 << 10, pool)
+    sparse_file(os.path.join(data, "embeddings.mmap"), 128 << 20, 16 << 20, 256 << 10, pool)
+    sparse_file(os.path.join(root, ".cache", "scratch.img"), 64 << 20, 8 << 20, 64 << 10, pool)
 
 
 def main():
@@ -243,6 +243,7 @@ def main():
     p = sub.add_parser("mlhome")
     p.add_argument("dir")
     p.add_argument("--scale", type=float, default=1.0)
+    p.add_argument("--data-mib", type=int, default=256)
     args = ap.parse_args()
     if os.path.lexists(args.dir):
         sys.exit(f"gen_trees: {args.dir} already exists; remove it first")
@@ -251,7 +252,7 @@ def main():
     elif args.kind == "small":
         gen_small(args.dir, args.files, args.dirs, args.size)
     else:
-        gen_mlhome(args.dir, args.scale)
+        gen_mlhome(args.dir, args.scale, args.data_mib)
     fd = os.open(args.dir, os.O_RDONLY)
     os.fsync(fd)  # flush the file system holding the tree (syncfs is not in os)
     os.close(fd)

@@ -13,6 +13,7 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev clang-format clang-tidy
   acl attr sqlite3 rsync rclone fuse3 libfuse3-dev postgresql
+  time  # /usr/bin/time -f %M: peak RSS in bench/run.sh
 )
 
 missing=()
