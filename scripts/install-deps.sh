@@ -10,6 +10,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcpp-httplib-dev
   libcurl4-openssl-dev libsqlite3-dev libpqxx-dev libpq-dev libtomlplusplus-dev
   libxxhash-dev libacl1-dev libattr1-dev
+  libssl-dev  # libcrypto: ASL States.Hash (workflow)
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev clang-format clang-tidy
   acl attr sqlite3 rsync rclone fuse3 libfuse3-dev postgresql

@@ -4,6 +4,7 @@
 
 #include "core/clock.h"
 #include "core/time_format.h"
+#include "store/sql_execution_store.h"
 
 namespace lifeboat::store {
 namespace {
@@ -105,6 +106,7 @@ const std::vector<Migration>& schema_migrations() {
   // Append new migrations at the end of this list (see the header).
   static const std::vector<Migration> kMigrations = {
       {1, "registry", kRegistrySql},
+      {2, "executions", kExecutionsMigrationSql},
   };
   return kMigrations;
 }

@@ -1,0 +1,252 @@
+#include "store/sql_execution_store.h"
+
+namespace lifeboat::store {
+
+using core::Result;
+using core::Status;
+
+// Portable: TEXT/BIGINT only, no AUTOINCREMENT (event ids are per execution and chosen
+// inside the writing transaction), timestamps as RFC 3339 text.
+const std::string_view kExecutionsMigrationSql = R"sql(
+CREATE TABLE executions (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  parent_id TEXT,
+  branch_index BIGINT NOT NULL,
+  definition TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('RUNNING', 'SUCCEEDED', 'FAILED', 'ABORTED')),
+  input TEXT NOT NULL,
+  output TEXT,
+  error TEXT,
+  cause TEXT,
+  cursor TEXT NOT NULL,
+  wake_at TEXT,
+  start_time TEXT NOT NULL,
+  stop_time TEXT,
+  version BIGINT NOT NULL
+);
+CREATE INDEX executions_by_status ON executions (status);
+CREATE INDEX executions_by_parent ON executions (parent_id, branch_index);
+
+CREATE TABLE execution_events (
+  execution_id TEXT NOT NULL,
+  id BIGINT NOT NULL,
+  previous_event_id BIGINT NOT NULL,
+  type TEXT NOT NULL,
+  timestamp TEXT NOT NULL,
+  details TEXT NOT NULL,
+  PRIMARY KEY (execution_id, id)
+);
+
+CREATE TABLE dead_letters (
+  id TEXT PRIMARY KEY,
+  execution_id TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  definition TEXT NOT NULL,
+  error TEXT NOT NULL,
+  cause TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('PENDING', 'REDRIVEN')),
+  redrive_execution_id TEXT
+);
+)sql";
+
+namespace {
+
+constexpr std::string_view kExecutionColumns =
+    "id, name, parent_id, branch_index, definition, status, input, output, error, cause, cursor, "
+    "wake_at, start_time, stop_time, version";
+
+ExecutionRecord execution_from_row(const SqlRow& r) {
+  ExecutionRecord e;
+  e.id = r.text(0);
+  e.name = r.text(1);
+  e.parent_id = r.optional_text(2).value_or("");
+  e.branch_index = r.integer(3);
+  e.definition = r.text(4);
+  e.status = r.text(5);
+  e.input = r.text(6);
+  e.output = r.optional_text(7);
+  e.error = r.optional_text(8);
+  e.cause = r.optional_text(9);
+  e.cursor = r.text(10);
+  e.wake_at = r.optional_text(11);
+  e.start_time = r.text(12);
+  e.stop_time = r.optional_text(13);
+  e.version = r.integer(14);
+  return e;
+}
+
+constexpr std::string_view kDeadLetterColumns =
+    "id, execution_id, created_at, payload, definition, error, cause, status, "
+    "redrive_execution_id";
+
+DeadLetter dead_letter_from_row(const SqlRow& r) {
+  DeadLetter d;
+  d.id = r.text(0);
+  d.execution_id = r.text(1);
+  d.created_at = r.text(2);
+  d.payload = r.text(3);
+  d.definition = r.text(4);
+  d.error = r.text(5);
+  d.cause = r.text(6);
+  d.status = r.text(7);
+  d.redrive_execution_id = r.optional_text(8);
+  return d;
+}
+
+SqlValue parent_value(const std::string& parent_id) {
+  if (parent_id.empty()) return nullptr;
+  return parent_id;
+}
+
+}  // namespace
+
+Status SqlExecutionStore::write(const ExecutionWrite& w) {
+  return store_.transact([&](StoreTransaction& tx) -> Status {
+    SqlSession& sql = tx.sql();
+    for (const auto& e : w.creates) {
+      auto n = sql.execute(
+          "INSERT INTO executions (" + std::string(kExecutionColumns) +
+              ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+          {e.id, e.name, parent_value(e.parent_id), e.branch_index, e.definition, e.status, e.input,
+           sql_optional(e.output), sql_optional(e.error), sql_optional(e.cause), e.cursor,
+           sql_optional(e.wake_at), e.start_time, sql_optional(e.stop_time)});
+      if (!n) return n.status().with_context("recording execution '" + e.id + "'");
+    }
+    for (const auto& e : w.updates) {
+      LIFEBOAT_ASSIGN_OR_RETURN(
+          std::int64_t n,
+          sql.execute(
+              "UPDATE executions SET status = ?, output = ?, error = ?, cause = ?, "
+              "cursor = ?, wake_at = ?, stop_time = ?, version = version + 1 "
+              "WHERE id = ? AND version = ?",
+              {e.status, sql_optional(e.output), sql_optional(e.error), sql_optional(e.cause),
+               e.cursor, sql_optional(e.wake_at), sql_optional(e.stop_time), e.id, e.version}));
+      if (n != 1)
+        return Status::failed_precondition("execution '" + e.id +
+                                           "' changed since it was read (stopped or run "
+                                           "elsewhere); nothing written");
+    }
+    for (const auto& ev : w.events) {
+      LIFEBOAT_ASSIGN_OR_RETURN(
+          auto rows, sql.query("SELECT MAX(id) FROM execution_events WHERE execution_id = ?",
+                               {ev.execution_id}));
+      std::int64_t last = rows.empty() ? 0 : rows.front().integer(0);
+      auto n = sql.execute(
+          "INSERT INTO execution_events (execution_id, id, previous_event_id, type, timestamp, "
+          "details) VALUES (?, ?, ?, ?, ?, ?)",
+          {ev.execution_id, last + 1, last, ev.type, ev.timestamp, ev.details});
+      if (!n)
+        return n.status().with_context("appending event to execution '" + ev.execution_id + "'");
+    }
+    return Status::ok();
+  });
+}
+
+Result<std::optional<ExecutionRecord>> SqlExecutionStore::get_execution(const std::string& id) {
+  std::optional<ExecutionRecord> out;
+  LIFEBOAT_RETURN_IF_ERROR(store_.read([&](StoreTransaction& tx) -> Status {
+    LIFEBOAT_ASSIGN_OR_RETURN(auto rows, tx.sql().query("SELECT " + std::string(kExecutionColumns) +
+                                                            " FROM executions WHERE id = ?",
+                                                        {id}));
+    if (!rows.empty()) out = execution_from_row(rows.front());
+    return Status::ok();
+  }));
+  return out;
+}
+
+Result<std::vector<ExecutionRecord>> SqlExecutionStore::list_executions(
+    const ExecutionFilter& filter) {
+  std::string sql = "SELECT " + std::string(kExecutionColumns) + " FROM executions WHERE 1 = 1";
+  std::vector<SqlValue> params;
+  if (filter.parent_id) {
+    sql += " AND parent_id = ?";
+    params.emplace_back(*filter.parent_id);
+  } else if (filter.top_level_only) {
+    sql += " AND parent_id IS NULL";
+  }
+  if (filter.status) {
+    sql += " AND status = ?";
+    params.emplace_back(*filter.status);
+  }
+  sql += filter.parent_id ? " ORDER BY branch_index" : " ORDER BY start_time DESC, id";
+  sql += " LIMIT ?";
+  params.emplace_back(filter.limit);
+  std::vector<ExecutionRecord> out;
+  LIFEBOAT_RETURN_IF_ERROR(store_.read([&](StoreTransaction& tx) -> Status {
+    LIFEBOAT_ASSIGN_OR_RETURN(auto rows, tx.sql().query(sql, params));
+    for (const auto& r : rows) out.push_back(execution_from_row(r));
+    return Status::ok();
+  }));
+  return out;
+}
+
+Result<std::vector<ExecutionEvent>> SqlExecutionStore::list_events(const std::string& id) {
+  std::vector<ExecutionEvent> out;
+  LIFEBOAT_RETURN_IF_ERROR(store_.read([&](StoreTransaction& tx) -> Status {
+    LIFEBOAT_ASSIGN_OR_RETURN(
+        auto rows,
+        tx.sql().query("SELECT execution_id, id, previous_event_id, type, timestamp, details "
+                       "FROM execution_events WHERE execution_id = ? ORDER BY id",
+                       {id}));
+    for (const auto& r : rows)
+      out.push_back({r.text(0), r.integer(1), r.integer(2), r.text(3), r.text(4), r.text(5)});
+    return Status::ok();
+  }));
+  return out;
+}
+
+Status SqlExecutionStore::add_dead_letter(const DeadLetter& d) {
+  return store_.transact([&](StoreTransaction& tx) -> Status {
+    auto n = tx.sql().execute(
+        "INSERT INTO dead_letters (" + std::string(kDeadLetterColumns) +
+            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (execution_id) DO NOTHING",
+        {d.id, d.execution_id, d.created_at, d.payload, d.definition, d.error, d.cause, d.status,
+         sql_optional(d.redrive_execution_id)});
+    return n.status();
+  });
+}
+
+Result<std::vector<DeadLetter>> SqlExecutionStore::list_dead_letters() {
+  std::vector<DeadLetter> out;
+  LIFEBOAT_RETURN_IF_ERROR(store_.read([&](StoreTransaction& tx) -> Status {
+    LIFEBOAT_ASSIGN_OR_RETURN(auto rows,
+                              tx.sql().query("SELECT " + std::string(kDeadLetterColumns) +
+                                                 " FROM dead_letters ORDER BY created_at DESC, id",
+                                             {}));
+    for (const auto& r : rows) out.push_back(dead_letter_from_row(r));
+    return Status::ok();
+  }));
+  return out;
+}
+
+Result<std::optional<DeadLetter>> SqlExecutionStore::get_dead_letter(const std::string& id) {
+  std::optional<DeadLetter> out;
+  LIFEBOAT_RETURN_IF_ERROR(store_.read([&](StoreTransaction& tx) -> Status {
+    LIFEBOAT_ASSIGN_OR_RETURN(
+        auto rows,
+        tx.sql().query(
+            "SELECT " + std::string(kDeadLetterColumns) + " FROM dead_letters WHERE id = ?", {id}));
+    if (!rows.empty()) out = dead_letter_from_row(rows.front());
+    return Status::ok();
+  }));
+  return out;
+}
+
+Status SqlExecutionStore::mark_redriven(const std::string& id, const std::string& execution_id) {
+  return store_.transact([&](StoreTransaction& tx) -> Status {
+    LIFEBOAT_ASSIGN_OR_RETURN(
+        std::int64_t n,
+        tx.sql().execute(
+            "UPDATE dead_letters SET status = ?, redrive_execution_id = ? "
+            "WHERE id = ? AND status = ?",
+            {std::string(kDeadLetterRedriven), execution_id, id, std::string(kDeadLetterPending)}));
+    if (n != 1)
+      return Status::failed_precondition("dead letter '" + id +
+                                         "' does not exist or was redriven already");
+    return Status::ok();
+  });
+}
+
+}  // namespace lifeboat::store

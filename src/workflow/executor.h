@@ -1,0 +1,139 @@
+// Executor: runs ASL executions durably on an ExecutionStore.
+//
+// An execution is a row (status, input, output, a private cursor saying which state it is
+// in and in which phase) plus an append-only event history. The executor moves an
+// execution one step at a time, and every step ends in one atomic ExecutionStore::write
+// of the new cursor and the events it produced. So after `kill -9` at any moment,
+// recover() finds every RUNNING execution where its last write left it:
+//   - in a Wait or a retry back-off: the wake-up time is stored as wall time, so it
+//     resumes with the time it had left;
+//   - in a Task: "TaskStarted" was committed before the resource ran, so the task runs
+//     again (resources are idempotent, task_resource.h); nothing before it re-runs;
+//   - between states: it continues with the next state.
+// Parallel branches and Map iterations are child executions (own rows and histories),
+// so they are durable the same way; the parent waits for them without holding a thread.
+//
+// Waits and back-offs hold no thread: they are entries in a timer queue ordered by the
+// injected clock. run_ready() performs every step that is due now and returns; a driver
+// (the CLI's --wait, the daemon, or a test with FakeClock) calls it again at
+// next_wake_time(). Tasks run inline on the calling thread.
+//
+// Thread safety: one thread drives an Executor. Several processes may drive executors on
+// the same store: a step whose row changed under it (e.g. `executions stop` from another
+// process) is discarded, never written.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/json.h"
+#include "core/result.h"
+#include "store/execution_store.h"
+#include "workflow/asl_error.h"
+#include "workflow/state_machine.h"
+#include "workflow/task_resource_registry.h"
+
+namespace lifeboat::workflow {
+
+struct ExecutorOptions {
+  //! Seed for retry jitter; 0 seeds from std::random_device.
+  std::uint64_t random_seed = 0;
+};
+
+class Executor {
+ public:
+  //! The executor keeps references to `store`, `registry` and `clock`: they must outlive it.
+  Executor(store::ExecutionStore& store, const TaskResourceRegistry& registry,
+           const core::Clock& clock, ExecutorOptions options = {});
+
+  //! Records a new execution of `definition` (validated against the registry) with
+  //! `input` and queues it. `name` defaults to the id. Returns the execution id.
+  core::Result<std::string> start(const core::Json& definition, const core::Json& input,
+                                  const std::string& name = "");
+
+  //! Queues every RUNNING execution in the store (after a restart): due ones to run,
+  //! waiting ones on the timer queue.
+  core::Status recover();
+
+  //! Queues one execution (e.g. started by another process); no-op if it is not RUNNING.
+  core::Status resume(const std::string& id);
+
+  //! Performs every step that is due now (moving due timers to the ready queue first) until
+  //! nothing more is. Returns the number of steps taken.
+  std::size_t run_ready();
+
+  //! When the earliest timer is due, if any timer is queued.
+  std::optional<core::Clock::WallTime> next_wake_time() const;
+  //! True when nothing is ready and no timer is queued.
+  bool idle() const { return ready_.empty() && timers_.empty(); }
+
+  //! Sleeps until a wall time; the default sleeps in real time for the difference
+  //! against the executor's clock. Tests with FakeClock pass one that advances it.
+  using Sleeper = std::function<void(core::Clock::WallTime)>;
+  //! Drives execution `id` until it is no longer RUNNING (run_ready, then sleep to the
+  //! next timer). Returns its final record. Fails if nothing is left to do while it is
+  //! still RUNNING (e.g. its children are run by another process).
+  core::Result<store::ExecutionRecord> run_until_finished(const std::string& id,
+                                                          const Sleeper& sleeper = {});
+  //! Drives every queued execution until the executor is idle.
+  void run_until_idle(const Sleeper& sleeper = {});
+
+  //! Stops a RUNNING execution and its children: status ABORTED, event ExecutionAborted.
+  //! NotFound for an unknown id, FailedPrecondition if it already finished.
+  core::Status stop(const std::string& id, const std::string& error = "Lifeboat.Stopped",
+                    const std::string& cause = "stopped by request");
+
+ private:
+  struct Step;
+
+  void step(const std::string& id);
+  void enter_state(Step& s, const StateMachine& machine);
+  void run_task(Step& s, const core::Json& state);
+  void start_children(Step& s, const core::Json& state);
+  void check_children(Step& s, const core::Json& state);
+  void finish_wait(Step& s, const core::Json& state);
+  void finish_state(Step& s, const core::Json& state, const core::Json& result);
+  void transition(Step& s, const core::Json& state, core::Json output);
+  void go_to(Step& s, const std::string& next, core::Json input);
+  void handle_error(Step& s, const core::Json& state, const AslError& err);
+  void succeed_execution(Step& s, core::Json output);
+  void fail_execution(Step& s, const AslError& err, const char* event_type = "ExecutionFailed");
+  store::ExecutionRecord new_child(const Step& s, std::int64_t index, const core::Json& machine,
+                                   const core::Json& input);
+  void event(Step& s, const std::string& type, core::Json details);
+  bool commit(Step& s);
+  core::Json context_object(const Step& s) const;
+  void schedule(const std::string& id, const std::optional<std::string>& wake_at);
+  core::Result<StateMachine> machine_for(const store::ExecutionRecord& rec);
+  void default_sleep(core::Clock::WallTime until) const;
+
+  store::ExecutionStore& store_;
+  const TaskResourceRegistry& registry_;
+  const core::Clock& clock_;
+  std::mt19937_64 random_;
+  std::deque<std::string> ready_;
+  std::set<std::string> ready_set_;
+  std::multimap<core::Clock::WallTime, std::string> timers_;
+  std::map<std::string, StateMachine> machines_;
+  std::atomic<bool> cancelled_{false};
+};
+
+//! True when a Retry/Catch `error_equals` list matches `error` (States.ALL matches every
+//! error but States.Runtime; States.TaskFailed every error but States.Timeout and
+//! States.Runtime).
+bool error_matches(const core::Json& error_equals, const std::string& error);
+
+//! The back-off before retry number `retry_count` (0 for the first retry) of `retrier`,
+//! before jitter: IntervalSeconds × BackoffRate^retry_count, capped by MaxDelaySeconds.
+std::chrono::milliseconds retry_delay(const core::Json& retrier, int retry_count);
+
+}  // namespace lifeboat::workflow

@@ -1,0 +1,422 @@
+#include "workflow/executor.h"
+
+#include <stdlib.h>
+
+#include <filesystem>
+#include <stdexcept>
+
+#include <gtest/gtest.h>
+
+#include "core/fake_clock.h"
+#include "core/time_format.h"
+#include "store/open_store.h"
+#include "store/sql_execution_store.h"
+#include "workflow/test_resources.h"
+
+namespace lifeboat::workflow {
+namespace {
+
+using core::Json;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+class ExecutorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string templ = (std::filesystem::temp_directory_path() / "lifeboat-exec-XXXXXX").string();
+    ASSERT_NE(mkdtemp(templ.data()), nullptr);
+    dir_ = templ;
+    auto opened = store::open_store(store::sqlite_url_for_data_dir(dir_));
+    ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
+    store_ = std::move(opened).value();
+    exec_store_ = std::make_unique<store::SqlExecutionStore>(*store_);
+    register_test_resources(registry_);
+    registry_.add("lifeboat:test.calls", make_task_resource([this](const Json& in, TaskContext&) {
+                    ++calls_;
+                    return core::Result<Json>(in);
+                  }));
+    registry_.add("lifeboat:test.slow", make_task_resource([this](const Json& in, TaskContext&) {
+                    clock_.advance(seconds(in.value("seconds", 10)));
+                    return core::Result<Json>(in);
+                  }));
+    executor_ = make_executor();
+  }
+  void TearDown() override {
+    executor_.reset();
+    exec_store_.reset();
+    store_.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+
+  std::unique_ptr<Executor> make_executor(std::uint64_t seed = 42) {
+    return std::make_unique<Executor>(*exec_store_, registry_, clock_, ExecutorOptions{seed});
+  }
+
+  std::string start(const std::string& def, const Json& input) {
+    auto id = executor_->start(Json::parse(def), input);
+    EXPECT_TRUE(id.is_ok()) << id.status().to_string();
+    return id.is_ok() ? *id : "";
+  }
+
+  store::ExecutionRecord record(const std::string& id) {
+    auto r = exec_store_->get_execution(id);
+    EXPECT_TRUE(r.is_ok() && r->has_value());
+    return r->value();
+  }
+
+  // Runs everything, advancing the fake clock to each timer: the finished record.
+  store::ExecutionRecord run(const std::string& def, const Json& input) {
+    std::string id = start(def, input);
+    auto r =
+        executor_->run_until_finished(id, [this](core::Clock::WallTime t) { clock_.set_now(t); });
+    EXPECT_TRUE(r.is_ok()) << r.status().to_string();
+    return record(id);
+  }
+
+  Json output(const store::ExecutionRecord& r) {
+    EXPECT_EQ(r.status, "SUCCEEDED") << r.error.value_or("") << ": " << r.cause.value_or("");
+    return r.output ? Json::parse(*r.output) : Json();
+  }
+
+  std::vector<std::string> event_types(const std::string& id) {
+    std::vector<std::string> out;
+    auto events = exec_store_->list_events(id);
+    EXPECT_TRUE(events.is_ok());
+    if (events.is_ok())
+      for (const auto& e : *events) out.push_back(e.type);
+    return out;
+  }
+
+  milliseconds until_next_wake() {
+    auto t = executor_->next_wake_time();
+    EXPECT_TRUE(t.has_value());
+    return t ? std::chrono::duration_cast<milliseconds>(*t - clock_.now()) : milliseconds(-1);
+  }
+
+  std::string dir_;
+  core::FakeClock clock_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<store::SqlExecutionStore> exec_store_;
+  TaskResourceRegistry registry_;
+  std::unique_ptr<Executor> executor_;
+  int calls_ = 0;
+};
+
+TEST_F(ExecutorTest, PassWithResultResultPathAndOutputPath) {
+  auto r = run(R"({"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": {"x": 1},
+      "ResultPath": "$.res", "OutputPath": "$.res", "End": true}}})",
+               Json::parse(R"({"keep": true})"));
+  EXPECT_EQ(output(r), Json::parse(R"({"x": 1})"));
+}
+
+TEST_F(ExecutorTest, TaskInputAndOutputProcessing) {
+  // The spec's example: InputPath, Parameters (path, context, intrinsic), ResultSelector,
+  // ResultPath merging into the raw input, OutputPath.
+  auto r =
+      run(R"J({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "lifeboat:test.echo",
+      "InputPath": "$.lib", "Parameters": {"static": "s", "author.$": "$.author",
+        "exec.$": "$$.Execution.Name", "msg.$": "States.Format('by {}', $.author)"},
+      "ResultSelector": {"who.$": "$.author", "msg.$": "$.msg", "static.$": "$.static"},
+      "ResultPath": "$.lib.result", "OutputPath": "$.lib", "End": true}}})J",
+          Json::parse(R"({"lib": {"author": "Ada"}, "other": 1})"));
+  EXPECT_EQ(output(r), Json::parse(R"({"author": "Ada",
+      "result": {"who": "Ada", "msg": "by Ada", "static": "s"}})"));
+}
+
+TEST_F(ExecutorTest, ResultPathNullKeepsInputAndInputPathNullGivesEmptyObject) {
+  auto r =
+      run(R"({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "lifeboat:test.echo",
+      "InputPath": null, "Parameters": {"x": 1}, "ResultPath": null, "Next": "P"},
+      "P": {"Type": "Pass", "InputPath": null, "End": true}}})",
+          Json::parse(R"({"a": 1})"));
+  EXPECT_EQ(output(r), Json::object());
+}
+
+TEST_F(ExecutorTest, PredefinedErrors) {
+  auto fails_with = [&](const std::string& def, const std::string& error) {
+    auto r = run(def, Json::parse(R"({"s": "text", "n": 1})"));
+    EXPECT_EQ(r.status, "FAILED") << def;
+    EXPECT_EQ(r.error.value_or(""), error) << r.cause.value_or("");
+  };
+  fails_with(R"({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "lifeboat:test.echo",
+      "ResultPath": "$.s.inner", "End": true}}})",
+             "States.ResultPathMatchFailure");
+  fails_with(R"({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "lifeboat:test.echo",
+      "Parameters": {"x.$": "$.missing"}, "End": true}}})",
+             "States.ParameterPathFailure");
+  fails_with(R"J({"StartAt": "T", "States": {"T": {"Type": "Pass",
+      "Parameters": {"x.$": "States.ArrayLength($.s)"}, "End": true}}})J",
+             "States.IntrinsicFailure");
+  fails_with(R"({"StartAt": "T", "States": {"T": {"Type": "Pass", "InputPath": "$.missing",
+      "End": true}}})",
+             "States.Runtime");
+  fails_with(R"({"StartAt": "C", "States": {"C": {"Type": "Choice", "Choices": [
+      {"Variable": "$.n", "NumericEquals": 2, "Next": "X"}]}, "X": {"Type": "Succeed"}}})",
+             "States.NoChoiceMatched");
+  fails_with(R"({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "lifeboat:test.slow",
+      "Parameters": {"seconds": 5}, "TimeoutSeconds": 2, "End": true}}})",
+             "States.Timeout");
+}
+
+TEST_F(ExecutorTest, ChoiceRoutesAndDefault) {
+  const std::string def = R"({"StartAt": "C", "States": {
+      "C": {"Type": "Choice", "Choices": [
+        {"And": [{"Variable": "$.n", "NumericGreaterThan": 10}, {"Variable": "$.s", "IsString": true}],
+         "Next": "Big"},
+        {"Variable": "$.n", "NumericLessThanEquals": 10, "Next": "Small"}], "Default": "Other"},
+      "Big": {"Type": "Pass", "Result": "big", "End": true},
+      "Small": {"Type": "Pass", "Result": "small", "End": true},
+      "Other": {"Type": "Pass", "Result": "other", "End": true}}})";
+  EXPECT_EQ(output(run(def, Json::parse(R"({"n": 11, "s": "x"})"))), "big");
+  EXPECT_EQ(output(run(def, Json::parse(R"({"n": 3})"))), "small");
+  EXPECT_EQ(output(run(def, Json::parse(R"({"n": 11, "s": 5})"))), "other");
+}
+
+TEST_F(ExecutorTest, FailStateWithStaticAndDynamicErrorAndCause) {
+  auto r = run(R"({"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Lifeboat.Nope",
+      "CausePath": "$.why"}}})",
+               Json::parse(R"({"why": "because"})"));
+  EXPECT_EQ(r.status, "FAILED");
+  EXPECT_EQ(*r.error, "Lifeboat.Nope");
+  EXPECT_EQ(*r.cause, "because");
+  auto types = event_types(r.id);
+  EXPECT_EQ(types.back(), "ExecutionFailed");
+}
+
+TEST_F(ExecutorTest, WaitSecondsHoldsNoThreadAndWakesOnTime) {
+  std::string id = start(R"({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 10,
+      "Next": "T"}, "T": {"Type": "Task", "Resource": "lifeboat:test.calls", "End": true}}})",
+                         Json::object());
+  executor_->run_ready();
+  EXPECT_EQ(record(id).status, "RUNNING");
+  EXPECT_EQ(until_next_wake(), seconds(10));
+  clock_.advance(seconds(9));
+  executor_->run_ready();
+  EXPECT_EQ(calls_, 0);
+  clock_.advance(seconds(1));
+  executor_->run_ready();
+  EXPECT_EQ(calls_, 1);
+  EXPECT_EQ(record(id).status, "SUCCEEDED");
+  auto types = event_types(id);
+  std::vector<std::string> expected = {
+      "ExecutionStarted", "WaitStateEntered", "WaitStateExited",
+      "TaskStateEntered", "TaskScheduled",    "TaskStarted",
+      "TaskSucceeded",    "TaskStateExited",  "ExecutionSucceeded"};
+  EXPECT_EQ(types, expected);
+}
+
+TEST_F(ExecutorTest, WaitSecondsPathTimestampAndTimestampPath) {
+  std::string id = start(R"({"StartAt": "W", "States": {"W": {"Type": "Wait", "SecondsPath": "$.s",
+      "End": true}}})",
+                         Json::parse(R"({"s": 30})"));
+  executor_->run_ready();
+  EXPECT_EQ(until_next_wake(), seconds(30));
+  clock_.advance(seconds(30));
+  executor_->run_ready();
+  EXPECT_EQ(record(id).status, "SUCCEEDED");
+
+  std::string at = core::format_rfc3339(clock_.now() + seconds(90));
+  id = start(R"({"StartAt": "W", "States": {"W": {"Type": "Wait", "TimestampPath": "$.at",
+      "End": true}}})",
+             Json{{"at", at}});
+  executor_->run_ready();
+  EXPECT_EQ(until_next_wake(), seconds(90));
+  clock_.advance(seconds(90));
+  executor_->run_ready();
+  EXPECT_EQ(record(id).status, "SUCCEEDED");
+
+  auto r =
+      run(R"({"StartAt": "W", "States": {"W": {"Type": "Wait", "Timestamp": "2020-01-01T00:00:00Z",
+      "End": true}}})",
+          Json::object());
+  EXPECT_EQ(r.status, "SUCCEEDED");  // a timestamp in the past does not wait
+}
+
+TEST_F(ExecutorTest, WaitResumesWithTheTimeItHadLeftAfterRestart) {
+  std::string id = start(R"({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 100,
+      "Next": "T"}, "T": {"Type": "Task", "Resource": "lifeboat:test.calls", "End": true}}})",
+                         Json::object());
+  executor_->run_ready();
+  clock_.advance(seconds(40));
+  executor_ = make_executor();  // the process "restarts": only the store remains
+  ASSERT_TRUE(executor_->recover().is_ok());
+  executor_->run_ready();
+  EXPECT_EQ(calls_, 0);
+  EXPECT_EQ(until_next_wake(), seconds(60));
+  clock_.advance(seconds(60));
+  executor_->run_ready();
+  EXPECT_EQ(calls_, 1);
+  EXPECT_EQ(record(id).status, "SUCCEEDED");
+}
+
+TEST_F(ExecutorTest, RetryIntervalsBackoffAndMaxDelayCap) {
+  std::string id = start(R"({"StartAt": "T", "States": {"T": {"Type": "Task",
+      "Resource": "lifeboat:test.flaky", "Parameters": {"failTimes": 4},
+      "Retry": [{"ErrorEquals": ["Lifeboat.Transient"], "IntervalSeconds": 2, "BackoffRate": 3,
+                 "MaxDelaySeconds": 10, "MaxAttempts": 5}], "End": true}}})",
+                         Json::object());
+  executor_->run_ready();
+  for (auto expected : {seconds(2), seconds(6), seconds(10), seconds(10)}) {
+    ASSERT_EQ(until_next_wake(), expected);
+    clock_.advance(expected - milliseconds(1));
+    executor_->run_ready();
+    EXPECT_EQ(record(id).status, "RUNNING");
+    clock_.advance(milliseconds(1));
+    executor_->run_ready();
+  }
+  EXPECT_EQ(record(id).status, "SUCCEEDED");
+}
+
+TEST_F(ExecutorTest, FullJitterStaysWithinBounds) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 30; ++i)
+    ids.push_back(start(R"({"StartAt": "T", "States": {"T": {"Type": "Task",
+      "Resource": "lifeboat:test.flaky", "Parameters": {"failTimes": 1},
+      "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 8, "JitterStrategy": "FULL"}],
+      "End": true}}})",
+                        Json::object()));
+  executor_->run_ready();
+  std::set<std::string> distinct;
+  for (const auto& id : ids) {
+    auto r = record(id);
+    ASSERT_TRUE(r.wake_at.has_value());
+    auto delay = *core::parse_rfc3339(*r.wake_at) - clock_.now();
+    EXPECT_GE(delay, milliseconds(0));
+    EXPECT_LE(delay, seconds(8));
+    distinct.insert(*r.wake_at);
+  }
+  EXPECT_GT(distinct.size(), 5u);  // it is jittered, not a constant
+  clock_.advance(seconds(8));
+  executor_->run_ready();
+  for (const auto& id : ids) EXPECT_EQ(record(id).status, "SUCCEEDED");
+}
+
+TEST_F(ExecutorTest, RetriesExhaustedThenCatchRoutesWithResultPath) {
+  auto r = run(R"({"StartAt": "T", "States": {
+      "T": {"Type": "Task", "Resource": "lifeboat:test.fail",
+            "Parameters": {"error": "Lifeboat.Bad", "cause": "it broke"},
+            "Retry": [{"ErrorEquals": ["Lifeboat.Bad"], "MaxAttempts": 2, "IntervalSeconds": 1}],
+            "Catch": [{"ErrorEquals": ["Lifeboat.Other"], "Next": "Wrong"},
+                      {"ErrorEquals": ["States.TaskFailed"], "ResultPath": "$.err", "Next": "Handled"}],
+            "End": true},
+      "Wrong": {"Type": "Fail", "Error": "Wrong"},
+      "Handled": {"Type": "Pass", "End": true}}})",
+               Json::parse(R"({"keep": 1})"));
+  EXPECT_EQ(output(r), Json::parse(R"({"keep": 1, "err": {"Error": "Lifeboat.Bad",
+      "Cause": "it broke"}})"));
+  int task_failures = 0;
+  for (const auto& t : event_types(r.id)) task_failures += t == "TaskFailed" ? 1 : 0;
+  EXPECT_EQ(task_failures, 3);  // first try + MaxAttempts retries
+}
+
+TEST_F(ExecutorTest, StatesAllDoesNotCatchRuntimeErrors) {
+  auto r = run(R"({"StartAt": "T", "States": {
+      "T": {"Type": "Task", "Resource": "lifeboat:test.echo", "OutputPath": "$.missing",
+            "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "H"}], "End": true},
+      "H": {"Type": "Succeed"}}})",
+               Json::object());
+  EXPECT_EQ(r.status, "FAILED");
+  EXPECT_EQ(*r.error, "States.Runtime");
+}
+
+TEST_F(ExecutorTest, ParallelRunsBranchesAsDurableChildren) {
+  auto r = run(R"({"StartAt": "P", "States": {"P": {"Type": "Parallel", "Branches": [
+      {"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": "a", "End": true}}},
+      {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 5, "Next": "B"},
+                                  "B": {"Type": "Pass", "Parameters": {"v.$": "$.v"}, "End": true}}}],
+      "ResultPath": "$.branches", "End": true}}})",
+               Json::parse(R"({"v": 7})"));
+  EXPECT_EQ(output(r), Json::parse(R"({"v": 7, "branches": ["a", {"v": 7}]})"));
+  store::ExecutionFilter f;
+  f.parent_id = r.id;
+  EXPECT_EQ(exec_store_->list_executions(f)->size(), 2u);
+}
+
+TEST_F(ExecutorTest, ParallelBranchFailureIsCaught) {
+  auto r = run(R"({"StartAt": "P", "States": {"P": {"Type": "Parallel", "Branches": [
+      {"StartAt": "A", "States": {"A": {"Type": "Fail", "Error": "Branch.Boom", "Cause": "c"}}},
+      {"StartAt": "B", "States": {"B": {"Type": "Wait", "Seconds": 100, "End": true}}}],
+      "Catch": [{"ErrorEquals": ["Branch.Boom"], "Next": "H"}], "End": true},
+      "H": {"Type": "Pass", "End": true}}})",
+               Json::object());
+  EXPECT_EQ(output(r), Json::parse(R"({"Error": "Branch.Boom", "Cause": "c"})"));
+  store::ExecutionFilter f;
+  f.parent_id = r.id;
+  auto children = exec_store_->list_executions(f).value();
+  ASSERT_EQ(children.size(), 2u);
+  EXPECT_EQ(children[1].status, "ABORTED");
+}
+
+TEST_F(ExecutorTest, MapWithItemsPathItemSelectorAndMaxConcurrency) {
+  std::string id = start(R"({"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.items",
+      "MaxConcurrency": 2,
+      "ItemSelector": {"i.$": "$$.Map.Item.Index", "v.$": "$$.Map.Item.Value", "k.$": "$.k"},
+      "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "W", "States": {
+        "W": {"Type": "Wait", "Seconds": 1, "Next": "T"},
+        "T": {"Type": "Task", "Resource": "lifeboat:test.echo", "End": true}}},
+      "ResultPath": "$.out", "OutputPath": "$.out", "End": true}}})",
+                         Json::parse(R"({"items": ["a", "b", "c"], "k": 0})"));
+  executor_->run_ready();
+  store::ExecutionFilter f;
+  f.parent_id = id;
+  EXPECT_EQ(exec_store_->list_executions(f)->size(), 2u);  // MaxConcurrency
+  auto r =
+      executor_->run_until_finished(id, [this](core::Clock::WallTime t) { clock_.set_now(t); });
+  ASSERT_TRUE(r.is_ok());
+  EXPECT_EQ(output(*r), Json::parse(R"([{"i": 0, "v": "a", "k": 0}, {"i": 1, "v": "b", "k": 0},
+                                        {"i": 2, "v": "c", "k": 0}])"));
+}
+
+TEST_F(ExecutorTest, MapIterationFailureFailsTheMap) {
+  auto r = run(R"({"StartAt": "M", "States": {"M": {"Type": "Map",
+      "Iterator": {"StartAt": "C", "States": {
+        "C": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 2, "Next": "F"}],
+              "Default": "S"},
+        "F": {"Type": "Fail", "Error": "Item.Bad"}, "S": {"Type": "Succeed"}}},
+      "End": true}}})",
+               Json::parse("[1, 2, 3]"));
+  EXPECT_EQ(r.status, "FAILED");
+  EXPECT_EQ(*r.error, "Item.Bad");
+}
+
+TEST_F(ExecutorTest, EmptyMapSucceedsWithEmptyArray) {
+  auto r = run(R"({"StartAt": "M", "States": {"M": {"Type": "Map",
+      "Iterator": {"StartAt": "S", "States": {"S": {"Type": "Succeed"}}}, "End": true}}})",
+               Json::array());
+  EXPECT_EQ(output(r), Json::array());
+}
+
+TEST_F(ExecutorTest, StopAbortsAWaitingExecution) {
+  std::string id = start(R"({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 10,
+      "Next": "T"}, "T": {"Type": "Task", "Resource": "lifeboat:test.calls", "End": true}}})",
+                         Json::object());
+  executor_->run_ready();
+  ASSERT_TRUE(executor_->stop(id).is_ok());
+  clock_.advance(seconds(10));
+  executor_->run_ready();
+  EXPECT_EQ(calls_, 0);
+  EXPECT_EQ(record(id).status, "ABORTED");
+  EXPECT_EQ(event_types(id).back(), "ExecutionAborted");
+  EXPECT_EQ(executor_->stop(id).code(), core::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(ExecutorTest, MachineTimeoutFailsALongWait) {
+  auto r = run(R"({"StartAt": "W", "TimeoutSeconds": 5, "States": {"W": {"Type": "Wait",
+      "Seconds": 100, "End": true}}})",
+               Json::object());
+  EXPECT_EQ(r.status, "FAILED");
+  EXPECT_EQ(*r.error, "States.Timeout");
+  EXPECT_EQ(event_types(r.id).back(), "ExecutionTimedOut");
+}
+
+TEST_F(ExecutorTest, StartRefusesInvalidDefinitions) {
+  auto id = executor_->start(Json::parse(R"({"StartAt": "T", "States": {"T": {"Type": "Task",
+      "Resource": "lifeboat:unknown", "End": true}}})"),
+                             Json::object());
+  ASSERT_FALSE(id.is_ok());
+  EXPECT_NE(id.status().message().find("unknown resource"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace lifeboat::workflow

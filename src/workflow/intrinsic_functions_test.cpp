@@ -1,0 +1,101 @@
+#include "workflow/intrinsic_functions.h"
+
+#include <gtest/gtest.h>
+
+#include "workflow/asl_error.h"
+
+namespace lifeboat::workflow {
+namespace {
+
+using core::Json;
+
+const Json kInput = Json::parse(R"({"name": "Ada", "n": 3, "arr": [1, 2, 3, 4, 5],
+  "obj": {"a": 1}, "obj2": {"b": 2}, "text": "a,b;c", "dup": [1, 1, 2, "x", "x"],
+  "json": "{\"k\": [1]}", "b64": "aGVsbG8=", "nested": {"list": ["p", "q"]}})");
+const Json kContext = Json::parse(R"({"Execution": {"Name": "run-1"}})");
+
+Json eval_ok(const std::string& expr) {
+  auto r = evaluate_intrinsic(expr, kInput, kContext);
+  EXPECT_TRUE(r.is_ok()) << expr << ": " << r.status().to_string();
+  return r.is_ok() ? *r : Json();
+}
+
+void expect_failure(const std::string& expr) {
+  auto r = evaluate_intrinsic(expr, kInput, kContext);
+  ASSERT_FALSE(r.is_ok()) << expr;
+  EXPECT_EQ(to_asl_error(r.status()).error, "States.IntrinsicFailure") << expr;
+}
+
+TEST(Intrinsics, Format) {
+  EXPECT_EQ(eval_ok("States.Format('Hello, my name is {}.', $.name)"), "Hello, my name is Ada.");
+  EXPECT_EQ(eval_ok("States.Format('{} has {} {}', $$.Execution.Name, $.n, true)"),
+            "run-1 has 3 true");
+  EXPECT_EQ(eval_ok(R"(States.Format('literal \{\} and \'q\' {}', 'x'))"), "literal {} and 'q' x");
+  expect_failure("States.Format('{} {}', 'one')");
+  expect_failure("States.Format('{}', $.obj)");
+  expect_failure("States.Format('{}', $.nope)");
+}
+
+TEST(Intrinsics, JsonConversions) {
+  EXPECT_EQ(eval_ok("States.StringToJson($.json)"), Json::parse(R"({"k": [1]})"));
+  EXPECT_EQ(eval_ok("States.JsonToString($.obj)"), R"({"a":1})");
+  expect_failure("States.StringToJson('not json')");
+  expect_failure("States.StringToJson($.n)");
+}
+
+TEST(Intrinsics, Arrays) {
+  EXPECT_EQ(eval_ok("States.Array('a', 1, $.obj, null)"),
+            Json::parse(R"(["a", 1, {"a": 1}, null])"));
+  EXPECT_EQ(eval_ok("States.ArrayPartition($.arr, 2)"), Json::parse("[[1,2],[3,4],[5]]"));
+  expect_failure("States.ArrayPartition($.arr, 0)");
+  EXPECT_EQ(eval_ok("States.ArrayContains($.arr, 3)"), true);
+  EXPECT_EQ(eval_ok("States.ArrayContains($.arr, 9)"), false);
+  EXPECT_EQ(eval_ok("States.ArrayRange(1, 9, 2)"), Json::parse("[1,3,5,7,9]"));
+  EXPECT_EQ(eval_ok("States.ArrayRange(5, 1, -2)"), Json::parse("[5,3,1]"));
+  expect_failure("States.ArrayRange(1, 9, 0)");
+  expect_failure("States.ArrayRange(0, 5000, 1)");
+  EXPECT_EQ(eval_ok("States.ArrayGetItem($.arr, 4)"), 5);
+  expect_failure("States.ArrayGetItem($.arr, 5)");
+  EXPECT_EQ(eval_ok("States.ArrayLength($.nested.list)"), 2);
+  expect_failure("States.ArrayLength($.name)");
+  EXPECT_EQ(eval_ok("States.ArrayUnique($.dup)"), Json::parse(R"([1, 2, "x"])"));
+}
+
+TEST(Intrinsics, EncodingAndHashing) {
+  EXPECT_EQ(eval_ok("States.Base64Encode('hello')"), "aGVsbG8=");
+  EXPECT_EQ(eval_ok("States.Base64Decode($.b64)"), "hello");
+  EXPECT_EQ(eval_ok("States.Base64Encode('ab')"), "YWI=");
+  expect_failure("States.Base64Decode('@@@')");
+  EXPECT_EQ(eval_ok("States.Hash('hello', 'SHA-256')"),
+            "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+  EXPECT_EQ(eval_ok("States.Hash('hello', 'MD5')"), "5d41402abc4b2a76b9719d911017c592");
+  EXPECT_EQ(eval_ok("States.Hash('hello', 'SHA-1')"), "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d");
+  expect_failure("States.Hash('hello', 'CRC32')");
+}
+
+TEST(Intrinsics, MathMergeSplitUuid) {
+  EXPECT_EQ(eval_ok("States.JsonMerge($.obj, $.obj2, false)"), Json::parse(R"({"a":1,"b":2})"));
+  expect_failure("States.JsonMerge($.obj, $.obj2, true)");
+  for (int i = 0; i < 20; ++i) {
+    auto v = eval_ok("States.MathRandom(1, 4)").get<int>();
+    EXPECT_GE(v, 1);
+    EXPECT_LT(v, 4);
+  }
+  EXPECT_EQ(eval_ok("States.MathRandom(1, 1000, 7)"), eval_ok("States.MathRandom(1, 1000, 7)"));
+  EXPECT_EQ(eval_ok("States.MathAdd($.n, -1)"), 2);
+  expect_failure("States.MathAdd($.n, 'x')");
+  EXPECT_EQ(eval_ok("States.StringSplit($.text, ',;')"), Json::parse(R"(["a","b","c"])"));
+  EXPECT_EQ(eval_ok("States.UUID()").get<std::string>().size(), 36u);
+  expect_failure("States.UUID(1)");
+}
+
+TEST(Intrinsics, NestedCallsAndSyntax) {
+  EXPECT_EQ(eval_ok("States.ArrayLength(States.StringSplit($.text, ','))"), 2);
+  EXPECT_TRUE(check_intrinsic_syntax("States.Format('{}', States.UUID())").is_ok());
+  EXPECT_FALSE(check_intrinsic_syntax("States.Nope(1)").is_ok());
+  EXPECT_FALSE(check_intrinsic_syntax("States.Format('x'").is_ok());
+  expect_failure("States.Nope(1)");
+}
+
+}  // namespace
+}  // namespace lifeboat::workflow

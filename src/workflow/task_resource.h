@@ -1,0 +1,54 @@
+// TaskResource: the code behind an ASL Task state's `Resource` URI ("lifeboat:…").
+//
+// CONTRACT: a resource MUST BE IDEMPOTENT. The executor records that a task started before
+// running it; if the process dies while it runs, the task runs again after restart with
+// the same input. Running it twice must leave the world as running it once would.
+//
+// A resource reports failure as a Status. Build it with asl_error("Lifeboat.Name", cause)
+// (asl_error.h) so that Retry/Catch can match the name; any other Status becomes the error
+// "Lifeboat.<StatusCodeName>". A resource must not throw; the executor turns a stray
+// exception into the error States.TaskFailed anyway.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/clock.h"
+#include "core/json.h"
+#include "core/result.h"
+
+namespace lifeboat::workflow {
+
+//! What a running task may know about where it runs. Valid for the duration of run().
+struct TaskContext {
+  const core::Clock* clock = nullptr;  //!< the executor's clock (never null)
+  std::string execution_id;            //!< id of the (child) execution running the task
+  std::string root_execution_id;       //!< id of the top-level execution
+  std::string state_name;              //!< the Task state's name
+  int attempt = 0;                     //!< retries so far for this state (0 on the first try)
+  //! Wall-clock deadline from TimeoutSeconds, if any: a long task should give up by then.
+  std::optional<core::Clock::WallTime> deadline;
+  //! The ASL context object ($$) at the time the task started.
+  core::Json context_object;
+  //! Input of the top-level execution (for dead-letter records).
+  core::Json execution_input;
+  //! Set when the execution is being stopped; long tasks should poll it.
+  const std::atomic<bool>* cancelled = nullptr;
+};
+
+class TaskResource {
+ public:
+  virtual ~TaskResource() = default;
+  //! Runs the task on `input` (the state's effective input). Idempotent (see above).
+  virtual core::Result<core::Json> run(const core::Json& input, TaskContext& ctx) = 0;
+};
+
+using TaskFunction = std::function<core::Result<core::Json>(const core::Json&, TaskContext&)>;
+
+//! A resource from a function (handy for tests and small built-ins).
+std::shared_ptr<TaskResource> make_task_resource(TaskFunction fn);
+
+}  // namespace lifeboat::workflow

@@ -1,0 +1,23 @@
+// The `lifeboat:test.*` task resources, for tests only (never used by shipped workflows).
+//
+//   lifeboat:test.echo   returns its input.
+//   lifeboat:test.fail   fails with {"error": NAME, "cause": TEXT} from its input.
+//   lifeboat:test.flaky  fails with input.error (default "Lifeboat.Transient") while the
+//                        state's retry attempt is below input.failTimes, then echoes.
+//   lifeboat:test.count  appends "<state> <execution id>" to the file input.counterFile (if
+//                        given), then returns the input with "count" = lines in that file.
+//   lifeboat:test.block  like count, then blocks (polling every 10 ms of real time) until
+//                        the file input.releaseFile exists or input.timeoutSeconds (default
+//                        60) pass; fails with Lifeboat.TestTimeout then.
+// All are idempotent in the sense the crash tests need: count/block record every
+// invocation precisely so that tests can see which ran twice.
+#pragma once
+
+#include "workflow/task_resource_registry.h"
+
+namespace lifeboat::workflow {
+
+//! Adds every lifeboat:test.* resource to `registry`.
+void register_test_resources(TaskResourceRegistry& registry);
+
+}  // namespace lifeboat::workflow
