@@ -1,0 +1,225 @@
+#include "fs/fault_injecting_file_system.h"
+
+#include <fmt/format.h>
+
+namespace lifeboat::fs {
+
+using core::Result;
+using core::Status;
+
+void FaultInjectingFileSystem::add_rule(FaultRule rule) {
+  std::lock_guard lock(mu_);
+  rules_.push_back(std::move(rule));
+}
+
+void FaultInjectingFileSystem::clear_rules() {
+  std::lock_guard lock(mu_);
+  rules_.clear();
+}
+
+Status FaultInjectingFileSystem::check(FaultOp op, const std::string& name) {
+  std::lock_guard lock(mu_);
+  for (FaultRule& rule : rules_) {
+    if (rule.times == 0) continue;
+    if (rule.op != FaultOp::kAny && rule.op != op) continue;
+    if (!rule.name.empty() && rule.name != name) continue;
+    if (rule.times > 0) --rule.times;
+    ++injected_;
+    return Status::from_errno(rule.error, fmt::format("injected fault on '{}'", name));
+  }
+  return Status::ok();
+}
+
+Status FaultInjectingFileSystem::check_fd(FaultOp op, int fd) {
+  std::string name;
+  {
+    std::lock_guard lock(mu_);
+    auto it = fd_names_.find(fd);
+    if (it != fd_names_.end()) name = it->second;
+  }
+  return check(op, name);
+}
+
+Result<Fd> FaultInjectingFileSystem::remember(Result<Fd> fd, const std::string& name) {
+  if (fd.is_ok()) {
+    std::lock_guard lock(mu_);
+    fd_names_[fd->get()] = name;
+  }
+  return fd;
+}
+
+Result<Fd> FaultInjectingFileSystem::open_root(const std::string& path, bool create) {
+  LIFEBOAT_RETURN_IF_ERROR(check(FaultOp::kOpen, path));
+  return remember(base_.open_root(path, create), path);
+}
+
+Result<Fd> FaultInjectingFileSystem::open_beneath(int root_fd, const std::string& rel_path,
+                                                  int flags) {
+  std::string base_name = rel_path.substr(rel_path.rfind('/') + 1);
+  LIFEBOAT_RETURN_IF_ERROR(check(FaultOp::kOpen, base_name));
+  return remember(base_.open_beneath(root_fd, rel_path, flags), base_name);
+}
+
+Result<Fd> FaultInjectingFileSystem::open_at(int dir_fd, const std::string& name, int flags,
+                                             mode_t mode) {
+  LIFEBOAT_RETURN_IF_ERROR(check(FaultOp::kOpen, name));
+  return remember(base_.open_at(dir_fd, name, flags, mode), name);
+}
+
+Result<FileStat> FaultInjectingFileSystem::stat_at(int dir_fd, const std::string& name) {
+  LIFEBOAT_RETURN_IF_ERROR(name.empty() ? check_fd(FaultOp::kStat, dir_fd)
+                                        : check(FaultOp::kStat, name));
+  return base_.stat_at(dir_fd, name);
+}
+
+Status FaultInjectingFileSystem::read_dir(int dir_fd,
+                                          const std::function<Status(const DirEntry&)>& visit) {
+  LIFEBOAT_RETURN_IF_ERROR(check_fd(FaultOp::kReadDir, dir_fd));
+  return base_.read_dir(dir_fd, visit);
+}
+
+Status FaultInjectingFileSystem::mkdir_at(int dir_fd, const std::string& name, mode_t mode) {
+  LIFEBOAT_RETURN_IF_ERROR(check(FaultOp::kMkdir, name));
+  return base_.mkdir_at(dir_fd, name, mode);
+}
+
+Result<std::string> FaultInjectingFileSystem::readlink_at(int dir_fd, const std::string& name) {
+  LIFEBOAT_RETURN_IF_ERROR(check(FaultOp::kRead, name));
+  return base_.readlink_at(dir_fd, name);
+}
+
+Status FaultInjectingFileSystem::symlink_at(const std::string& target, int dir_fd,
+                                            const std::string& name) {
+  LIFEBOAT_RETURN_IF_ERROR(check(FaultOp::kMkdir, name));
+  return base_.symlink_at(target, dir_fd, name);
+}
+
+Status FaultInjectingFileSystem::link_at(int old_dir, const std::string& old_name, int new_dir,
+                                         const std::string& new_name) {
+  LIFEBOAT_RETURN_IF_ERROR(check(FaultOp::kMkdir, new_name));
+  return base_.link_at(old_dir, old_name, new_dir, new_name);
+}
+
+Status FaultInjectingFileSystem::rename_at(int old_dir, const std::string& old_name, int new_dir,
+                                           const std::string& new_name, unsigned flags) {
+  LIFEBOAT_RETURN_IF_ERROR(check(FaultOp::kRename, new_name));
+  return base_.rename_at(old_dir, old_name, new_dir, new_name, flags);
+}
+
+Status FaultInjectingFileSystem::unlink_at(int dir_fd, const std::string& name, bool is_dir) {
+  LIFEBOAT_RETURN_IF_ERROR(check(FaultOp::kUnlink, name));
+  return base_.unlink_at(dir_fd, name, is_dir);
+}
+
+Status FaultInjectingFileSystem::mknod_at(int dir_fd, const std::string& name, mode_t mode,
+                                          dev_t dev) {
+  LIFEBOAT_RETURN_IF_ERROR(check(FaultOp::kMkdir, name));
+  return base_.mknod_at(dir_fd, name, mode, dev);
+}
+
+Status FaultInjectingFileSystem::chown_at(int dir_fd, const std::string& name, uid_t uid,
+                                          gid_t gid) {
+  LIFEBOAT_RETURN_IF_ERROR(check(FaultOp::kMetadata, name));
+  return base_.chown_at(dir_fd, name, uid, gid);
+}
+
+Status FaultInjectingFileSystem::chown_fd(int fd, uid_t uid, gid_t gid) {
+  LIFEBOAT_RETURN_IF_ERROR(check_fd(FaultOp::kMetadata, fd));
+  return base_.chown_fd(fd, uid, gid);
+}
+
+Status FaultInjectingFileSystem::chmod_fd(int fd, mode_t mode) {
+  LIFEBOAT_RETURN_IF_ERROR(check_fd(FaultOp::kMetadata, fd));
+  return base_.chmod_fd(fd, mode);
+}
+
+Status FaultInjectingFileSystem::chmod_at(int dir_fd, const std::string& name, mode_t mode) {
+  LIFEBOAT_RETURN_IF_ERROR(check(FaultOp::kMetadata, name));
+  return base_.chmod_at(dir_fd, name, mode);
+}
+
+Status FaultInjectingFileSystem::set_times_at(int dir_fd, const std::string& name,
+                                              const timespec times[2]) {
+  LIFEBOAT_RETURN_IF_ERROR(check(FaultOp::kMetadata, name));
+  return base_.set_times_at(dir_fd, name, times);
+}
+
+Status FaultInjectingFileSystem::set_times_fd(int fd, const timespec times[2]) {
+  LIFEBOAT_RETURN_IF_ERROR(check_fd(FaultOp::kMetadata, fd));
+  return base_.set_times_fd(fd, times);
+}
+
+Result<std::vector<std::string>> FaultInjectingFileSystem::list_xattrs(
+    int fd, const std::string& link_name) {
+  return base_.list_xattrs(fd, link_name);
+}
+
+Result<std::string> FaultInjectingFileSystem::get_xattr(int fd, const std::string& link_name,
+                                                        const std::string& key) {
+  return base_.get_xattr(fd, link_name, key);
+}
+
+Status FaultInjectingFileSystem::set_xattr(int fd, const std::string& link_name,
+                                           const std::string& key, const std::string& value) {
+  LIFEBOAT_RETURN_IF_ERROR(link_name.empty() ? check_fd(FaultOp::kMetadata, fd)
+                                             : check(FaultOp::kMetadata, link_name));
+  return base_.set_xattr(fd, link_name, key, value);
+}
+
+Result<std::string> FaultInjectingFileSystem::get_acl(int fd, AclKind kind) {
+  return base_.get_acl(fd, kind);
+}
+
+Status FaultInjectingFileSystem::set_acl(int fd, AclKind kind, const std::string& text) {
+  LIFEBOAT_RETURN_IF_ERROR(check_fd(FaultOp::kMetadata, fd));
+  return base_.set_acl(fd, kind, text);
+}
+
+Result<size_t> FaultInjectingFileSystem::read(int fd, void* buf, size_t count) {
+  LIFEBOAT_RETURN_IF_ERROR(check_fd(FaultOp::kRead, fd));
+  return base_.read(fd, buf, count);
+}
+
+Result<size_t> FaultInjectingFileSystem::pread(int fd, void* buf, size_t count, off_t offset) {
+  LIFEBOAT_RETURN_IF_ERROR(check_fd(FaultOp::kRead, fd));
+  return base_.pread(fd, buf, count, offset);
+}
+
+Result<size_t> FaultInjectingFileSystem::write(int fd, const void* buf, size_t count) {
+  LIFEBOAT_RETURN_IF_ERROR(check_fd(FaultOp::kWrite, fd));
+  return base_.write(fd, buf, count);
+}
+
+Result<size_t> FaultInjectingFileSystem::pwrite(int fd, const void* buf, size_t count,
+                                                off_t offset) {
+  LIFEBOAT_RETURN_IF_ERROR(check_fd(FaultOp::kWrite, fd));
+  return base_.pwrite(fd, buf, count, offset);
+}
+
+Result<size_t> FaultInjectingFileSystem::copy_range(int in_fd, off_t in_off, int out_fd,
+                                                    off_t out_off, size_t count) {
+  LIFEBOAT_RETURN_IF_ERROR(check_fd(FaultOp::kRead, in_fd));
+  LIFEBOAT_RETURN_IF_ERROR(check_fd(FaultOp::kWrite, out_fd));
+  return base_.copy_range(in_fd, in_off, out_fd, out_off, count);
+}
+
+Result<off_t> FaultInjectingFileSystem::seek(int fd, off_t offset, int whence) {
+  return base_.seek(fd, offset, whence);
+}
+
+Status FaultInjectingFileSystem::truncate_fd(int fd, off_t size) {
+  LIFEBOAT_RETURN_IF_ERROR(check_fd(FaultOp::kWrite, fd));
+  return base_.truncate_fd(fd, size);
+}
+
+Status FaultInjectingFileSystem::fsync_fd(int fd) {
+  LIFEBOAT_RETURN_IF_ERROR(check_fd(FaultOp::kSync, fd));
+  return base_.fsync_fd(fd);
+}
+
+Status FaultInjectingFileSystem::syncfs_fd(int fd) {
+  LIFEBOAT_RETURN_IF_ERROR(check_fd(FaultOp::kSync, fd));
+  return base_.syncfs_fd(fd);
+}
+
+}  // namespace lifeboat::fs

@@ -1,0 +1,104 @@
+// FaultInjectingFileSystem: a FileSystem that forwards every call to another one and makes
+// chosen calls fail with a chosen errno — for tests of how the engine handles EIO, ENOSPC,
+// EACCES, ... on one file (CONVENTIONS.md habit 1; leveldb's EnvWrapper pattern).
+//
+// A rule names an operation and an entry name. Calls that take a name match it directly;
+// calls on a descriptor (read, write, copy_range, chmod, ...) match the name the descriptor
+// was opened under through this wrapper. Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "fs/file_system.h"
+
+namespace lifeboat::fs {
+
+enum class FaultOp {
+  kAny,
+  kOpen,      //!< open_at, open_beneath
+  kStat,      //!< stat_at
+  kReadDir,   //!< read_dir
+  kRead,      //!< read, pread, and copy_range's input side
+  kWrite,     //!< write, pwrite, truncate, and copy_range's output side
+  kMkdir,     //!< mkdir_at, mknod_at, symlink_at, link_at
+  kRename,    //!< rename_at (matched against the new name)
+  kUnlink,    //!< unlink_at
+  kMetadata,  //!< chown, chmod, set_times, set_xattr, set_acl
+  kSync,      //!< fsync_fd, syncfs_fd
+};
+
+struct FaultRule {
+  FaultOp op = FaultOp::kAny;
+  std::string name;  //!< entry name to match; empty matches every name
+  int error = EIO;   //!< errno the call fails with
+  int times = -1;    //!< how many calls fail before the rule retires; -1: forever
+};
+
+class FaultInjectingFileSystem final : public FileSystem {
+ public:
+  //! `base` is not owned and must outlive this object.
+  explicit FaultInjectingFileSystem(FileSystem& base) : base_(base) {}
+
+  //! Adds a rule; rules are tried in the order added.
+  void add_rule(FaultRule rule);
+  void clear_rules();
+  //! How many calls have been failed so far.
+  int faults_injected() const { return injected_.load(); }
+
+  core::Result<Fd> open_root(const std::string& path, bool create) override;
+  core::Result<Fd> open_beneath(int root_fd, const std::string& rel_path, int flags) override;
+  core::Result<Fd> open_at(int dir_fd, const std::string& name, int flags, mode_t mode) override;
+  core::Result<FileStat> stat_at(int dir_fd, const std::string& name) override;
+  core::Status read_dir(int dir_fd,
+                        const std::function<core::Status(const DirEntry&)>& visit) override;
+  core::Status mkdir_at(int dir_fd, const std::string& name, mode_t mode) override;
+  core::Result<std::string> readlink_at(int dir_fd, const std::string& name) override;
+  core::Status symlink_at(const std::string& target, int dir_fd, const std::string& name) override;
+  core::Status link_at(int old_dir, const std::string& old_name, int new_dir,
+                       const std::string& new_name) override;
+  core::Status rename_at(int old_dir, const std::string& old_name, int new_dir,
+                         const std::string& new_name, unsigned flags) override;
+  core::Status unlink_at(int dir_fd, const std::string& name, bool is_dir) override;
+  core::Status mknod_at(int dir_fd, const std::string& name, mode_t mode, dev_t dev) override;
+  core::Status chown_at(int dir_fd, const std::string& name, uid_t uid, gid_t gid) override;
+  core::Status chown_fd(int fd, uid_t uid, gid_t gid) override;
+  core::Status chmod_fd(int fd, mode_t mode) override;
+  core::Status chmod_at(int dir_fd, const std::string& name, mode_t mode) override;
+  core::Status set_times_at(int dir_fd, const std::string& name, const timespec times[2]) override;
+  core::Status set_times_fd(int fd, const timespec times[2]) override;
+  core::Result<std::vector<std::string>> list_xattrs(int fd, const std::string& link_name) override;
+  core::Result<std::string> get_xattr(int fd, const std::string& link_name,
+                                      const std::string& key) override;
+  core::Status set_xattr(int fd, const std::string& link_name, const std::string& key,
+                         const std::string& value) override;
+  core::Result<std::string> get_acl(int fd, AclKind kind) override;
+  core::Status set_acl(int fd, AclKind kind, const std::string& text) override;
+  core::Result<size_t> read(int fd, void* buf, size_t count) override;
+  core::Result<size_t> pread(int fd, void* buf, size_t count, off_t offset) override;
+  core::Result<size_t> write(int fd, const void* buf, size_t count) override;
+  core::Result<size_t> pwrite(int fd, const void* buf, size_t count, off_t offset) override;
+  core::Result<size_t> copy_range(int in_fd, off_t in_off, int out_fd, off_t out_off,
+                                  size_t count) override;
+  core::Result<off_t> seek(int fd, off_t offset, int whence) override;
+  core::Status truncate_fd(int fd, off_t size) override;
+  core::Status fsync_fd(int fd) override;
+  core::Status syncfs_fd(int fd) override;
+
+ private:
+  //! A failing status when a rule matches (op, name), else OK.
+  core::Status check(FaultOp op, const std::string& name);
+  core::Status check_fd(FaultOp op, int fd);
+  core::Result<Fd> remember(core::Result<Fd> fd, const std::string& name);
+
+  FileSystem& base_;
+  std::mutex mu_;
+  std::vector<FaultRule> rules_;
+  std::map<int, std::string> fd_names_;
+  std::atomic<int> injected_{0};
+};
+
+}  // namespace lifeboat::fs

@@ -1,0 +1,1221 @@
+#include "transfer/copier.h"
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "transfer/content_hasher.h"
+#include "transfer/path_filter.h"
+#include "transfer/token_bucket.h"
+
+namespace lifeboat::transfer {
+
+using core::Result;
+using core::Status;
+using fs::DirEntry;
+using fs::Fd;
+using fs::FileStat;
+using fs::FileType;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::int64_t ms_since(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+}
+
+std::string join_path(const std::string& dir, const std::string& name) {
+  return dir.empty() ? name : dir + "/" + name;
+}
+
+bool same_time(const timespec& a, const timespec& b) {
+  return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+}
+
+bool older(const timespec& a, const timespec& b) {
+  return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec < b.tv_nsec);
+}
+
+bool is_target_full(const Status& st) {
+  return st.sys_errno() == ENOSPC || st.sys_errno() == EDQUOT;
+}
+
+// The umask, read without changing it (umask(2) would race with other threads).
+mode_t current_umask() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("Umask:", 0) == 0)
+      return static_cast<mode_t>(std::stoul(line.substr(6), nullptr, 8));
+  }
+  return 022;
+}
+
+// A deep tree holds two descriptors per directory level in progress.
+void raise_fd_limit() {
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &lim);
+  }
+}
+
+// One directory being copied. Alive while it or anything below it is in progress; the
+// last one to finish (pending reaches 0) sets the directory's own metadata — after its
+// contents, so their creation does not disturb its mtime — and then releases its parent.
+struct DirNode {
+  std::shared_ptr<DirNode> parent;
+  std::string rel;  // path from the root, "" for the root
+  Fd src;
+  Fd dst;  // invalid in a dry run when the target directory does not exist
+  FileStat src_stat;
+  bool dst_created = false;
+  bool included = false;  // inside a directory that matched an include pattern
+  std::atomic<int> pending{1};
+};
+using NodePtr = std::shared_ptr<DirNode>;
+
+struct Job {
+  NodePtr node;                 // directory the entries belong to (or the parent of `name`)
+  std::vector<DirEntry> batch;  // entries to copy; empty for a directory-open job
+  std::string dir_name;         // directory-open job: the child to open
+};
+
+// A hard-link group: the first path of an inode to be copied becomes the target's
+// original, the others link to it.
+struct LinkGroup {
+  enum class State { kCopying, kDone, kFailed } state = State::kCopying;
+  std::string target_rel;  // where the first copy went
+};
+
+constexpr size_t kBatchSize = 64;
+constexpr size_t kBufferSize = 1 << 20;
+
+class CopyRun {
+ public:
+  CopyRun(fs::FileSystem& fs, const CopyOptions& options, PathFilter filter,
+          const ProgressCallback& progress, std::stop_token stop)
+      : fs_(fs),
+        opt_(options),
+        filter_(std::move(filter)),
+        progress_(progress),
+        stop_token_(std::move(stop)),
+        bucket_(options.bwlimit),
+        umask_(current_umask()),
+        is_root_(::geteuid() == 0) {
+    std::random_device rd;
+    temp_tag_ = fmt::format("{:08x}", rd());
+  }
+
+  Result<CopyReport> run();
+
+ private:
+  // --- the walk ---
+  void worker();
+  void push(Job job);
+  void run_job(Job& job);
+  //! The child's node (now holding the count the job took on `parent`), or null on failure.
+  NodePtr open_dir(const NodePtr& parent, const std::string& name);
+  void list_dir(const NodePtr& node);
+  void release(const NodePtr& node);
+  void finalize_dir(DirNode& node);
+  void process_entry(const NodePtr& node, const DirEntry& entry);
+
+  // --- one entry ---
+  void copy_regular(DirNode& node, const std::string& name, const std::string& rel,
+                    const FileStat& st);
+  Status write_regular(DirNode& node, const std::string& name, const std::string& rel,
+                       const FileStat& st, const FileStat* existing);
+  Status copy_data(int in, int out, const FileStat& st, ContentHasher* hasher,
+                   std::uint64_t& copied_size);
+  Status verify_written(int fd, std::uint64_t size, const std::string& expected);
+  void copy_symlink(DirNode& node, const std::string& name, const std::string& rel,
+                    const FileStat& st);
+  void copy_special(DirNode& node, const std::string& name, const std::string& rel,
+                    const FileStat& st);
+  bool link_hard(DirNode& node, const std::string& name, const std::string& rel, const FileStat& st,
+                 bool& is_first);
+  void finish_link_group(const FileStat& st, bool ok, const std::string& rel);
+  // Decides whether an existing target entry is kept; true = skip this entry.
+  bool keep_existing(const FileStat& src, const FileStat* dst);
+  Status put_in_place(DirNode& node, const std::string& tmp, const std::string& name,
+                      const FileStat* existing);
+  Status set_owner_fd(int fd, const FileStat& st);
+  Status set_perms_fd(int fd, const FileStat& st);
+  Status copy_xattrs(int src_fd, const std::string& src_link, int dst_fd,
+                     const std::string& dst_link);
+  Status remove_tree(int dir_fd, const std::string& name, bool is_dir, std::uint64_t& removed);
+  std::string temp_name();
+
+  // --- bookkeeping ---
+  void fail(const std::string& rel, const Status& st);
+  void fail(const std::string& rel, const std::string& reason);
+  NodePtr fail_dir(const std::string& rel, const Status& st) {
+    fail(rel, st);
+    return nullptr;
+  }
+  NodePtr fail_dir(const std::string& rel, const std::string& reason) {
+    fail(rel, reason);
+    return nullptr;
+  }
+  NodePtr skip_dir(const std::string& rel, const std::string& reason) {
+    skip_listed(rel, reason);
+    return nullptr;
+  }
+  void skip_listed(const std::string& rel, const std::string& reason);
+  bool stopping() const { return stop_.load(std::memory_order_relaxed); }
+  void progress_loop(std::stop_token token);
+  CopyProgress snapshot(bool finished) const;
+
+  // --- verify all ---
+  void verify_tree(int src_dir, int dst_dir, const std::string& rel, bool included);
+  Result<std::string> hash_file(int fd);
+
+  fs::FileSystem& fs_;
+  const CopyOptions& opt_;
+  PathFilter filter_;
+  const ProgressCallback& progress_;
+  std::stop_token stop_token_;
+  TokenBucket bucket_;
+  mode_t umask_;
+  bool is_root_;
+  std::string temp_tag_;
+  std::atomic<std::uint64_t> temp_counter_{0};
+  Fd dst_root_;
+  Clock::time_point start_;
+
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<Job> queue_;
+  std::size_t outstanding_ = 0;  // jobs queued or running
+
+  std::atomic<bool> stop_{false};
+  std::atomic<std::uint64_t> files_est_{0}, bytes_est_{0}, files_transferred_{0},
+      bytes_transferred_{0}, bytes_written_{0}, files_skipped_{0}, files_deleted_{0},
+      files_verified_{0}, files_failed_{0};
+
+  std::mutex report_mu_;
+  std::vector<CopyProblem> errors_;
+  std::vector<CopyProblem> skipped_;
+  std::string message_;
+
+  std::mutex links_mu_;
+  std::condition_variable links_cv_;
+  std::map<std::pair<std::uint64_t, std::uint64_t>, LinkGroup> links_;
+};
+
+// ---------------------------------------------------------------------------------------
+
+void CopyRun::fail(const std::string& rel, const Status& st) {
+  // Files cut short by a stop are not failures of their own.
+  if (st.code() == core::StatusCode::kCancelled && stopping()) return;
+  if (is_target_full(st)) {
+    std::lock_guard lock(report_mu_);
+    if (message_.empty()) {
+      message_ = fmt::format(
+          "the target file system is full (no space left on device) while writing '{}'; the "
+          "copy was stopped: free space on the target and run it again",
+          printable_path(rel));
+    }
+    stop_.store(true);
+  }
+  fail(rel, st.message());
+}
+
+void CopyRun::fail(const std::string& rel, const std::string& reason) {
+  files_failed_.fetch_add(1, std::memory_order_relaxed);
+  std::lock_guard lock(report_mu_);
+  if (errors_.size() < CopyReport::kMaxListed) errors_.push_back({rel, reason});
+}
+
+void CopyRun::skip_listed(const std::string& rel, const std::string& reason) {
+  files_skipped_.fetch_add(1, std::memory_order_relaxed);
+  std::lock_guard lock(report_mu_);
+  if (skipped_.size() < CopyReport::kMaxListed) skipped_.push_back({rel, reason});
+}
+
+std::string CopyRun::temp_name() {
+  return fmt::format("{}{}.{:x}", kTempPrefix, temp_tag_, temp_counter_.fetch_add(1));
+}
+
+CopyProgress CopyRun::snapshot(bool finished) const {
+  CopyProgress p;
+  p.files_done = files_transferred_.load() + files_skipped_.load() + files_failed_.load();
+  p.bytes_done = bytes_transferred_.load();
+  p.files_estimated = files_est_.load();
+  p.bytes_estimated = bytes_est_.load();
+  p.elapsed_ms = ms_since(start_);
+  p.finished = finished;
+  return p;
+}
+
+void CopyRun::progress_loop(std::stop_token token) {
+  std::mutex mu;
+  std::condition_variable_any cv;
+  std::unique_lock lock(mu);
+  while (!token.stop_requested()) {
+    cv.wait_for(lock, token, std::chrono::milliseconds(250), [] { return false; });
+    if (token.stop_requested()) break;
+    progress_(snapshot(false));
+  }
+}
+
+// --- the work queue ---------------------------------------------------------------------
+
+void CopyRun::push(Job job) {
+  {
+    std::lock_guard lock(queue_mu_);
+    queue_.push_back(std::move(job));
+    ++outstanding_;
+  }
+  queue_cv_.notify_one();
+}
+
+void CopyRun::worker() {
+  for (;;) {
+    Job job;
+    {
+      std::unique_lock lock(queue_mu_);
+      queue_cv_.wait(lock, [&] { return !queue_.empty() || outstanding_ == 0; });
+      if (queue_.empty()) return;
+      // Newest first: the walk goes depth-first, which keeps few directories open.
+      job = std::move(queue_.back());
+      queue_.pop_back();
+    }
+    try {
+      run_job(job);
+    } catch (const std::exception& e) {
+      // Exceptions never cross the thread: they become an error of the directory.
+      fail(job.node ? job.node->rel : std::string(), fmt::format("internal error: {}", e.what()));
+      release(job.node);
+    }
+    job = Job{};
+    bool done = false;
+    {
+      std::lock_guard lock(queue_mu_);
+      done = --outstanding_ == 0;
+    }
+    if (done) queue_cv_.notify_all();
+  }
+}
+
+void CopyRun::run_job(Job& job) {
+  if (stop_token_.stop_requested() && !stop_.load()) {
+    std::lock_guard lock(report_mu_);
+    if (message_.empty()) message_ = "the copy was cancelled before it finished";
+    stop_.store(true);
+  }
+  if (job.batch.empty()) {
+    NodePtr child = stopping() ? nullptr : open_dir(job.node, job.dir_name);
+    // The job's count on the parent passes to the child, released when the child is done.
+    release(child ? child : job.node);
+    return;
+  }
+  for (const DirEntry& entry : job.batch) {
+    if (stopping()) break;
+    process_entry(job.node, entry);
+  }
+  release(job.node);
+}
+
+void CopyRun::release(const NodePtr& start) {
+  NodePtr node = start;
+  while (node && node->pending.fetch_sub(1) == 1) {
+    if (!stopping()) finalize_dir(*node);
+    node->src.reset();
+    node->dst.reset();
+    node = node->parent;
+  }
+}
+
+// --- directories ------------------------------------------------------------------------
+
+NodePtr CopyRun::open_dir(const NodePtr& parent, const std::string& name) {
+  std::string rel = join_path(parent->rel, name);
+  auto node = std::make_shared<DirNode>();
+  node->parent = parent;
+  node->rel = rel;
+  node->included = parent->included || (filter_.has_includes() && filter_.included(rel, true));
+  auto src = fs_.open_at(parent->src.get(), name, O_RDONLY | O_DIRECTORY);
+  if (!src.is_ok()) {
+    if (src.status().sys_errno() == ENOENT) return nullptr;  // vanished since it was listed
+    if (src.status().sys_errno() == ELOOP || src.status().sys_errno() == ENOTDIR) {
+      return fail_dir(rel, "changed into a non-directory during the copy; not followed");
+    }
+    return fail_dir(rel, src.status());
+  }
+  node->src = std::move(*src);
+  auto st = fs_.stat_at(node->src.get(), "");
+  if (!st.is_ok()) return fail_dir(rel, st.status());
+  node->src_stat = *st;
+
+  if (parent->dst.valid()) {
+    auto existing = fs_.stat_at(parent->dst.get(), name);
+    bool exists = existing.is_ok();
+    if (!exists && existing.status().sys_errno() != ENOENT) return fail_dir(rel, existing.status());
+    if (exists && existing->type != FileType::kDirectory) {
+      // A file or symlink where a directory is to go: replaced (never written through).
+      if (opt_.overwrite == OverwriteMode::kNever ||
+          (opt_.overwrite == OverwriteMode::kOlder &&
+           !older(existing->mtime, node->src_stat.mtime))) {
+        return skip_dir(rel, fmt::format("target is a {} and --overwrite keeps it",
+                                         fs::file_type_name(existing->type)));
+      }
+      if (opt_.dry_run) {
+        files_deleted_.fetch_add(1);
+        exists = false;
+      } else {
+        std::uint64_t removed = 0;
+        Status rm = remove_tree(parent->dst.get(), name, false, removed);
+        if (!rm) return fail_dir(rel, rm);
+        exists = false;
+      }
+    }
+    if (!exists && !opt_.dry_run) {
+      Status mk = fs_.mkdir_at(parent->dst.get(), name, 0700);
+      if (!mk && mk.sys_errno() != EEXIST) return fail_dir(rel, mk);
+      node->dst_created = true;
+    }
+    if (exists || !opt_.dry_run) {
+      auto dst = fs_.open_at(parent->dst.get(), name, O_RDONLY | O_DIRECTORY);
+      if (!dst.is_ok()) {
+        if (dst.status().sys_errno() == ELOOP || dst.status().sys_errno() == ENOTDIR) {
+          return fail_dir(rel, "target changed into a non-directory during the copy; not followed");
+        }
+        return fail_dir(rel, dst.status());
+      }
+      node->dst = std::move(*dst);
+    }
+  }
+  list_dir(node);
+  return node;
+}
+
+void CopyRun::list_dir(const NodePtr& node) {
+  std::vector<DirEntry> entries;
+  Status st = fs_.read_dir(node->src.get(), [&](const DirEntry& e) {
+    entries.push_back(e);
+    return Status::ok();
+  });
+  if (!st) return fail(node->rel, st);
+
+  // An existing target directory: remove leftovers of an earlier crash and, with --delete,
+  // the entries the source does not have.
+  if (node->dst.valid() && !node->dst_created) {
+    std::unordered_set<std::string> names;
+    names.reserve(entries.size());
+    for (const DirEntry& e : entries) names.insert(e.name);
+    std::vector<DirEntry> extras;
+    Status ls = fs_.read_dir(node->dst.get(), [&](const DirEntry& e) {
+      if (names.count(e.name) == 0) extras.push_back(e);
+      return Status::ok();
+    });
+    if (!ls) return fail(node->rel, ls);
+    for (const DirEntry& e : extras) {
+      std::string rel = join_path(node->rel, e.name);
+      bool is_temp = e.name.rfind(kTempPrefix, 0) == 0;
+      if (!is_temp && !opt_.delete_extraneous) continue;
+      bool is_dir = e.type == FileType::kDirectory;
+      if (e.type == FileType::kUnknown) {
+        auto est = fs_.stat_at(node->dst.get(), e.name);
+        if (!est.is_ok()) continue;
+        is_dir = est->type == FileType::kDirectory;
+      }
+      if (!is_temp) {
+        if (filter_.excluded(rel, is_dir)) continue;
+        if (filter_.has_includes() && !node->included && !is_dir && !filter_.included(rel, false)) {
+          continue;
+        }
+        if (filter_.has_includes() && !node->included && is_dir && !filter_.included(rel, true)) {
+          continue;
+        }
+      }
+      if (opt_.dry_run) {
+        if (!is_temp) files_deleted_.fetch_add(1);
+        continue;
+      }
+      std::uint64_t removed = 0;
+      Status rm = remove_tree(node->dst.get(), e.name, is_dir, removed);
+      if (!is_temp) files_deleted_.fetch_add(removed);
+      if (!rm && rm.sys_errno() != ENOENT) fail(rel, rm.with_context("delete"));
+    }
+  }
+
+  for (size_t i = 0; i < entries.size(); i += kBatchSize) {
+    Job job;
+    job.node = node;
+    size_t end = std::min(entries.size(), i + kBatchSize);
+    job.batch.assign(std::make_move_iterator(entries.begin() + static_cast<std::ptrdiff_t>(i)),
+                     std::make_move_iterator(entries.begin() + static_cast<std::ptrdiff_t>(end)));
+    node->pending.fetch_add(1);
+    push(std::move(job));
+  }
+}
+
+void CopyRun::finalize_dir(DirNode& node) {
+  if (opt_.dry_run || !node.dst.valid()) return;
+  const FileStat& src = node.src_stat;
+  int fd = node.dst.get();
+  auto dst = fs_.stat_at(fd, "");
+  if (!dst.is_ok()) return fail(node.rel, dst.status());
+  auto uid = opt_.owner.apply(src.uid);
+  auto gid = opt_.group.apply(src.gid);
+  bool chowned = false;
+  if ((uid && *uid != dst->uid) || (gid && *gid != dst->gid)) {
+    Status st =
+        fs_.chown_fd(fd, uid ? *uid : static_cast<uid_t>(-1), gid ? *gid : static_cast<gid_t>(-1));
+    if (!st) return fail(node.rel, st);
+    chowned = true;
+  }
+  mode_t want = opt_.preserve_perms ? src.permissions() : (0777 & ~umask_);
+  if (opt_.preserve_perms || node.dst_created) {
+    if ((dst->mode & 07777) != want || chowned) {
+      Status st = fs_.chmod_fd(fd, want);
+      if (!st) return fail(node.rel, st);
+    }
+  }
+  Status xs = copy_xattrs(node.src.get(), "", fd, "");
+  if (!xs) return fail(node.rel, xs);
+  if (!same_time(dst->mtime, src.mtime) || !same_time(dst->atime, src.atime)) {
+    const timespec times[2] = {src.atime, src.mtime};
+    Status st = fs_.set_times_fd(fd, times);
+    if (!st) return fail(node.rel, st);
+  }
+}
+
+// --- entries ----------------------------------------------------------------------------
+
+void CopyRun::process_entry(const NodePtr& node, const DirEntry& entry) {
+  std::string rel = join_path(node->rel, entry.name);
+  FileType type = entry.type;
+  FileStat st;
+  bool have_stat = false;
+  if (type == FileType::kUnknown) {
+    auto s = fs_.stat_at(node->src.get(), entry.name);
+    if (!s.is_ok()) {
+      if (s.status().sys_errno() != ENOENT) fail(rel, s.status());
+      return;
+    }
+    st = *s;
+    type = st.type;
+    have_stat = true;
+  }
+  bool is_dir = type == FileType::kDirectory;
+  if (filter_.excluded(rel, is_dir)) return;
+  if (is_dir) {
+    Job job;
+    job.node = node;
+    job.dir_name = entry.name;
+    node->pending.fetch_add(1);
+    push(std::move(job));
+    return;
+  }
+  if (filter_.has_includes() && !node->included && !filter_.included(rel, false)) return;
+  if (!have_stat) {
+    auto s = fs_.stat_at(node->src.get(), entry.name);
+    if (!s.is_ok()) {
+      if (s.status().sys_errno() != ENOENT) fail(rel, s.status());
+      return;
+    }
+    st = *s;
+    if (st.type == FileType::kDirectory) {
+      // Swapped for a directory since the listing: copy it as one.
+      Job job;
+      job.node = node;
+      job.dir_name = entry.name;
+      node->pending.fetch_add(1);
+      push(std::move(job));
+      return;
+    }
+  }
+  switch (st.type) {
+    case FileType::kRegular:
+      return copy_regular(*node, entry.name, rel, st);
+    case FileType::kSymlink:
+      return copy_symlink(*node, entry.name, rel, st);
+    case FileType::kFifo:
+    case FileType::kSocket:
+    case FileType::kCharDevice:
+    case FileType::kBlockDevice:
+      if (!opt_.devices) {
+        return skip_listed(rel, fmt::format("{} skipped (use --devices to recreate it)",
+                                            fs::file_type_name(st.type)));
+      }
+      return copy_special(*node, entry.name, rel, st);
+    default:
+      return fail(rel, "unknown file type; not copied");
+  }
+}
+
+bool CopyRun::keep_existing(const FileStat& src, const FileStat* dst) {
+  if (dst == nullptr) return false;
+  if (opt_.overwrite == OverwriteMode::kNever) return true;
+  if (opt_.overwrite == OverwriteMode::kOlder && !older(dst->mtime, src.mtime)) return true;
+  return false;
+}
+
+Status CopyRun::set_owner_fd(int fd, const FileStat& st) {
+  auto uid = opt_.owner.apply(st.uid);
+  auto gid = opt_.group.apply(st.gid);
+  if (!uid && !gid) return Status::ok();
+  return fs_.chown_fd(fd, uid ? *uid : static_cast<uid_t>(-1), gid ? *gid : static_cast<gid_t>(-1));
+}
+
+Status CopyRun::set_perms_fd(int fd, const FileStat& st) {
+  // After chown, which clears setuid/setgid bits.
+  return fs_.chmod_fd(fd, opt_.preserve_perms ? st.permissions() : (0666 & ~umask_));
+}
+
+Status CopyRun::copy_xattrs(int src_fd, const std::string& src_link, int dst_fd,
+                            const std::string& dst_link) {
+  auto keys = fs_.list_xattrs(src_fd, src_link);
+  if (!keys.is_ok()) return keys.status();
+  for (const std::string& key : *keys) {
+    if (key == "system.posix_acl_access" || key == "system.posix_acl_default") {
+      if (!src_link.empty()) continue;
+      auto kind = key == "system.posix_acl_access" ? fs::AclKind::kAccess : fs::AclKind::kDefault;
+      auto acl = fs_.get_acl(src_fd, kind);
+      if (!acl.is_ok()) return acl.status();
+      LIFEBOAT_RETURN_IF_ERROR(fs_.set_acl(dst_fd, kind, *acl));
+      continue;
+    }
+    bool privileged = key.rfind("trusted.", 0) == 0 || key.rfind("security.", 0) == 0;
+    if (key.rfind("system.", 0) == 0 || (privileged && !is_root_)) continue;
+    auto value = fs_.get_xattr(src_fd, src_link, key);
+    if (!value.is_ok()) {
+      if (value.status().sys_errno() == ENODATA) continue;  // removed meanwhile
+      return value.status();
+    }
+    Status st = fs_.set_xattr(dst_fd, dst_link, key, *value);
+    // A target file system without xattr support cannot keep them; not worth a failure.
+    if (!st && st.sys_errno() != ENOTSUP) return st;
+  }
+  return Status::ok();
+}
+
+Status CopyRun::remove_tree(int dir_fd, const std::string& name, bool is_dir,
+                            std::uint64_t& removed) {
+  if (!is_dir) {
+    Status st = fs_.unlink_at(dir_fd, name, false);
+    if (st) {
+      ++removed;
+      return st;
+    }
+    if (st.sys_errno() != EISDIR && st.sys_errno() != EPERM) return st;
+  }
+  auto sub = fs_.open_at(dir_fd, name, O_RDONLY | O_DIRECTORY);
+  if (!sub.is_ok()) return sub.status();
+  std::vector<DirEntry> children;
+  LIFEBOAT_RETURN_IF_ERROR(fs_.read_dir(sub->get(), [&](const DirEntry& e) {
+    children.push_back(e);
+    return Status::ok();
+  }));
+  for (const DirEntry& e : children) {
+    LIFEBOAT_RETURN_IF_ERROR(
+        remove_tree(sub->get(), e.name, e.type == FileType::kDirectory, removed));
+  }
+  sub->reset();
+  LIFEBOAT_RETURN_IF_ERROR(fs_.unlink_at(dir_fd, name, true));
+  ++removed;
+  return Status::ok();
+}
+
+Status CopyRun::put_in_place(DirNode& node, const std::string& tmp, const std::string& name,
+                             const FileStat* existing) {
+  if (existing != nullptr && existing->type == FileType::kDirectory) {
+    // rename(2) cannot put a file over a directory: the directory goes first.
+    std::uint64_t removed = 0;
+    LIFEBOAT_RETURN_IF_ERROR(remove_tree(node.dst.get(), name, true, removed));
+  }
+  // rename replaces a symlink at `name` itself; nothing is written through it.
+  return fs_.rename_at(node.dst.get(), tmp, node.dst.get(), name, 0);
+}
+
+bool CopyRun::link_hard(DirNode& node, const std::string& name, const std::string& rel,
+                        const FileStat& st, bool& is_first) {
+  is_first = false;
+  auto key = std::make_pair(st.dev, st.ino);
+  std::string first_rel;
+  {
+    std::unique_lock lock(links_mu_);
+    auto [it, inserted] = links_.try_emplace(key);
+    if (inserted) {
+      is_first = true;
+      return false;
+    }
+    links_cv_.wait(lock, [&] { return it->second.state != LinkGroup::State::kCopying; });
+    if (it->second.state == LinkGroup::State::kFailed) return false;
+    first_rel = it->second.target_rel;
+  }
+  size_t slash = first_rel.rfind('/');
+  std::string first_dir = slash == std::string::npos ? "" : first_rel.substr(0, slash);
+  std::string first_name = slash == std::string::npos ? first_rel : first_rel.substr(slash + 1);
+  auto dir = fs_.open_beneath(dst_root_.get(), first_dir, O_PATH | O_DIRECTORY);
+  if (!dir.is_ok()) return false;  // copy it as a file of its own instead
+  std::string tmp = temp_name();
+  Status ln = fs_.link_at(dir->get(), first_name, node.dst.get(), tmp);
+  if (!ln) {
+    if (is_target_full(ln)) fail(rel, ln);
+    return false;
+  }
+  auto existing = fs_.stat_at(node.dst.get(), name);
+  Status mv = put_in_place(node, tmp, name, existing.is_ok() ? &*existing : nullptr);
+  if (!mv) {
+    (void)fs_.unlink_at(node.dst.get(), tmp, false);
+    fail(rel, mv);
+    return true;
+  }
+  files_transferred_.fetch_add(1);
+  return true;
+}
+
+void CopyRun::finish_link_group(const FileStat& st, bool ok, const std::string& rel) {
+  {
+    std::lock_guard lock(links_mu_);
+    LinkGroup& g = links_[std::make_pair(st.dev, st.ino)];
+    g.state = ok ? LinkGroup::State::kDone : LinkGroup::State::kFailed;
+    g.target_rel = rel;
+  }
+  links_cv_.notify_all();
+}
+
+void CopyRun::copy_regular(DirNode& node, const std::string& name, const std::string& rel,
+                           const FileStat& st) {
+  FileStat existing_stat;
+  const FileStat* existing = nullptr;
+  if (node.dst.valid()) {
+    auto d = fs_.stat_at(node.dst.get(), name);
+    if (d.is_ok()) {
+      existing_stat = *d;
+      existing = &existing_stat;
+    } else if (d.status().sys_errno() != ENOENT) {
+      return fail(rel, d.status());
+    }
+  }
+  if (keep_existing(st, existing)) {
+    files_skipped_.fetch_add(1);
+    return;
+  }
+  if (existing != nullptr && opt_.transfer_mode == TransferMode::kChanged &&
+      existing->type == FileType::kRegular && existing->size == st.size &&
+      same_time(existing->mtime, st.mtime)) {
+    files_skipped_.fetch_add(1);
+    if (opt_.dry_run) return;
+    // Same data: bring owner and mode in line without rewriting the file.
+    auto uid = opt_.owner.apply(st.uid);
+    auto gid = opt_.group.apply(st.gid);
+    bool owner_differs = (uid && *uid != existing->uid) || (gid && *gid != existing->gid);
+    bool mode_differs = opt_.preserve_perms && existing->permissions() != st.permissions();
+    if (owner_differs || mode_differs) {
+      auto fd = fs_.open_at(node.dst.get(), name, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+      if (!fd.is_ok()) return fail(rel, fd.status());
+      if (owner_differs) {
+        if (Status s = set_owner_fd(fd->get(), st); !s) return fail(rel, s);
+      }
+      if (Status s = set_perms_fd(fd->get(), st); !s) return fail(rel, s);
+    }
+    return;
+  }
+  files_est_.fetch_add(1);
+  bytes_est_.fetch_add(st.size);
+  if (opt_.dry_run) return;
+
+  bool is_first = false;
+  if (st.nlink > 1) {
+    if (link_hard(node, name, rel, st, is_first)) return;
+  }
+  Status result = write_regular(node, name, rel, st, existing);
+  if (is_first) finish_link_group(st, result.is_ok(), rel);
+  if (!result) fail(rel, result);
+}
+
+Status CopyRun::write_regular(DirNode& node, const std::string& name, const std::string& rel,
+                              const FileStat& st, const FileStat* existing) {
+  (void)rel;
+  // Never block on or trigger a device: O_NONBLOCK|O_NOCTTY, then check it is still the
+  // regular file that was listed.
+  int flags = O_RDONLY | O_NONBLOCK | O_NOCTTY;
+  auto src = fs_.open_at(node.src.get(), name, flags | O_NOATIME);
+  if (!src.is_ok() && src.status().sys_errno() == EPERM)
+    src = fs_.open_at(node.src.get(), name, flags);
+  if (!src.is_ok()) return src.status();
+  auto now = fs_.stat_at(src->get(), "");
+  if (!now.is_ok()) return now.status();
+  if (now->type != FileType::kRegular || now->ino != st.ino || now->dev != st.dev) {
+    return Status::failed_precondition(
+        "changed during the copy (replaced by another entry); not copied");
+  }
+  std::string tmp = temp_name();
+  auto out = fs_.open_at(node.dst.get(), tmp, O_RDWR | O_CREAT | O_EXCL, 0600);
+  if (!out.is_ok()) return out.status();
+  auto cleanup = [&](const Status& st2) {
+    out->reset();
+    (void)fs_.unlink_at(node.dst.get(), tmp, false);
+    return st2;
+  };
+  bool verify = opt_.verify == VerifyMode::kTransferred;
+  std::unique_ptr<ContentHasher> hasher;
+  if (verify) hasher = std::make_unique<ContentHasher>();
+  std::uint64_t copied = 0;
+  if (Status s = copy_data(src->get(), out->get(), st, hasher.get(), copied); !s) return cleanup(s);
+  if (Status s = set_owner_fd(out->get(), st); !s) return cleanup(s);
+  if (Status s = set_perms_fd(out->get(), st); !s) return cleanup(s);
+  if (Status s = copy_xattrs(src->get(), "", out->get(), ""); !s) return cleanup(s);
+  const timespec times[2] = {st.atime, st.mtime};
+  if (Status s = fs_.set_times_fd(out->get(), times); !s) return cleanup(s);
+  if (opt_.fsync) {
+    if (Status s = fs_.fsync_fd(out->get()); !s) return cleanup(s);
+  }
+  if (verify) {
+    if (Status s = verify_written(out->get(), copied, hasher->hex_digest()); !s) return cleanup(s);
+    files_verified_.fetch_add(1);
+  }
+  out->reset();
+  if (Status s = put_in_place(node, tmp, name, existing); !s) {
+    (void)fs_.unlink_at(node.dst.get(), tmp, false);
+    return s;
+  }
+  files_transferred_.fetch_add(1);
+  return Status::ok();
+}
+
+Status CopyRun::copy_data(int in, int out, const FileStat& st, ContentHasher* hasher,
+                          std::uint64_t& copied_size) {
+  thread_local std::unique_ptr<char[]> buffer;
+  bool use_buffer = hasher != nullptr || opt_.bwlimit > 0;
+  if (use_buffer && !buffer) buffer = std::make_unique<char[]>(kBufferSize);
+  const auto size = static_cast<off_t>(st.size);
+  const bool sparse = st.size > 0 && st.blocks * 512 < st.size;
+  off_t pos = 0;
+  bool eof = false;
+  while (pos < size && !eof) {
+    off_t data_end = size;
+    if (sparse) {
+      auto data = fs_.seek(in, pos, SEEK_DATA);
+      if (!data.is_ok()) {
+        if (data.status().sys_errno() != ENXIO) return data.status();
+        if (hasher) hasher->update_zeros(static_cast<std::uint64_t>(size - pos));
+        pos = size;
+        break;
+      }
+      if (*data > pos && hasher) hasher->update_zeros(static_cast<std::uint64_t>(*data - pos));
+      pos = std::min(*data, size);
+      auto hole = fs_.seek(in, pos, SEEK_HOLE);
+      if (!hole.is_ok()) return hole.status();
+      data_end = std::min(*hole, size);
+    }
+    while (pos < data_end) {
+      if (stopping()) return Status::cancelled("copy stopped");
+      size_t want = static_cast<size_t>(std::min<off_t>(data_end - pos, kBufferSize));
+      size_t got = 0;
+      if (use_buffer) {
+        bucket_.acquire(want);
+        auto n = fs_.pread(in, buffer.get(), want, pos);
+        if (!n.is_ok()) return n.status();
+        got = *n;
+        if (got == 0) {
+          eof = true;
+          break;
+        }
+        if (hasher) hasher->update(buffer.get(), got);
+        size_t done = 0;
+        while (done < got) {
+          auto w = fs_.pwrite(out, buffer.get() + done, got - done, pos + static_cast<off_t>(done));
+          if (!w.is_ok()) return w.status();
+          if (*w == 0) return Status::from_errno(EIO, "write returned 0");
+          done += *w;
+        }
+      } else {
+        auto n = fs_.copy_range(in, pos, out, pos, want);
+        if (!n.is_ok()) return n.status();
+        got = *n;
+        if (got == 0) {
+          eof = true;
+          break;
+        }
+      }
+      pos += static_cast<off_t>(got);
+      bytes_transferred_.fetch_add(got, std::memory_order_relaxed);
+      bytes_written_.fetch_add(got, std::memory_order_relaxed);
+    }
+  }
+  // The file may have shrunk while being read: the copy is what was there.
+  copied_size = static_cast<std::uint64_t>(std::min(pos, size));
+  if (sparse || eof) {
+    LIFEBOAT_RETURN_IF_ERROR(fs_.truncate_fd(out, static_cast<off_t>(copied_size)));
+  }
+  return Status::ok();
+}
+
+Status CopyRun::verify_written(int fd, std::uint64_t size, const std::string& expected) {
+  thread_local std::unique_ptr<char[]> buffer;
+  if (!buffer) buffer = std::make_unique<char[]>(kBufferSize);
+  ContentHasher h;
+  std::uint64_t pos = 0;
+  while (pos < size) {
+    size_t want = static_cast<size_t>(std::min<std::uint64_t>(size - pos, kBufferSize));
+    auto n = fs_.pread(fd, buffer.get(), want, static_cast<off_t>(pos));
+    if (!n.is_ok()) return n.status().with_context("verify");
+    if (*n == 0) break;
+    h.update(buffer.get(), *n);
+    pos += *n;
+  }
+  if (pos != size || h.hex_digest() != expected) {
+    return Status::io_error("verify: the written copy's checksum differs from the source's");
+  }
+  return Status::ok();
+}
+
+void CopyRun::copy_symlink(DirNode& node, const std::string& name, const std::string& rel,
+                           const FileStat& st) {
+  auto target = fs_.readlink_at(node.src.get(), name);
+  if (!target.is_ok()) {
+    if (target.status().sys_errno() != ENOENT) fail(rel, target.status());
+    return;
+  }
+  FileStat existing_stat;
+  const FileStat* existing = nullptr;
+  if (node.dst.valid()) {
+    auto d = fs_.stat_at(node.dst.get(), name);
+    if (d.is_ok()) {
+      existing_stat = *d;
+      existing = &existing_stat;
+    } else if (d.status().sys_errno() != ENOENT) {
+      return fail(rel, d.status());
+    }
+  }
+  if (keep_existing(st, existing)) {
+    files_skipped_.fetch_add(1);
+    return;
+  }
+  if (existing != nullptr && opt_.transfer_mode == TransferMode::kChanged &&
+      existing->type == FileType::kSymlink && same_time(existing->mtime, st.mtime)) {
+    auto old_target = fs_.readlink_at(node.dst.get(), name);
+    if (old_target.is_ok() && *old_target == *target) {
+      files_skipped_.fetch_add(1);
+      return;
+    }
+  }
+  files_est_.fetch_add(1);
+  if (opt_.dry_run) return;
+  std::string tmp = temp_name();
+  Status s = fs_.symlink_at(*target, node.dst.get(), tmp);
+  if (!s) return fail(rel, s);
+  auto uid = opt_.owner.apply(st.uid);
+  auto gid = opt_.group.apply(st.gid);
+  if (uid || gid) {
+    s = fs_.chown_at(node.dst.get(), tmp, uid ? *uid : static_cast<uid_t>(-1),
+                     gid ? *gid : static_cast<gid_t>(-1));
+  }
+  if (s) s = copy_xattrs(node.src.get(), name, node.dst.get(), tmp);
+  const timespec times[2] = {st.atime, st.mtime};
+  if (s) s = fs_.set_times_at(node.dst.get(), tmp, times);
+  if (s) s = put_in_place(node, tmp, name, existing);
+  if (!s) {
+    (void)fs_.unlink_at(node.dst.get(), tmp, false);
+    return fail(rel, s);
+  }
+  files_transferred_.fetch_add(1);
+}
+
+void CopyRun::copy_special(DirNode& node, const std::string& name, const std::string& rel,
+                           const FileStat& st) {
+  FileStat existing_stat;
+  const FileStat* existing = nullptr;
+  if (node.dst.valid()) {
+    auto d = fs_.stat_at(node.dst.get(), name);
+    if (d.is_ok()) {
+      existing_stat = *d;
+      existing = &existing_stat;
+    }
+  }
+  if (keep_existing(st, existing)) {
+    files_skipped_.fetch_add(1);
+    return;
+  }
+  if (existing != nullptr && opt_.transfer_mode == TransferMode::kChanged &&
+      existing->type == st.type && existing->rdev == st.rdev &&
+      same_time(existing->mtime, st.mtime)) {
+    files_skipped_.fetch_add(1);
+    return;
+  }
+  files_est_.fetch_add(1);
+  if (opt_.dry_run) return;
+  std::string tmp = temp_name();
+  // Created, never opened: a node's metadata is set by name, without following.
+  Status s =
+      fs_.mknod_at(node.dst.get(), tmp, (st.mode & S_IFMT) | 0600, static_cast<dev_t>(st.rdev));
+  if (!s) return fail(rel, s);
+  auto uid = opt_.owner.apply(st.uid);
+  auto gid = opt_.group.apply(st.gid);
+  if (uid || gid) {
+    s = fs_.chown_at(node.dst.get(), tmp, uid ? *uid : static_cast<uid_t>(-1),
+                     gid ? *gid : static_cast<gid_t>(-1));
+  }
+  if (s)
+    s = fs_.chmod_at(node.dst.get(), tmp,
+                     opt_.preserve_perms ? st.permissions() : (0666 & ~umask_));
+  const timespec times[2] = {st.atime, st.mtime};
+  if (s) s = fs_.set_times_at(node.dst.get(), tmp, times);
+  if (s) s = put_in_place(node, tmp, name, existing);
+  if (!s) {
+    (void)fs_.unlink_at(node.dst.get(), tmp, false);
+    return fail(rel, s);
+  }
+  files_transferred_.fetch_add(1);
+}
+
+// --- verify all -------------------------------------------------------------------------
+
+Result<std::string> CopyRun::hash_file(int fd) {
+  thread_local std::unique_ptr<char[]> buffer;
+  if (!buffer) buffer = std::make_unique<char[]>(kBufferSize);
+  ContentHasher h;
+  off_t pos = 0;
+  for (;;) {
+    auto n = fs_.pread(fd, buffer.get(), kBufferSize, pos);
+    if (!n.is_ok()) return n.status();
+    if (*n == 0) break;
+    h.update(buffer.get(), *n);
+    pos += static_cast<off_t>(*n);
+  }
+  return h.hex_digest();
+}
+
+void CopyRun::verify_tree(int src_dir, int dst_dir, const std::string& rel_dir, bool included) {
+  std::vector<DirEntry> entries;
+  Status ls = fs_.read_dir(src_dir, [&](const DirEntry& e) {
+    entries.push_back(e);
+    return Status::ok();
+  });
+  if (!ls) return fail(rel_dir, ls.with_context("verify"));
+  for (const DirEntry& e : entries) {
+    if (stop_token_.stop_requested()) return;
+    std::string rel = join_path(rel_dir, e.name);
+    auto st = fs_.stat_at(src_dir, e.name);
+    if (!st.is_ok()) continue;  // gone since the copy
+    bool is_dir = st->type == FileType::kDirectory;
+    if (filter_.excluded(rel, is_dir)) continue;
+    if (is_dir) {
+      bool sub_included = included || (filter_.has_includes() && filter_.included(rel, true));
+      auto s = fs_.open_at(src_dir, e.name, O_RDONLY | O_DIRECTORY);
+      auto d = fs_.open_at(dst_dir, e.name, O_RDONLY | O_DIRECTORY);
+      if (!s.is_ok()) continue;
+      if (!d.is_ok()) {
+        fail(rel, "verify: directory missing in the target");
+        continue;
+      }
+      verify_tree(s->get(), d->get(), rel, sub_included);
+      continue;
+    }
+    if (filter_.has_includes() && !included && !filter_.included(rel, false)) continue;
+    auto dst = fs_.stat_at(dst_dir, e.name);
+    if (st->type == FileType::kSymlink) {
+      auto a = fs_.readlink_at(src_dir, e.name);
+      auto b = fs_.readlink_at(dst_dir, e.name);
+      if (a.is_ok() && (!b.is_ok() || *a != *b)) {
+        fail(rel, "verify: symlink differs in the target");
+      } else if (a.is_ok()) {
+        files_verified_.fetch_add(1);
+      }
+      continue;
+    }
+    if (st->type != FileType::kRegular) continue;
+    if (!dst.is_ok() || dst->type != FileType::kRegular) {
+      // Kept by --overwrite never/older: not this copy's to verify.
+      if (opt_.overwrite == OverwriteMode::kAlways) fail(rel, "verify: file missing in the target");
+      continue;
+    }
+    if (opt_.overwrite != OverwriteMode::kAlways && !same_time(dst->mtime, st->mtime)) continue;
+    auto s = fs_.open_at(src_dir, e.name, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+    auto d = fs_.open_at(dst_dir, e.name, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+    if (!s.is_ok()) continue;  // unreadable: already reported by the copy
+    if (!d.is_ok()) {
+      fail(rel, d.status().with_context("verify"));
+      continue;
+    }
+    auto hs = hash_file(s->get());
+    auto hd = hash_file(d->get());
+    if (!hs.is_ok()) continue;
+    if (!hd.is_ok()) {
+      fail(rel, hd.status().with_context("verify"));
+    } else if (*hs != *hd) {
+      fail(rel, "verify: content differs between source and target");
+    } else {
+      files_verified_.fetch_add(1);
+    }
+  }
+}
+
+// --- the run ----------------------------------------------------------------------------
+
+Result<CopyReport> CopyRun::run() {
+  start_ = Clock::now();
+  raise_fd_limit();
+  auto src = fs_.open_root(opt_.source, false);
+  if (!src.is_ok()) {
+    return Status::invalid_argument(
+        fmt::format("source '{}': {}", opt_.source, src.status().message()));
+  }
+  auto src_stat = fs_.stat_at(src->get(), "");
+  if (!src_stat.is_ok()) return src_stat.status();
+  // The target root: created if missing (not in a dry run, where a missing target is empty).
+  Result<Fd> dst = fs_.open_root(opt_.target, !opt_.dry_run);
+  if (!dst.is_ok()) {
+    if (!(opt_.dry_run && dst.status().sys_errno() == ENOENT)) {
+      return Status::invalid_argument(
+          fmt::format("target '{}': {}", opt_.target, dst.status().message()));
+    }
+    dst = Fd();
+  }
+  if (dst->valid()) {
+    auto dst_stat = fs_.stat_at(dst->get(), "");
+    if (!dst_stat.is_ok()) return dst_stat.status();
+    // Nesting: walk up from each root looking for the other.
+    auto inside = [&](int from, const FileStat& other) -> Result<bool> {
+      auto cur = fs_.open_at(from, ".", O_PATH | O_DIRECTORY);
+      if (!cur.is_ok()) return cur.status();
+      Fd fd = std::move(*cur);
+      for (int depth = 0; depth < 4096; ++depth) {
+        auto st = fs_.stat_at(fd.get(), "");
+        if (!st.is_ok()) return st.status();
+        if (st->dev == other.dev && st->ino == other.ino) return true;
+        auto up = fs_.open_at(fd.get(), "..", O_PATH | O_DIRECTORY);
+        if (!up.is_ok()) return up.status();
+        auto up_st = fs_.stat_at(up->get(), "");
+        if (!up_st.is_ok()) return up_st.status();
+        if (up_st->dev == st->dev && up_st->ino == st->ino) return false;  // reached "/"
+        fd = std::move(*up);
+      }
+      return false;
+    };
+    LIFEBOAT_ASSIGN_OR_RETURN(bool dst_in_src, inside(dst->get(), *src_stat));
+    if (dst_in_src) {
+      return Status::invalid_argument(fmt::format(
+          "target '{}' is the source '{}' or inside it: choose a target outside the source",
+          opt_.target, opt_.source));
+    }
+    LIFEBOAT_ASSIGN_OR_RETURN(bool src_in_dst, inside(src->get(), *dst_stat));
+    if (src_in_dst) {
+      return Status::invalid_argument(fmt::format(
+          "source '{}' is inside the target '{}': choose a target that does not contain the source",
+          opt_.source, opt_.target));
+    }
+    auto again = fs_.open_at(dst->get(), ".", O_PATH | O_DIRECTORY);
+    if (!again.is_ok()) return again.status();
+    dst_root_ = std::move(*again);
+  }
+
+  auto root = std::make_shared<DirNode>();
+  root->src = std::move(*src);
+  root->dst = std::move(*dst);
+  root->src_stat = *src_stat;
+  std::int64_t prepare_ms = ms_since(start_);
+  auto transfer_start = Clock::now();
+
+  std::jthread ticker;
+  if (progress_) ticker = std::jthread([this](std::stop_token t) { progress_loop(std::move(t)); });
+  list_dir(root);
+  int threads = opt_.parallel > 0
+                    ? opt_.parallel
+                    : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  {
+    std::vector<std::jthread> pool;
+    pool.reserve(static_cast<size_t>(threads));
+    for (int i = 0; i < threads; ++i) pool.emplace_back([this] { worker(); });
+    // Wake the workers if no job was ever queued (an empty or unreadable root).
+    queue_cv_.notify_all();
+  }
+  release(root);
+  if (!opt_.dry_run && dst_root_.valid() && !stopping()) {
+    // syncfs needs a real descriptor, not the O_PATH one kept for linking.
+    auto sync_fd = fs_.open_at(dst_root_.get(), ".", O_RDONLY | O_DIRECTORY);
+    Status sync = sync_fd.is_ok() ? fs_.syncfs_fd(sync_fd->get()) : sync_fd.status();
+    if (!sync) fail("", sync.with_context("syncfs on the target"));
+  }
+  std::int64_t transfer_ms = ms_since(transfer_start);
+
+  auto verify_start = Clock::now();
+  if (opt_.verify == VerifyMode::kAll && !opt_.dry_run && !stopping() && dst_root_.valid()) {
+    auto vs = fs_.open_root(opt_.source, false);
+    auto vd = fs_.open_at(dst_root_.get(), ".", O_RDONLY | O_DIRECTORY);
+    if (vs.is_ok() && vd.is_ok()) {
+      verify_tree(vs->get(), vd->get(), "", false);
+    } else {
+      fail("", "verify: could not reopen the roots");
+    }
+  }
+  std::int64_t verify_ms = ms_since(verify_start);
+  if (ticker.joinable()) {
+    ticker.request_stop();
+    ticker.join();
+  }
+
+  CopyReport r;
+  r.estimated_files_to_transfer = files_est_;
+  r.estimated_bytes_to_transfer = bytes_est_;
+  r.files_transferred = files_transferred_;
+  r.bytes_transferred = bytes_transferred_;
+  r.bytes_written = bytes_written_;
+  r.files_skipped = files_skipped_;
+  r.files_deleted = files_deleted_;
+  r.files_verified = files_verified_;
+  r.files_failed = files_failed_;
+  r.prepare_duration_ms = prepare_ms;
+  r.transfer_duration_ms = transfer_ms;
+  r.verify_duration_ms = verify_ms;
+  r.dry_run = opt_.dry_run;
+  {
+    std::lock_guard lock(report_mu_);
+    r.errors = std::move(errors_);
+    r.skipped = std::move(skipped_);
+    r.message = message_;
+  }
+  if (stopping()) {
+    r.status = CopyStatus::kError;
+  } else if (r.files_failed > 0) {
+    r.status = CopyStatus::kPartial;
+  }
+  r.total_duration_ms = ms_since(start_);
+  if (progress_) progress_(snapshot(true));
+  return r;
+}
+
+}  // namespace
+
+Copier::Copier(fs::FileSystem& fs, CopyOptions options) : fs_(fs), options_(std::move(options)) {}
+
+Result<CopyReport> Copier::run(const ProgressCallback& progress, std::stop_token stop) {
+  if (options_.source.empty() || options_.target.empty()) {
+    return Status::invalid_argument("copy: both a source and a target directory are needed");
+  }
+  LIFEBOAT_ASSIGN_OR_RETURN(PathFilter filter,
+                            PathFilter::create(options_.excludes, options_.includes));
+  CopyRun run(fs_, options_, std::move(filter), progress, std::move(stop));
+  return run.run();
+}
+
+Result<CopyReport> run_copy(fs::FileSystem& fs, const CopyOptions& options,
+                            const ProgressCallback& progress, std::stop_token stop) {
+  return Copier(fs, options).run(progress, std::move(stop));
+}
+
+}  // namespace lifeboat::transfer

@@ -1,0 +1,29 @@
+#include "transfer/token_bucket.h"
+
+#include <algorithm>
+#include <thread>
+
+namespace lifeboat::transfer {
+
+TokenBucket::TokenBucket(std::uint64_t rate)
+    : rate_(rate), tokens_(static_cast<double>(rate)), last_(std::chrono::steady_clock::now()) {}
+
+void TokenBucket::acquire(std::uint64_t bytes) {
+  if (rate_ == 0) return;
+  std::chrono::duration<double> wait{};
+  {
+    std::lock_guard lock(mu_);
+    auto now = std::chrono::steady_clock::now();
+    double elapsed = std::chrono::duration<double>(now - last_).count();
+    last_ = now;
+    auto rate = static_cast<double>(rate_);
+    tokens_ = std::min(rate, tokens_ + elapsed * rate);
+    // Taking the tokens now (going negative) reserves this caller's place: later callers
+    // wait behind it, so the long-run rate holds however the chunks interleave.
+    tokens_ -= static_cast<double>(bytes);
+    if (tokens_ < 0) wait = std::chrono::duration<double>(-tokens_ / rate);
+  }
+  if (wait.count() > 0) std::this_thread::sleep_for(wait);
+}
+
+}  // namespace lifeboat::transfer
