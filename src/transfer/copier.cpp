@@ -779,14 +779,15 @@ Status CopyRun::write_regular(DirNode& node, const std::string& name, const std:
   if (Status s = set_owner_fd(out->get(), st); !s) return cleanup(s);
   if (Status s = set_perms_fd(out->get(), st); !s) return cleanup(s);
   if (Status s = copy_xattrs(src->get(), "", out->get(), ""); !s) return cleanup(s);
+  if (verify) {
+    if (Status s = verify_written(out->get(), copied, hasher->hex_digest()); !s) return cleanup(s);
+    files_verified_.fetch_add(1);
+  }
+  // Times last: re-reading the copy for verification would move its atime.
   const timespec times[2] = {st.atime, st.mtime};
   if (Status s = fs_.set_times_fd(out->get(), times); !s) return cleanup(s);
   if (opt_.fsync) {
     if (Status s = fs_.fsync_fd(out->get()); !s) return cleanup(s);
-  }
-  if (verify) {
-    if (Status s = verify_written(out->get(), copied, hasher->hex_digest()); !s) return cleanup(s);
-    files_verified_.fetch_add(1);
   }
   out->reset();
   if (Status s = put_in_place(node, tmp, name, existing); !s) {

@@ -1,0 +1,403 @@
+#include "transfer/copier.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "fs/fault_injecting_file_system.h"
+#include "fs/posix_file_system.h"
+
+namespace lifeboat::transfer {
+namespace {
+
+namespace sfs = std::filesystem;
+
+class CopierTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/lifeboat-copier-test-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    src_ = dir_ + "/src";
+    dst_ = dir_ + "/dst";
+    sfs::create_directories(src_);
+    options_.source = src_;
+    options_.target = dst_;
+    options_.parallel = 2;
+  }
+  void TearDown() override { sfs::remove_all(dir_); }
+
+  static void write(const std::string& path, const std::string& text) {
+    sfs::create_directories(sfs::path(path).parent_path());
+    std::ofstream(path, std::ios::binary) << text;
+  }
+  static std::string read(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
+  }
+  static struct stat lstat_of(const std::string& path) {
+    struct stat st {};
+    EXPECT_EQ(::lstat(path.c_str(), &st), 0) << path;
+    return st;
+  }
+  static void set_mtime(const std::string& path, time_t secs) {
+    const timespec times[2] = {{secs, 0}, {secs, 0}};
+    ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times, AT_SYMLINK_NOFOLLOW), 0);
+  }
+  // Names of every entry below `root` (relative), to spot leftovers.
+  static std::vector<std::string> tree(const std::string& root) {
+    std::vector<std::string> out;
+    for (const auto& e : sfs::recursive_directory_iterator(root)) {
+      out.push_back(sfs::relative(e.path(), root).string());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  static bool has_temp(const std::string& root) {
+    for (const auto& name : tree(root)) {
+      if (name.find(kTempPrefix) != std::string::npos) return true;
+    }
+    return false;
+  }
+
+  CopyReport copy(fs::FileSystem& fs) {
+    auto r = run_copy(fs, options_);
+    EXPECT_TRUE(r.is_ok()) << r.status().to_string();
+    return r.is_ok() ? *r : CopyReport{};
+  }
+  CopyReport copy() { return copy(fs::PosixFileSystem::instance()); }
+
+  std::string dir_, src_, dst_;
+  CopyOptions options_;
+};
+
+TEST_F(CopierTest, CopiesATreeAndARerunTransfersNothing) {
+  write(src_ + "/a.txt", "alpha");
+  write(src_ + "/sub/deeper/b.txt", "beta");
+  sfs::create_directories(src_ + "/empty");
+  ASSERT_EQ(::symlink("../a.txt", (src_ + "/sub/link").c_str()), 0);
+  set_mtime(src_ + "/a.txt", 1000000000);
+
+  CopyReport first = copy();
+  EXPECT_EQ(first.status, CopyStatus::kSuccess);
+  EXPECT_EQ(first.files_transferred, 3U);
+  EXPECT_EQ(first.files_verified, 2U);
+  EXPECT_EQ(first.bytes_transferred, 9U);
+  EXPECT_EQ(read(dst_ + "/a.txt"), "alpha");
+  EXPECT_EQ(read(dst_ + "/sub/deeper/b.txt"), "beta");
+  EXPECT_TRUE(sfs::is_directory(dst_ + "/empty"));
+  EXPECT_EQ(sfs::read_symlink(dst_ + "/sub/link").string(), "../a.txt");
+  EXPECT_EQ(lstat_of(dst_ + "/a.txt").st_mtim.tv_sec, 1000000000);
+  EXPECT_EQ(tree(src_), tree(dst_));
+
+  CopyReport again = copy();
+  EXPECT_EQ(again.status, CopyStatus::kSuccess);
+  EXPECT_EQ(again.files_transferred, 0U);
+  EXPECT_EQ(again.files_skipped, 3U);
+}
+
+TEST_F(CopierTest, EioOnOneFileIsReportedAndTheRestIsCopiedWithNoPartialFile) {
+  write(src_ + "/a.txt", "alpha");
+  write(src_ + "/b.txt", std::string(3 << 20, 'b'));
+  write(src_ + "/c.txt", "gamma");
+  fs::FaultInjectingFileSystem faulty(fs::PosixFileSystem::instance());
+  faulty.add_rule({fs::FaultOp::kRead, "b.txt", EIO});
+  CopyReport r = copy(faulty);
+  EXPECT_EQ(r.status, CopyStatus::kPartial);
+  EXPECT_EQ(r.files_failed, 1U);
+  ASSERT_EQ(r.errors.size(), 1U);
+  EXPECT_EQ(r.errors[0].path, "b.txt");
+  EXPECT_NE(r.errors[0].reason.find("Input/output error"), std::string::npos) << r.errors[0].reason;
+  EXPECT_EQ(read(dst_ + "/a.txt"), "alpha");
+  EXPECT_EQ(read(dst_ + "/c.txt"), "gamma");
+  EXPECT_FALSE(sfs::exists(dst_ + "/b.txt"));
+  EXPECT_FALSE(has_temp(dst_));
+}
+
+TEST_F(CopierTest, EioWithoutVerifyUsesTheKernelCopyPathAndStillReports) {
+  write(src_ + "/a.txt", "alpha");
+  write(src_ + "/b.txt", "beta");
+  options_.verify = VerifyMode::kNone;
+  fs::FaultInjectingFileSystem faulty(fs::PosixFileSystem::instance());
+  faulty.add_rule({fs::FaultOp::kRead, "b.txt", EIO});
+  CopyReport r = copy(faulty);
+  EXPECT_EQ(r.status, CopyStatus::kPartial);
+  EXPECT_FALSE(sfs::exists(dst_ + "/b.txt"));
+  EXPECT_EQ(read(dst_ + "/a.txt"), "alpha");
+  EXPECT_FALSE(has_temp(dst_));
+}
+
+TEST_F(CopierTest, EaccesOnOpenIsPartial) {
+  write(src_ + "/ok.txt", "fine");
+  write(src_ + "/secret.txt", "no");
+  fs::FaultInjectingFileSystem faulty(fs::PosixFileSystem::instance());
+  faulty.add_rule({fs::FaultOp::kOpen, "secret.txt", EACCES});
+  CopyReport r = copy(faulty);
+  EXPECT_EQ(r.status, CopyStatus::kPartial);
+  ASSERT_EQ(r.errors.size(), 1U);
+  EXPECT_EQ(r.errors[0].path, "secret.txt");
+  EXPECT_NE(r.errors[0].reason.find("Permission denied"), std::string::npos);
+  EXPECT_EQ(read(dst_ + "/ok.txt"), "fine");
+  EXPECT_FALSE(sfs::exists(dst_ + "/secret.txt"));
+}
+
+TEST_F(CopierTest, EnospcStopsTheWholeCopyWithError) {
+  for (int i = 0; i < 50; ++i) write(src_ + "/d/f" + std::to_string(i), std::string(1000, 'x'));
+  fs::FaultInjectingFileSystem faulty(fs::PosixFileSystem::instance());
+  faulty.add_rule({fs::FaultOp::kWrite, "", ENOSPC});
+  CopyReport r = copy(faulty);
+  EXPECT_EQ(r.status, CopyStatus::kError);
+  EXPECT_NE(r.message.find("full"), std::string::npos) << r.message;
+  EXPECT_GE(r.files_failed, 1U);
+  EXPECT_LT(r.files_failed, 50U) << "the copy stops instead of failing every file";
+  EXPECT_EQ(r.files_transferred, 0U);
+  EXPECT_FALSE(has_temp(dst_));
+  for (int i = 0; i < 50; ++i) EXPECT_FALSE(sfs::exists(dst_ + "/d/f" + std::to_string(i)));
+}
+
+TEST_F(CopierTest, DeleteRemovesExactlyTheExtraEntriesAndRespectsExcludes) {
+  write(src_ + "/keep.txt", "k");
+  write(dst_ + "/keep.txt", "old");
+  write(dst_ + "/extra.txt", "e");
+  write(dst_ + "/extra_dir/inner.txt", "i");
+  write(dst_ + "/cache.tmp", "protected by exclude");
+  options_.excludes = {"*.tmp"};
+
+  CopyReport kept = copy();
+  EXPECT_TRUE(sfs::exists(dst_ + "/extra.txt")) << "default keeps extras";
+  EXPECT_EQ(kept.files_deleted, 0U);
+
+  options_.delete_extraneous = true;
+  CopyReport r = copy();
+  EXPECT_EQ(r.status, CopyStatus::kSuccess);
+  EXPECT_EQ(r.files_deleted, 3U);  // extra.txt, extra_dir/inner.txt, extra_dir
+  EXPECT_FALSE(sfs::exists(dst_ + "/extra.txt"));
+  EXPECT_FALSE(sfs::exists(dst_ + "/extra_dir"));
+  EXPECT_TRUE(sfs::exists(dst_ + "/cache.tmp"));
+  EXPECT_EQ(read(dst_ + "/keep.txt"), "k");
+}
+
+TEST_F(CopierTest, OverwriteOlderKeepsNewerTargetFilesAndNeverKeepsAll) {
+  write(src_ + "/newer_in_target.txt", "source");
+  write(src_ + "/older_in_target.txt", "source");
+  set_mtime(src_ + "/newer_in_target.txt", 2000000000);
+  set_mtime(src_ + "/older_in_target.txt", 2000000000);
+  write(dst_ + "/newer_in_target.txt", "user wrote this");
+  write(dst_ + "/older_in_target.txt", "stale");
+  set_mtime(dst_ + "/newer_in_target.txt", 2000000100);
+  set_mtime(dst_ + "/older_in_target.txt", 1000000000);
+
+  options_.overwrite = OverwriteMode::kNever;
+  CopyReport never = copy();
+  EXPECT_EQ(never.files_transferred, 0U);
+  EXPECT_EQ(read(dst_ + "/older_in_target.txt"), "stale");
+
+  options_.overwrite = OverwriteMode::kOlder;
+  CopyReport r = copy();
+  EXPECT_EQ(r.files_transferred, 1U);
+  EXPECT_EQ(read(dst_ + "/newer_in_target.txt"), "user wrote this");
+  EXPECT_EQ(read(dst_ + "/older_in_target.txt"), "source");
+}
+
+TEST_F(CopierTest, DryRunChangesNothingButReports) {
+  write(src_ + "/a.txt", "alpha");
+  write(src_ + "/sub/b.txt", "beta");
+  options_.dry_run = true;
+  CopyReport r = copy();
+  EXPECT_TRUE(r.dry_run);
+  EXPECT_EQ(r.estimated_files_to_transfer, 2U);
+  EXPECT_EQ(r.estimated_bytes_to_transfer, 9U);
+  EXPECT_EQ(r.files_transferred, 0U);
+  EXPECT_FALSE(sfs::exists(dst_));
+
+  write(dst_ + "/extra.txt", "e");
+  options_.delete_extraneous = true;
+  CopyReport with_delete = copy();
+  EXPECT_EQ(with_delete.files_deleted, 1U);
+  EXPECT_TRUE(sfs::exists(dst_ + "/extra.txt"));
+  EXPECT_FALSE(sfs::exists(dst_ + "/a.txt"));
+}
+
+TEST_F(CopierTest, HardLinksStayLinkedInsideTheTree) {
+  write(src_ + "/one/a", "shared");
+  sfs::create_directories(src_ + "/two");
+  ASSERT_EQ(::link((src_ + "/one/a").c_str(), (src_ + "/two/b").c_str()), 0);
+  ASSERT_EQ(::link((src_ + "/one/a").c_str(), (src_ + "/c").c_str()), 0);
+  CopyReport r = copy();
+  EXPECT_EQ(r.status, CopyStatus::kSuccess);
+  auto a = lstat_of(dst_ + "/one/a");
+  EXPECT_EQ(a.st_nlink, 3U);
+  EXPECT_EQ(lstat_of(dst_ + "/two/b").st_ino, a.st_ino);
+  EXPECT_EQ(lstat_of(dst_ + "/c").st_ino, a.st_ino);
+  EXPECT_EQ(read(dst_ + "/c"), "shared");
+}
+
+TEST_F(CopierTest, SparseFileKeepsItsHoles) {
+  const std::string path = src_ + "/sparse";
+  {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT, 0644);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::pwrite(fd, "head", 4, 0), 4);
+    ASSERT_EQ(::pwrite(fd, "tail", 4, 8 << 20), 4);
+    ASSERT_EQ(::ftruncate(fd, 16 << 20), 0);
+    ::close(fd);
+  }
+  auto src_st = lstat_of(path);
+  if (src_st.st_blocks * 512 >= src_st.st_size) GTEST_SKIP() << "no sparse files on /tmp";
+  for (VerifyMode mode : {VerifyMode::kTransferred, VerifyMode::kNone}) {
+    sfs::remove_all(dst_);
+    options_.verify = mode;
+    CopyReport r = copy();
+    EXPECT_EQ(r.status, CopyStatus::kSuccess);
+    auto dst_st = lstat_of(dst_ + "/sparse");
+    EXPECT_EQ(dst_st.st_size, src_st.st_size);
+    EXPECT_LE(dst_st.st_blocks, src_st.st_blocks + 16) << "holes were filled";
+    EXPECT_EQ(read(dst_ + "/sparse"), read(path));
+  }
+}
+
+TEST_F(CopierTest, SymlinkInTheTargetIsReplacedNotFollowed) {
+  write(dir_ + "/outside/victim.txt", "untouched");
+  sfs::create_directories(dir_ + "/outside/dir");
+  write(src_ + "/victim.txt", "from source");
+  write(src_ + "/dir/file.txt", "inside");
+  sfs::create_directories(dst_);
+  ASSERT_EQ(::symlink((dir_ + "/outside/victim.txt").c_str(), (dst_ + "/victim.txt").c_str()), 0);
+  ASSERT_EQ(::symlink((dir_ + "/outside/dir").c_str(), (dst_ + "/dir").c_str()), 0);
+  CopyReport r = copy();
+  EXPECT_EQ(r.status, CopyStatus::kSuccess);
+  EXPECT_EQ(read(dir_ + "/outside/victim.txt"), "untouched");
+  EXPECT_FALSE(sfs::exists(dir_ + "/outside/dir/file.txt"));
+  EXPECT_FALSE(sfs::is_symlink(dst_ + "/victim.txt"));
+  EXPECT_FALSE(sfs::is_symlink(dst_ + "/dir"));
+  EXPECT_EQ(read(dst_ + "/victim.txt"), "from source");
+  EXPECT_EQ(read(dst_ + "/dir/file.txt"), "inside");
+}
+
+TEST_F(CopierTest, LeftoverTemporariesOfACrashAreCleanedUp) {
+  write(src_ + "/sub/a.txt", "alpha");
+  write(dst_ + "/" + kTempPrefix + "deadbeef.1", "partial");
+  write(dst_ + "/sub/" + kTempPrefix + "deadbeef.2", "partial");
+  CopyReport r = copy();
+  EXPECT_EQ(r.status, CopyStatus::kSuccess);
+  EXPECT_FALSE(has_temp(dst_));
+  EXPECT_EQ(r.files_deleted, 0U) << "temporaries are not user files";
+  EXPECT_EQ(read(dst_ + "/sub/a.txt"), "alpha");
+}
+
+TEST_F(CopierTest, NestedRootsAreRefused) {
+  options_.target = src_ + "/inner";
+  auto inside = run_copy(fs::PosixFileSystem::instance(), options_);
+  ASSERT_FALSE(inside.is_ok());
+  EXPECT_EQ(inside.status().code(), core::StatusCode::kInvalidArgument);
+  options_.source = src_;
+  options_.target = dir_;
+  auto around = run_copy(fs::PosixFileSystem::instance(), options_);
+  ASSERT_FALSE(around.is_ok());
+  EXPECT_EQ(around.status().code(), core::StatusCode::kInvalidArgument);
+  options_.target = src_;
+  EXPECT_FALSE(run_copy(fs::PosixFileSystem::instance(), options_).is_ok());
+}
+
+TEST_F(CopierTest, FifosAreSkippedAndReportedUnlessDevicesIsSet) {
+  write(src_ + "/a.txt", "alpha");
+  ASSERT_EQ(::mkfifo((src_ + "/pipe").c_str(), 0640), 0);
+  CopyReport r = copy();
+  EXPECT_EQ(r.status, CopyStatus::kSuccess);
+  ASSERT_EQ(r.skipped.size(), 1U);
+  EXPECT_EQ(r.skipped[0].path, "pipe");
+  EXPECT_FALSE(sfs::exists(dst_ + "/pipe"));
+  options_.devices = true;
+  CopyReport with = copy();
+  EXPECT_EQ(with.files_transferred, 1U);
+  auto st = lstat_of(dst_ + "/pipe");
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
+  EXPECT_EQ(st.st_mode & 07777, 0640U);
+}
+
+TEST_F(CopierTest, ModesOwnersAndTimesAreKept) {
+  write(src_ + "/suid", "x");
+  sfs::create_directories(src_ + "/sticky");
+  ASSERT_EQ(::chmod((src_ + "/suid").c_str(), 04750), 0);
+  ASSERT_EQ(::chmod((src_ + "/sticky").c_str(), 01777), 0);
+  const timespec times[2] = {{1500000000, 123456789}, {1600000000, 987654321}};
+  ASSERT_EQ(::utimensat(AT_FDCWD, (src_ + "/suid").c_str(), times, 0), 0);
+  if (::geteuid() == 0) {
+    ASSERT_EQ(::chown((src_ + "/suid").c_str(), 1234, 5678), 0);
+    ASSERT_EQ(::chmod((src_ + "/suid").c_str(), 04750), 0);
+  }
+  CopyReport r = copy();
+  EXPECT_EQ(r.status, CopyStatus::kSuccess);
+  auto st = lstat_of(dst_ + "/suid");
+  EXPECT_EQ(st.st_mode & 07777, 04750U);
+  EXPECT_EQ(st.st_mtim.tv_sec, 1600000000);
+  EXPECT_EQ(st.st_mtim.tv_nsec, 987654321);
+  EXPECT_EQ(st.st_atim.tv_sec, 1500000000);
+  EXPECT_EQ(st.st_atim.tv_nsec, 123456789);
+  EXPECT_EQ(lstat_of(dst_ + "/sticky").st_mode & 07777, 01777U);
+  if (::geteuid() == 0) {
+    EXPECT_EQ(st.st_uid, 1234U);
+    EXPECT_EQ(st.st_gid, 5678U);
+    sfs::remove_all(dst_);
+    auto owner = IdMapping::parse("map:1234=2000", false, "--owner");
+    auto group = IdMapping::parse("map:5678=3000", true, "--group");
+    ASSERT_TRUE(owner.is_ok() && group.is_ok());
+    options_.owner = *owner;
+    options_.group = *group;
+    copy();
+    auto mapped = lstat_of(dst_ + "/suid");
+    EXPECT_EQ(mapped.st_uid, 2000U);
+    EXPECT_EQ(mapped.st_gid, 3000U);
+    EXPECT_EQ(mapped.st_mode & 07777, 04750U) << "chmod after chown keeps setuid";
+  }
+}
+
+TEST_F(CopierTest, IncludeAndExcludePatterns) {
+  write(src_ + "/notes/a.txt", "a");
+  write(src_ + "/notes/b.log", "b");
+  write(src_ + "/cache/big.bin", "c");
+  write(src_ + "/top.txt", "t");
+  options_.excludes = {"/cache|*.log"};
+  copy();
+  EXPECT_TRUE(sfs::exists(dst_ + "/notes/a.txt"));
+  EXPECT_TRUE(sfs::exists(dst_ + "/top.txt"));
+  EXPECT_FALSE(sfs::exists(dst_ + "/notes/b.log"));
+  EXPECT_FALSE(sfs::exists(dst_ + "/cache"));
+
+  sfs::remove_all(dst_);
+  options_.excludes.clear();
+  options_.includes = {"/notes/*.txt"};
+  copy();
+  EXPECT_TRUE(sfs::exists(dst_ + "/notes/a.txt"));
+  EXPECT_FALSE(sfs::exists(dst_ + "/notes/b.log"));
+  EXPECT_FALSE(sfs::exists(dst_ + "/top.txt"));
+}
+
+TEST_F(CopierTest, VerifyAllComparesTheTrees) {
+  write(src_ + "/a.txt", "alpha");
+  write(src_ + "/sub/b.txt", "beta");
+  options_.verify = VerifyMode::kAll;
+  CopyReport r = copy();
+  EXPECT_EQ(r.status, CopyStatus::kSuccess);
+  EXPECT_EQ(r.files_verified, 2U);
+}
+
+TEST_F(CopierTest, CancelStopsAndReports) {
+  for (int i = 0; i < 200; ++i) write(src_ + "/f" + std::to_string(i), "x");
+  std::stop_source stop;
+  stop.request_stop();
+  auto r = run_copy(fs::PosixFileSystem::instance(), options_, {}, stop.get_token());
+  ASSERT_TRUE(r.is_ok());
+  EXPECT_EQ(r->status, CopyStatus::kError);
+  EXPECT_NE(r->message.find("cancel"), std::string::npos);
+  EXPECT_LT(r->files_transferred, 200U);
+}
+
+}  // namespace
+}  // namespace lifeboat::transfer
