@@ -1,0 +1,88 @@
+#include "dispatch/recovery_planner.h"
+
+#include <fmt/format.h>
+
+namespace lifeboat::dispatch {
+namespace {
+
+using core::Json;
+
+std::string join_path(const std::string& mount, const std::string& dir) {
+  if (!mount.empty() && mount.back() == '/') return mount + dir;
+  return mount + "/" + dir;
+}
+
+Json home_json(const core::HomeLocation& home, const std::string& path) {
+  return Json{{"volumeId", home.volume_id}, {"dirName", home.dir_name}, {"path", path}};
+}
+
+// "map:OLD=NEW" when both ids are known and differ; "preserve" otherwise.
+std::string id_map(const std::optional<std::int64_t>& from, const std::optional<std::int64_t>& to) {
+  if (from && to && *from != *to) return fmt::format("map:{}={}", *from, *to);
+  return "preserve";
+}
+
+}  // namespace
+
+std::string recovery_execution_id(std::int64_t seq) { return fmt::format("recovery-{}", seq); }
+
+RecoveryDecision plan_recovery(const store::Change& change, const VolumeLookup& volumes,
+                               const Json& transfer_defaults) {
+  RecoveryDecision d;
+  const std::string key = change.key.to_string();
+  if (change.op != store::ChangeOp::kModify || !change.old_image || !change.new_image) {
+    d.reason = fmt::format("change {} of {} is not a MODIFY", change.seq, key);
+    return d;
+  }
+  const core::Profile& before = *change.old_image;
+  const core::Profile& after = *change.new_image;
+  if (after.status != core::ProfileStatus::kActive) {
+    d.reason = fmt::format("{} is not active", key);
+    return d;
+  }
+  if (!before.home || !after.home) {
+    d.reason = fmt::format("{}: old or new home unknown", key);
+    return d;
+  }
+  if (*before.home == *after.home) {
+    d.reason = fmt::format("{}: home unchanged ({})", key, after.home->to_string());
+    return d;
+  }
+  if (!after.replication) {
+    d.reason = fmt::format("{}: replication is disabled for this profile", key);
+    return d;
+  }
+  auto source_mount = volumes(before.home->volume_id);
+  auto target_mount = volumes(after.home->volume_id);
+  if (!source_mount || !target_mount) {
+    d.reason = fmt::format("{}: volume '{}' is not registered here (lifeboat volumes add)", key,
+                           !source_mount ? before.home->volume_id : after.home->volume_id);
+    return d;
+  }
+  const std::string source_path = join_path(*source_mount, before.home->dir_name);
+  const std::string target_path = join_path(*target_mount, after.home->dir_name);
+
+  Json options = transfer_defaults.is_object() ? transfer_defaults : Json::object();
+  if (!options.contains("overwrite") && !options.contains("OverwriteMode")) {
+    options["overwrite"] = "older";
+  }
+  options["source"] = source_path;
+  options["target"] = target_path;
+  options["owner"] = id_map(before.owner_uid, after.owner_uid);
+  options["group"] = id_map(before.owner_gid, after.owner_gid);
+
+  Json profile{{"domainName", after.key.domain_name},
+               {"kind", std::string(core::profile_kind_name(after.key.kind))},
+               {"profileName", after.key.name}};
+  d.input = Json{{"changeSeq", change.seq},
+                 {"eventId", change.event_id},
+                 {"profile", profile},
+                 {"source", home_json(*before.home, source_path)},
+                 {"target", home_json(*after.home, target_path)},
+                 {"transferOptions", options}};
+  d.reason =
+      fmt::format("{}: recover {} into {}", key, before.home->to_string(), after.home->to_string());
+  return d;
+}
+
+}  // namespace lifeboat::dispatch
