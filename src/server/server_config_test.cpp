@@ -1,0 +1,96 @@
+#include "server/server_config.h"
+
+#include <gtest/gtest.h>
+
+namespace lifeboat::server {
+namespace {
+
+TEST(ServerConfig, DefaultsWhenEmpty) {
+  auto config = parse_server_config("", "empty.toml");
+  ASSERT_TRUE(config.is_ok()) << config.status().to_string();
+  EXPECT_EQ(config->listen, "127.0.0.1:8750");
+  EXPECT_EQ(config->workers, 4);
+  EXPECT_TRUE(config->rules.empty());
+  EXPECT_EQ(ServerConfig::default_rules().size(), 2u);
+  EXPECT_TRUE(validate_server_config(*config).is_ok());
+}
+
+TEST(ServerConfig, ReadsEverySetting) {
+  auto config = parse_server_config(R"(
+listen = "0.0.0.0:9000"
+token_file = "/etc/lifeboat/token"
+data_dir = "/var/lib/lifeboat"
+workflow = "/etc/lifeboat/recovery.asl.json"
+workers = 8
+per_volume_concurrency = 3
+max_body_bytes = 4096
+log_format = "json"
+
+[[volumes]]
+id = "fs-0abc"
+path = "/mnt/efs"
+
+[[rules]]
+name = "only-demo"
+pattern = '{"detail": {"requestParameters": {"domainId": ["d-demo"]}}}'
+
+[[rules]]
+name = "inline"
+pattern = { source = ["platform.local"] }
+
+[transfer]
+overwrite = "older"
+verify = "all"
+)",
+                                    "full.toml");
+  ASSERT_TRUE(config.is_ok()) << config.status().to_string();
+  EXPECT_EQ(config->listen, "0.0.0.0:9000");
+  EXPECT_EQ(config->workers, 8);
+  EXPECT_EQ(config->per_volume_concurrency, 3);
+  EXPECT_EQ(config->max_body_bytes, 4096);
+  EXPECT_EQ(config->log_format, "json");
+  EXPECT_EQ(config->volumes.at("fs-0abc"), "/mnt/efs");
+  ASSERT_EQ(config->rules.size(), 2u);
+  EXPECT_EQ(config->rules[0].name, "only-demo");
+  EXPECT_EQ(config->rules[1].pattern["source"][0], "platform.local");
+  EXPECT_EQ(config->transfer_defaults["overwrite"], "older");
+}
+
+TEST(ServerConfig, VolumesAsPlainTable) {
+  auto config = parse_server_config("[volumes]\nhome = \"/srv/home\"\n", "v.toml");
+  ASSERT_TRUE(config.is_ok()) << config.status().to_string();
+  EXPECT_EQ(config->volumes.at("home"), "/srv/home");
+}
+
+void expect_refused(const std::string& text, const std::string& needle) {
+  auto config = parse_server_config(text, "bad.toml");
+  ASSERT_FALSE(config.is_ok()) << text;
+  EXPECT_EQ(config.status().code(), core::StatusCode::kInvalidArgument);
+  EXPECT_NE(config.status().message().find(needle), std::string::npos) << config.status().message();
+  EXPECT_NE(config.status().message().find("bad.toml"), std::string::npos)
+      << config.status().message();
+}
+
+TEST(ServerConfig, RefusesUnknownKeysAndBadValuesNamingThem) {
+  expect_refused("listn = \"x:1\"\n", "listn");
+  expect_refused("workers = 0\n", "workers");
+  expect_refused("workers = \"four\"\n", "workers");
+  expect_refused("listen = \"nohost\"\n", "listen");
+  expect_refused("listen = \"h:99999\"\n", "listen");
+  expect_refused("log_format = \"xml\"\n", "log_format");
+  expect_refused("[[volumes]]\nid = \"a\"\n", "volumes[0]");
+  expect_refused("[[volumes]]\nid = \"a\"\npath = \"/x\"\nsize = 3\n", "volumes[0].size");
+  expect_refused("[[rules]]\nname = \"r\"\npattern = '{\"source\": []}'\n", "rule 'r'");
+  expect_refused("[[rules]]\nname = \"r\"\npattern = '{not json'\n", "rules[0].pattern");
+  expect_refused("[transfer]\noverwrite = \"sometimes\"\n", "transfer");
+  expect_refused("listen = \n", "bad.toml:1");
+}
+
+TEST(ServerConfig, DefaultRulesCompileAndValidate) {
+  ServerConfig config;
+  config.rules = ServerConfig::default_rules();
+  EXPECT_TRUE(validate_server_config(config).is_ok());
+}
+
+}  // namespace
+}  // namespace lifeboat::server
