@@ -115,6 +115,7 @@ TEST_F(CopyBehaviourTest, TransferModeAllRewritesEveryFile) {
 // Extras in the target: a file, a directory with contents, a symlink, a nested file, and an
 // extra that an --exclude pattern matches (excluded entries are neither copied nor deleted).
 void add_target_extras(const std::string& dst) {
+  make_dir(dst + "/notebooks");
   write_file(dst + "/extra.txt", "extra\n");
   make_dir(dst + "/extra_dir/sub");
   write_file(dst + "/extra_dir/sub/x", "x\n");
