@@ -4,6 +4,7 @@
 
 #include "core/ids.h"
 #include "core/time_format.h"
+#include "store/transfer_log.h"
 
 namespace lifeboat::registry {
 namespace {
@@ -295,7 +296,8 @@ namespace {
 // whose homes are equal (so nothing downstream mistakes it for a recreation).
 Result<Profile> update_profile(store::Store& store, const core::Clock& clock, const ProfileKey& key,
                                std::string_view action, core::Json detail,
-                               const std::function<bool(Profile&)>& change) {
+                               const std::function<bool(Profile&)>& change,
+                               const std::function<Status(StoreTransaction&)>& also = {}) {
   LIFEBOAT_RETURN_IF_ERROR(validate_key(key, ""));
   Profile out;
   Status st = store.transact([&](StoreTransaction& t) -> Status {
@@ -305,6 +307,7 @@ Result<Profile> update_profile(store::Store& store, const core::Clock& clock, co
           fmt::format("profile {} is unknown; check `lifeboat profiles list`", key.to_string()));
     }
     out = *existing;
+    if (also) LIFEBOAT_RETURN_IF_ERROR(also(t));
     if (!change(out)) return Status::ok();
     out.updated_at.clear();
     std::vector<std::int64_t> changes;
@@ -336,11 +339,18 @@ Result<Profile> Registry::record_result(const ProfileKey& key, const core::Repli
       {"replication_status", r.status},           {"bytes_written", r.bytes_written},
       {"bytes_transferred", r.bytes_transferred}, {"files_transferred", r.files_transferred},
       {"total_duration_ms", r.duration_ms},       {"execution_id", r.execution_id}};
-  return update_profile(store_, clock_, key, "ReplicationResult", std::move(detail),
-                        [&](Profile& p) {
-                          p.last_replication = r;
-                          return true;
-                        });
+  // The result lands on the profile row and in the transfers table in one transaction.
+  auto log_transfer = [&](StoreTransaction& t) -> Status {
+    store::TransferRecord record{0, key, r, core::format_rfc3339(clock_.now())};
+    return store::append_transfer(t.sql(), record).status();
+  };
+  return update_profile(
+      store_, clock_, key, "ReplicationResult", std::move(detail),
+      [&](Profile& p) {
+        p.last_replication = r;
+        return true;
+      },
+      log_transfer);
 }
 
 Result<Profile> Registry::add_target(const ProfileKey& source, const ProfileKey& target) {

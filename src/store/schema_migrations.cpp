@@ -5,6 +5,7 @@
 #include "core/clock.h"
 #include "core/time_format.h"
 #include "store/sql_execution_store.h"
+#include "store/transfer_log.h"
 
 namespace lifeboat::store {
 namespace {
@@ -107,6 +108,7 @@ const std::vector<Migration>& schema_migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "registry", kRegistrySql},
       {2, "executions", kExecutionsMigrationSql},
+      {3, "transfers", kTransfersMigrationSql},
   };
   return kMigrations;
 }
