@@ -91,22 +91,26 @@ std::u32string fold_text(std::string_view utf8) {
   return out;
 }
 
-bool starts_with_folded(std::string_view text, const std::u32string& folded) noexcept {
+namespace {
+
+// How many bytes of `text` fold to `folded`, from the start; npos when they do not.
+size_t folded_prefix_bytes(std::string_view text, const std::u32string& folded) noexcept {
   size_t i = 0;
   for (char32_t want : folded) {
-    if (i >= text.size()) return false;
-    if (fold_code_point(decode_next(text, i)) != want) return false;
+    if (i >= text.size()) return std::string_view::npos;
+    if (fold_code_point(decode_next(text, i)) != want) return std::string_view::npos;
   }
-  return true;
+  return i;
+}
+
+}  // namespace
+
+bool starts_with_folded(std::string_view text, const std::u32string& folded) noexcept {
+  return folded_prefix_bytes(text, folded) != std::string_view::npos;
 }
 
 bool equals_folded(std::string_view text, const std::u32string& folded) noexcept {
-  size_t i = 0;
-  for (char32_t want : folded) {
-    if (i >= text.size()) return false;
-    if (fold_code_point(decode_next(text, i)) != want) return false;
-  }
-  return i == text.size();
+  return folded_prefix_bytes(text, folded) == text.size();
 }
 
 bool ends_with_folded(std::string_view text, const std::u32string& folded) noexcept {
