@@ -79,7 +79,8 @@ Executor::Executor(store::ExecutionStore& store, const TaskResourceRegistry& reg
       random_(options.random_seed != 0 ? options.random_seed : std::random_device{}()) {}
 
 Result<std::string> Executor::start(const Json& definition, const Json& input,
-                                    const std::string& name) {
+                                    const std::string& name, const std::string& id,
+                                    bool queue_here) {
   auto problems = StateMachine::validate(definition, &registry_, false);
   if (!problems.empty()) {
     std::string msg = "the state machine definition is invalid:";
@@ -88,7 +89,11 @@ Result<std::string> Executor::start(const Json& definition, const Json& input,
   }
   LIFEBOAT_ASSIGN_OR_RETURN(StateMachine machine, StateMachine::parse(definition));
   store::ExecutionRecord rec;
-  rec.id = core::new_uuid();
+  rec.id = id.empty() ? core::new_uuid() : id;
+  if (!id.empty()) {
+    LIFEBOAT_ASSIGN_OR_RETURN(auto existing, store_.get_execution(id));
+    if (existing) return Status::already_exists("execution '" + id + "' exists already");
+  }
   rec.name = name.empty() ? rec.id : name;
   rec.definition = definition.dump();
   rec.input = input.dump();
@@ -102,7 +107,7 @@ Result<std::string> Executor::start(const Json& definition, const Json& input,
   w.events.push_back({rec.id, 0, 0, "ExecutionStarted", rec.start_time,
                       Json{{"input", input}, {"name", rec.name}}.dump()});
   LIFEBOAT_RETURN_IF_ERROR(store_.write(w));
-  schedule(rec.id, std::nullopt);
+  if (queue_here) schedule(rec.id, std::nullopt);
   return rec.id;
 }
 
@@ -148,7 +153,7 @@ std::size_t Executor::run_ready() {
       timers_.erase(timers_.begin());
       if (ready_set_.insert(id).second) ready_.push_back(id);
     }
-    if (ready_.empty()) break;
+    if (ready_.empty() || cancelled_.load()) break;
     std::string id = ready_.front();
     ready_.pop_front();
     ready_set_.erase(id);
@@ -508,6 +513,15 @@ void Executor::run_task(Step& s, const Json& state) {
     } catch (const std::exception& e) {
       result = asl_error(kErrTaskFailed, std::string("task threw: ") + e.what());
     }
+  }
+  if (cancelled_.load()) {
+    // Interrupted (shutdown): whatever the task returned, record nothing. The execution
+    // stays at TaskStarted and the task runs again when it is resumed.
+    s.events.clear();
+    s.creates.clear();
+    s.child_updates.clear();
+    s.requeue = false;
+    return;
   }
   if (tctx.deadline && clock_.now() > *tctx.deadline) {
     event(s, "TaskTimedOut", {{"resource", uri}, {"error", kErrTimeout}});

@@ -56,9 +56,14 @@ class Executor {
            const core::Clock& clock, ExecutorOptions options = {});
 
   //! Records a new execution of `definition` (validated against the registry) with
-  //! `input` and queues it. `name` defaults to the id. Returns the execution id.
+  //! `input` and queues it. `name` defaults to the id. `id` defaults to a new UUID; a
+  //! caller that derives ids (the dispatcher: one per change) gets AlreadyExists when an
+  //! execution with that id exists, which makes its start idempotent. With `queue_here`
+  //! false the execution is only recorded, for another executor to resume().
+  //! Returns the execution id.
   core::Result<std::string> start(const core::Json& definition, const core::Json& input,
-                                  const std::string& name = "");
+                                  const std::string& name = "", const std::string& id = "",
+                                  bool queue_here = true);
 
   //! Queues every RUNNING execution in the store (after a restart): due ones to run,
   //! waiting ones on the timer queue.
@@ -86,6 +91,12 @@ class Executor {
                                                           const Sleeper& sleeper = {});
   //! Drives every queued execution until the executor is idle.
   void run_until_idle(const Sleeper& sleeper = {});
+
+  //! Asks a running task to stop at its next safe point and makes this executor drop the
+  //! step it is in: the execution stays where its last commit left it (a Task re-runs on
+  //! the next resume), and run_ready() takes no further steps. For graceful shutdown.
+  //! Thread safe (the only method that may be called from another thread).
+  void interrupt() { cancelled_ = true; }
 
   //! Stops a RUNNING execution and its children: status ABORTED, event ExecutionAborted.
   //! NotFound for an unknown id, FailedPrecondition if it already finished.

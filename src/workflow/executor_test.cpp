@@ -418,5 +418,49 @@ TEST_F(ExecutorTest, StartRefusesInvalidDefinitions) {
   EXPECT_NE(id.status().message().find("unknown resource"), std::string::npos);
 }
 
+TEST_F(ExecutorTest, StartWithADerivedIdIsIdempotent) {
+  const Json def =
+      Json::parse(R"({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}})");
+  auto first = executor_->start(def, Json{{"a", 1}}, "", "recovery-7", false);
+  ASSERT_TRUE(first.is_ok()) << first.status().to_string();
+  EXPECT_EQ(*first, "recovery-7");
+  auto again = executor_->start(def, Json{{"a", 1}}, "", "recovery-7");
+  EXPECT_EQ(again.status().code(), core::StatusCode::kAlreadyExists);
+  // queue_here=false: recorded but not run here; another executor resumes it.
+  EXPECT_EQ(executor_->run_ready(), 0u);
+  auto other = make_executor();
+  ASSERT_TRUE(other->resume("recovery-7").is_ok());
+  other->run_ready();
+  EXPECT_EQ(record("recovery-7").status, "SUCCEEDED");
+}
+
+TEST_F(ExecutorTest, InterruptDropsTheRunningTaskStepAndItRunsAgainOnResume) {
+  Executor* current = nullptr;
+  int runs = 0;
+  registry_.add("lifeboat:test.interrupting", make_task_resource([&](const Json& in, TaskContext&) {
+                  ++runs;
+                  if (runs == 1) current->interrupt();  // shutdown arrives mid-task
+                  return core::Result<Json>(in);
+                }));
+  const std::string def = R"({"StartAt": "T", "States": {
+      "T": {"Type": "Task", "Resource": "lifeboat:test.interrupting", "Next": "Done"},
+      "Done": {"Type": "Succeed"}}})";
+  current = executor_.get();
+  std::string id = start(def, Json{{"x", 1}});
+  executor_->run_ready();
+  EXPECT_EQ(runs, 1);
+  EXPECT_EQ(record(id).status, "RUNNING");
+  auto types = event_types(id);
+  EXPECT_EQ(types.back(), "TaskStarted");  // nothing after the interrupted task was recorded
+  EXPECT_EQ(executor_->run_ready(), 0u);   // an interrupted executor takes no more steps
+  // A restart: a new executor resumes and the task runs again, once.
+  auto restarted = make_executor();
+  current = restarted.get();
+  ASSERT_TRUE(restarted->recover().is_ok());
+  restarted->run_ready();
+  EXPECT_EQ(runs, 2);
+  EXPECT_EQ(record(id).status, "SUCCEEDED");
+}
+
 }  // namespace
 }  // namespace lifeboat::workflow
