@@ -542,6 +542,24 @@ TEST(EventPatternInvalid, OrRules) {
   EXPECT_INVALID(R"({"$or": [{"a": [{"prefix": 1}]}, {"b": ["y"]}]})", "at $or[0].a[0].prefix");
 }
 
+TEST(EventPatternInvalid, DeepNestingIsRefusedNotACrash) {
+  std::string deep;
+  for (int i = 0; i < 10000; ++i) deep += "{\"a\": ";
+  deep += "[1]";
+  for (int i = 0; i < 10000; ++i) deep += "}";
+  EXPECT_INVALID(deep, "nests deeper than 64 levels");
+  std::string ok;
+  for (int i = 0; i < 30; ++i) ok += "{\"a\": ";
+  ok += "[1]";
+  std::string event = ok;
+  event.replace(event.find("[1]"), 3, "1");
+  for (int i = 0; i < 30; ++i) {
+    ok += "}";
+    event += "}";
+  }
+  EXPECT_TRUE(match(ok, event));
+}
+
 TEST(EventPatternInvalid, MessageNamesTheFieldPath) {
   EXPECT_INVALID(R"({"detail": {"requestParameters": {"domainId": [{"prefix": 1}]}}})",
                  "invalid event pattern at detail.requestParameters.domainId[0].prefix: ");

@@ -13,6 +13,10 @@ namespace {
 
 constexpr std::string_view kOr = "$or";
 
+// Objects (and "$or" branches) nested deeper than this are refused: no real event is that
+// deep, and it bounds the recursion of compiling and matching on hostile input.
+constexpr int kMaxDepth = 64;
+
 // The match-expression names. Inside "$or" EventBridge refuses them as field names, since
 // there a field called "prefix" would almost certainly be a misplaced operator.
 constexpr std::array<std::string_view, 8> kOperators = {
@@ -75,6 +79,17 @@ core::Result<ObjectNode> PatternCompiler::compile_object(const core::Json& obj,
   if (obj.empty()) {
     return invalid(where, "empty objects are not allowed: name at least one field to match");
   }
+  if (depth_ >= kMaxDepth) {
+    return invalid(where, fmt::format("the pattern nests deeper than {} levels", kMaxDepth));
+  }
+  ++depth_;
+  auto node = compile_fields(obj, where, inside_or);
+  --depth_;
+  return node;
+}
+
+core::Result<ObjectNode> PatternCompiler::compile_fields(const core::Json& obj,
+                                                         const std::string& where, bool inside_or) {
   ObjectNode node;
   for (const auto& [key, value] : obj.items()) {
     const std::string here = join(where, key);

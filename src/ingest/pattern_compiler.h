@@ -25,6 +25,8 @@ class PatternCompiler {
 
   core::Result<ObjectNode> compile_object(const core::Json& obj, const std::string& where,
                                           bool inside_or);
+  core::Result<ObjectNode> compile_fields(const core::Json& obj, const std::string& where,
+                                          bool inside_or);
   core::Status compile_or(const core::Json& branches, const std::string& where, ObjectNode& node);
   core::Result<std::vector<ValueMatcher>> compile_values(const core::Json& list,
                                                          const std::string& where);
@@ -34,6 +36,8 @@ class PatternCompiler {
 
   //! Event keys from the root to the object being compiled ("$or" levels are not keys).
   std::vector<std::string> path_;
+  //! How many objects deep the compilation is.
+  int depth_ = 0;
 };
 
 }  // namespace lifeboat::ingest
