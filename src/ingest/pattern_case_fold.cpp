@@ -81,6 +81,9 @@ char32_t fold_code_point(char32_t c) noexcept {
   // Cyrillic: Ѐ..Џ and А..Я.
   if (c >= 0x400 && c <= 0x40F) return c + 0x50;
   if (c >= 0x410 && c <= 0x42F) return c + 0x20;
+  // Armenian capitals, and fullwidth Latin capitals (Ａ..Ｚ).
+  if (c >= 0x531 && c <= 0x556) return c + 0x30;
+  if (c >= 0xFF21 && c <= 0xFF3A) return c + 0x20;
   return c;
 }
 

@@ -2,10 +2,10 @@
 // (equals-ignore-case, prefix/suffix with equals-ignore-case, anything-but equals-ignore-case).
 //
 // Text is UTF-8. Folding maps each code point to one lower-case code point: ASCII, Latin-1,
-// Latin Extended-A, Greek and Cyrillic letters are folded; other code points compare exactly.
-// A pattern is folded once at compile time (fold_text); the event text is folded on the fly,
-// so the comparisons below never allocate. Bytes that are not valid UTF-8 compare as themselves.
-// All functions are pure and thread-safe.
+// Latin Extended-A, Greek, Cyrillic, Armenian and fullwidth Latin letters are folded; other code
+// points compare exactly. A pattern is folded once at compile time (fold_text); the event text is
+// folded on the fly, so the comparisons below never allocate. Bytes that are not valid UTF-8
+// compare as themselves. All functions are pure and thread-safe.
 #pragma once
 
 #include <string>

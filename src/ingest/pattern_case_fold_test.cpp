@@ -16,6 +16,8 @@ TEST(CaseFold, FoldsCommonScripts) {
   EXPECT_EQ(fold_code_point(U'ς'), U'σ');
   EXPECT_EQ(fold_code_point(U'Ж'), U'ж');
   EXPECT_EQ(fold_code_point(U'Ё'), U'ё');
+  EXPECT_EQ(fold_code_point(U'Ա'), U'ա');
+  EXPECT_EQ(fold_code_point(U'Ｚ'), U'ｚ');
   EXPECT_EQ(fold_code_point(U'中'), U'中');
 }
 

@@ -299,6 +299,8 @@ Json pattern_for(const Json& obj, Generator& g) {
     }
     pattern[key] = field;
   }
+  // A field no generated event has: {"exists": false} must hold wherever it is asked.
+  if (!pattern.empty() && g.pick(0, 4) == 0) pattern["zz-absent"] = {{{"exists", false}}};
   if (pattern.empty()) return nullptr;
   return pattern;
 }
