@@ -18,7 +18,8 @@ core::Result<EventPattern> EventPattern::compile_text(std::string_view text) {
 }
 
 bool EventPattern::matches(const core::Json& event) const noexcept {
-  if (!event.is_object()) return false;
+  // A moved-from pattern has no tree: it matches nothing rather than crashing.
+  if (!root_ || !event.is_object()) return false;
   return match_object(*root_, &event, event);
 }
 
