@@ -1,0 +1,103 @@
+// lifeboat dlq list | redrive ID [--wait]
+//
+// The dead-letter table (the reference design's SQS dead-letter queue): executions of the
+// recovery workflow that failed, with the input to replay. `redrive` starts a new
+// execution of the same definition with the same input and marks the letter REDRIVEN.
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "cli/command_registry.h"
+#include "cli/output.h"
+#include "cli/store_access.h"
+#include "core/clock.h"
+#include "tasks/workflow_runtime.h"
+
+namespace lifeboat::cli {
+namespace {
+
+using core::Json;
+
+struct DlqOptions {
+  std::string id;
+  bool wait = false;
+};
+
+int run_list(const GlobalOptions& global) {
+  auto access = open_cli_registry(global);
+  if (!access) return report_failure(access.status());
+  store::SqlExecutionStore executions(*(*access)->store);
+  auto letters = executions.list_dead_letters();
+  if (!letters) return report_failure(letters.status());
+  if (want_json(global)) {
+    Json arr = Json::array();
+    for (const auto& d : *letters) arr.push_back(tasks::dead_letter_to_json(d));
+    print_json(arr);
+    return 0;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& d : *letters)
+    rows.push_back({d.id, d.created_at, d.status, d.execution_id, d.error, d.cause});
+  print_table({"ID", "CREATED", "STATUS", "EXECUTION", "ERROR", "CAUSE"}, rows);
+  return 0;
+}
+
+int run_redrive(const DlqOptions& opts, const GlobalOptions& global) {
+  auto access = open_cli_registry(global);
+  if (!access) return report_failure(access.status());
+  tasks::WorkflowRuntime runtime(*(*access)->store, *(*access)->registry,
+                                 core::SystemClock::instance());
+  auto letter = runtime.executions().get_dead_letter(opts.id);
+  if (!letter) return report_failure(letter.status());
+  if (!*letter)
+    return report_failure(
+        core::Status::not_found("no dead letter '" + opts.id + "'; see `lifeboat dlq list`"));
+  if ((*letter)->status != store::kDeadLetterPending)
+    return report_failure(core::Status::failed_precondition(
+        "dead letter '" + opts.id + "' was redriven already (execution " +
+        (*letter)->redrive_execution_id.value_or("?") + ")"));
+  auto def = core::parse_json((*letter)->definition, "definition of dead letter '" + opts.id + "'");
+  if (!def) return report_failure(def.status());
+  auto input = core::parse_json((*letter)->payload, "payload of dead letter '" + opts.id + "'");
+  if (!input) return report_failure(input.status());
+  auto& executor = runtime.executor();
+  auto id = executor.start(*def, *input, "redrive-" + opts.id);
+  if (!id) return report_failure(id.status());
+  auto marked = runtime.executions().mark_redriven(opts.id, *id);
+  if (!marked) return report_failure(marked);
+  store::ExecutionRecord rec;
+  if (opts.wait) {
+    auto done = executor.run_until_finished(*id);
+    if (!done) return report_failure(done.status());
+    rec = *done;
+  } else {
+    auto got = runtime.executions().get_execution(*id);
+    if (!got || !*got)
+      return report_failure(got ? core::Status::internal("execution vanished") : got.status());
+    rec = **got;
+  }
+  if (want_json(global)) {
+    print_json(tasks::execution_to_json(rec));
+  } else if (!global.quiet) {
+    std::printf("dead letter %s redriven as execution %s (%s)\n", opts.id.c_str(), rec.id.c_str(),
+                rec.status.c_str());
+  }
+  return opts.wait && rec.status != store::kExecSucceeded ? 1 : 0;
+}
+
+void setup_dlq(CLI::App& app, CommandContext& ctx) {
+  auto& group = command_group(app, "dlq", "dead letters: failed recovery executions");
+  group.require_subcommand(1);
+  auto* l = group.add_subcommand("list", "list dead letters, newest first");
+  l->callback([&ctx] { ctx.exit_code = run_list(ctx.global); });
+  auto opts = std::make_shared<DlqOptions>();
+  auto* r = group.add_subcommand("redrive", "start the failed execution again with its input");
+  r->add_option("ID", opts->id, "dead letter id")->required();
+  r->add_flag("--wait", opts->wait, "run the new execution here to the end");
+  r->callback([opts, &ctx] { ctx.exit_code = run_redrive(*opts, ctx.global); });
+}
+
+const bool kRegistered = register_command("dlq", &setup_dlq);
+
+}  // namespace
+}  // namespace lifeboat::cli

@@ -1,0 +1,255 @@
+// lifeboat executions start --definition FILE --input JSON [--name N] [--wait]
+//                     list [--status S] | show ID | stop ID | resume [ID]
+//
+// Durable ASL executions in the store. `start` records an execution; with --wait it also
+// runs it here to the end and prints the finished execution (exit 1 if it failed).
+// Without --wait the daemon (or `executions resume`) runs it. `resume` runs every
+// unfinished execution (or one) in this process until each has finished — what a restart
+// after a crash does.
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "cli/command_registry.h"
+#include "cli/output.h"
+#include "cli/store_access.h"
+#include "core/clock.h"
+#include "core/json.h"
+#include "tasks/workflow_runtime.h"
+
+namespace lifeboat::cli {
+namespace {
+
+using core::Json;
+
+struct StartOptions {
+  std::string definition;
+  std::string input = "{}";
+  std::string name;
+  bool wait = false;
+};
+
+struct IdOptions {
+  std::string id;
+  std::string status;
+  std::string error = "Lifeboat.Stopped";
+  std::string cause = "stopped with `lifeboat executions stop`";
+};
+
+// A store, the registry on it and the runtime, alive for one command.
+struct Session {
+  std::unique_ptr<RegistryAccess> access;
+  std::unique_ptr<tasks::WorkflowRuntime> runtime;
+};
+
+core::Result<Session> open_session(const GlobalOptions& global) {
+  LIFEBOAT_ASSIGN_OR_RETURN(auto access, open_cli_registry(global));
+  Session s;
+  s.access = std::move(access);
+  s.runtime = std::make_unique<tasks::WorkflowRuntime>(*s.access->store, *s.access->registry,
+                                                       core::SystemClock::instance());
+  return s;
+}
+
+core::Result<std::string> read_file(const std::string& path, const std::string& what) {
+  std::ifstream in(path);
+  if (!in) return core::Status::invalid_argument("cannot read " + what + " '" + path + "'");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void print_execution(const GlobalOptions& global, const store::ExecutionRecord& rec) {
+  Json j = tasks::execution_to_json(rec);
+  if (want_json(global)) {
+    print_json(j);
+    return;
+  }
+  print_table({"ID", "NAME", "STATUS", "STARTED", "STOPPED"},
+              {{rec.id, rec.name, rec.status, rec.start_time, rec.stop_time.value_or("")}});
+  if (rec.output) std::printf("output: %s\n", rec.output->c_str());
+  if (rec.error) std::printf("error: %s: %s\n", rec.error->c_str(), rec.cause.value_or("").c_str());
+}
+
+int finished_exit_code(const store::ExecutionRecord& rec) {
+  return rec.status == store::kExecSucceeded ? 0 : 1;
+}
+
+int run_start(const StartOptions& opts, const GlobalOptions& global) {
+  auto text = read_file(opts.definition, "workflow definition");
+  if (!text) return report_failure(text.status());
+  auto def = core::parse_json(*text, "workflow definition '" + opts.definition + "'");
+  if (!def) return report_failure(def.status());
+  std::string input_text = opts.input;
+  if (!input_text.empty() && input_text[0] == '@') {
+    auto in = read_file(input_text.substr(1), "input file");
+    if (!in) return report_failure(in.status());
+    input_text = *in;
+  }
+  auto input = core::parse_json(input_text, "--input");
+  if (!input) return report_failure(input.status());
+  auto session = open_session(global);
+  if (!session) return report_failure(session.status());
+  auto& executor = session->runtime->executor();
+  auto id = executor.start(*def, *input, opts.name);
+  if (!id) return report_failure(id.status());
+  if (!opts.wait) {
+    auto rec = session->runtime->executions().get_execution(*id);
+    if (!rec || !*rec)
+      return report_failure(rec ? core::Status::internal("execution vanished") : rec.status());
+    print_execution(global, **rec);
+    return 0;
+  }
+  auto done = executor.run_until_finished(*id);
+  if (!done) return report_failure(done.status());
+  print_execution(global, *done);
+  return finished_exit_code(*done);
+}
+
+int run_list(const IdOptions& opts, const GlobalOptions& global) {
+  auto session = open_session(global);
+  if (!session) return report_failure(session.status());
+  store::ExecutionFilter filter;
+  if (!opts.status.empty()) filter.status = opts.status;
+  auto list = session->runtime->executions().list_executions(filter);
+  if (!list) return report_failure(list.status());
+  if (want_json(global)) {
+    Json arr = Json::array();
+    for (const auto& r : *list) arr.push_back(tasks::execution_to_json(r));
+    print_json(arr);
+    return 0;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& r : *list)
+    rows.push_back({r.id, r.name, r.status, r.start_time, r.stop_time.value_or("")});
+  print_table({"ID", "NAME", "STATUS", "STARTED", "STOPPED"}, rows);
+  return 0;
+}
+
+int run_show(const IdOptions& opts, const GlobalOptions& global) {
+  auto session = open_session(global);
+  if (!session) return report_failure(session.status());
+  auto& executions = session->runtime->executions();
+  auto rec = executions.get_execution(opts.id);
+  if (!rec) return report_failure(rec.status());
+  if (!*rec)
+    return report_failure(
+        core::Status::not_found("no execution '" + opts.id + "'; see `lifeboat executions list`"));
+  auto events = executions.list_events(opts.id);
+  if (!events) return report_failure(events.status());
+  store::ExecutionFilter children_filter;
+  children_filter.parent_id = opts.id;
+  auto children = executions.list_executions(children_filter);
+  if (!children) return report_failure(children.status());
+  Json path = Json::array();
+  Json history = Json::array();
+  for (const auto& e : *events) {
+    Json details = Json::parse(e.details, nullptr, false);
+    if (e.type.size() > 12 && e.type.compare(e.type.size() - 12, 12, "StateEntered") == 0 &&
+        details.is_object())
+      path.push_back(details.value("name", ""));
+    history.push_back({{"id", e.id},
+                       {"previousEventId", e.previous_event_id},
+                       {"type", e.type},
+                       {"timestamp", e.timestamp},
+                       {"details", details}});
+  }
+  Json child_ids = Json::array();
+  for (const auto& c : *children) child_ids.push_back(c.id);
+  if (want_json(global)) {
+    Json j = tasks::execution_to_json(**rec);
+    j["path"] = path;
+    j["history"] = history;
+    j["children"] = child_ids;
+    print_json(j);
+    return 0;
+  }
+  print_execution(global, **rec);
+  std::string joined;
+  for (const auto& p : path) joined += (joined.empty() ? "" : " -> ") + p.get<std::string>();
+  std::printf("path: %s\n", joined.c_str());
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& e : *events)
+    rows.push_back({std::to_string(e.id), e.timestamp, e.type, e.details});
+  print_table({"EVENT", "TIME", "TYPE", "DETAILS"}, rows);
+  return 0;
+}
+
+int run_stop(const IdOptions& opts, const GlobalOptions& global) {
+  auto session = open_session(global);
+  if (!session) return report_failure(session.status());
+  auto st = session->runtime->executor().stop(opts.id, opts.error, opts.cause);
+  if (!st) return report_failure(st);
+  auto rec = session->runtime->executions().get_execution(opts.id);
+  if (rec && *rec) print_execution(global, **rec);
+  return 0;
+}
+
+int run_resume(const IdOptions& opts, const GlobalOptions& global) {
+  auto session = open_session(global);
+  if (!session) return report_failure(session.status());
+  auto& executor = session->runtime->executor();
+  auto st = opts.id.empty() ? executor.recover() : executor.resume(opts.id);
+  if (!st) return report_failure(st);
+  if (!opts.id.empty()) {
+    // Its children too: they are separate rows.
+    auto all = executor.recover();
+    if (!all) return report_failure(all);
+    auto done = executor.run_until_finished(opts.id);
+    if (!done) return report_failure(done.status());
+    print_execution(global, *done);
+    return finished_exit_code(*done);
+  }
+  executor.run_until_idle();
+  store::ExecutionFilter filter;
+  filter.status = store::kExecRunning;
+  auto left = session->runtime->executions().list_executions(filter);
+  if (!left) return report_failure(left.status());
+  if (want_json(global)) {
+    print_json({{"unfinished", left->size()}});
+  } else if (!global.quiet) {
+    std::printf("every unfinished execution ran to its end; %zu still running\n", left->size());
+  }
+  return 0;
+}
+
+void setup_executions(CLI::App& app, CommandContext& ctx) {
+  auto& group = command_group(app, "executions", "durable workflow executions");
+  group.require_subcommand(1);
+
+  auto start = std::make_shared<StartOptions>();
+  auto* s = group.add_subcommand("start", "start an execution of a workflow definition");
+  s->add_option("--definition", start->definition, "the ASL JSON file")->required();
+  s->add_option("--input", start->input, "the execution input: JSON text or @FILE (default {})");
+  s->add_option("--name", start->name, "a name for the execution (default: its id)");
+  s->add_flag("--wait", start->wait, "run it here to the end and print the finished execution");
+  s->callback([start, &ctx] { ctx.exit_code = run_start(*start, ctx.global); });
+
+  auto ids = std::make_shared<IdOptions>();
+  auto* l = group.add_subcommand("list", "list top-level executions, newest first");
+  l->add_option("--status", ids->status, "only RUNNING, SUCCEEDED, FAILED or ABORTED ones")
+      ->check(CLI::IsMember({"RUNNING", "SUCCEEDED", "FAILED", "ABORTED"}));
+  l->callback([ids, &ctx] { ctx.exit_code = run_list(*ids, ctx.global); });
+
+  auto* sh = group.add_subcommand("show", "an execution: the state path it took and its history");
+  sh->add_option("ID", ids->id, "execution id")->required();
+  sh->callback([ids, &ctx] { ctx.exit_code = run_show(*ids, ctx.global); });
+
+  auto* st = group.add_subcommand("stop", "stop a running execution (status ABORTED)");
+  st->add_option("ID", ids->id, "execution id")->required();
+  st->add_option("--error", ids->error, "error name recorded (default Lifeboat.Stopped)");
+  st->add_option("--cause", ids->cause, "cause recorded");
+  st->callback([ids, &ctx] { ctx.exit_code = run_stop(*ids, ctx.global); });
+
+  auto* r = group.add_subcommand("resume",
+                                 "run unfinished executions (all, or ID) here until they finish");
+  r->add_option("ID", ids->id, "only this execution");
+  r->callback([ids, &ctx] { ctx.exit_code = run_resume(*ids, ctx.global); });
+}
+
+const bool kRegistered = register_command("executions", &setup_executions);
+
+}  // namespace
+}  // namespace lifeboat::cli

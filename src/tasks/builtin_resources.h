@@ -1,0 +1,47 @@
+// The built-in task resources of shipped workflows, registered by URI:
+//
+//   lifeboat:transfer.run          runs the replication engine (transfer::run_copy) with
+//                                  DataSync-style options from its input; returns the
+//                                  report's fields (transfer_run_resource.h).
+//   lifeboat:home.await            waits until a home directory exists (inotify on the
+//                                  parent, polling fallback) (home_await_resource.h).
+//   lifeboat:registry.recordResult records a replication result on a profile
+//                                  (record_result_resource.h).
+//   lifeboat:deadletter.send       records the execution's input in the dead-letter table
+//                                  (dead_letter_resource.h).
+//
+// EVERY RESOURCE HERE IS IDEMPOTENT (the executor re-runs a task interrupted by a crash):
+// a copy re-run skips what is already there, awaiting a home is a check, recording a
+// result sets the same values, and one execution has at most one dead letter.
+#pragma once
+
+#include "core/clock.h"
+#include "fs/file_system.h"
+#include "registry/registry.h"
+#include "store/execution_store.h"
+#include "workflow/task_resource_registry.h"
+
+namespace lifeboat::tasks {
+
+//! What the resources work on; all borrowed and must outlive the registry's use. A null
+//! service makes the resources that need it fail with "Lifeboat.Unavailable" (so a
+//! registry for `workflow validate` needs none of them).
+struct BuiltinServices {
+  fs::FileSystem* fs = nullptr;
+  registry::Registry* registry = nullptr;
+  store::ExecutionStore* executions = nullptr;
+  const core::Clock* clock = nullptr;
+};
+
+//! Adds every built-in resource to `resources`.
+void register_builtin_resources(workflow::TaskResourceRegistry& resources,
+                                const BuiltinServices& services);
+
+//! Environment variable that, set to 1, also registers the lifeboat:test.* resources
+//! (for whole-binary tests only).
+inline constexpr const char* kTestResourcesEnv = "LIFEBOAT_ENABLE_TEST_RESOURCES";
+
+//! Adds the lifeboat:test.* resources when $LIFEBOAT_ENABLE_TEST_RESOURCES is "1".
+void register_test_resources_if_enabled(workflow::TaskResourceRegistry& resources);
+
+}  // namespace lifeboat::tasks

@@ -1,0 +1,64 @@
+#include "tasks/workflow_runtime.h"
+
+#include "fs/posix_file_system.h"
+#include "tasks/builtin_resources.h"
+
+namespace lifeboat::tasks {
+
+WorkflowRuntime::WorkflowRuntime(store::Store& store, registry::Registry& registry,
+                                 const core::Clock& clock)
+    : executions_(store) {
+  BuiltinServices services;
+  services.fs = &fs::PosixFileSystem::instance();
+  services.registry = &registry;
+  services.executions = &executions_;
+  services.clock = &clock;
+  register_builtin_resources(resources_, services);
+  register_test_resources_if_enabled(resources_);
+  executor_ = std::make_unique<workflow::Executor>(executions_, resources_, clock);
+}
+
+namespace {
+
+core::Json parse_text(const std::optional<std::string>& text) {
+  if (!text) return nullptr;
+  core::Json j = core::Json::parse(*text, nullptr, false);
+  return j.is_discarded() ? core::Json(*text) : j;
+}
+
+}  // namespace
+
+core::Json execution_to_json(const store::ExecutionRecord& rec) {
+  core::Json j = {{"id", rec.id},
+                  {"name", rec.name},
+                  {"status", rec.status},
+                  {"input", parse_text(rec.input)},
+                  {"output", parse_text(rec.output)},
+                  {"startDate", rec.start_time},
+                  {"stopDate", rec.stop_time ? core::Json(*rec.stop_time) : core::Json()}};
+  if (rec.error) j["error"] = *rec.error;
+  if (rec.cause) j["cause"] = *rec.cause;
+  if (!rec.parent_id.empty()) j["parentId"] = rec.parent_id;
+  return j;
+}
+
+core::Json dead_letter_to_json(const store::DeadLetter& d) {
+  return {{"id", d.id},
+          {"executionId", d.execution_id},
+          {"createdAt", d.created_at},
+          {"payload", parse_text(d.payload)},
+          {"error", d.error},
+          {"cause", d.cause},
+          {"status", d.status},
+          {"redriveExecutionId",
+           d.redrive_execution_id ? core::Json(*d.redrive_execution_id) : core::Json()}};
+}
+
+workflow::TaskResourceRegistry validation_resources() {
+  workflow::TaskResourceRegistry resources;
+  register_builtin_resources(resources, BuiltinServices{});
+  register_test_resources_if_enabled(resources);
+  return resources;
+}
+
+}  // namespace lifeboat::tasks
