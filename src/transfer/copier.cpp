@@ -120,7 +120,9 @@ class CopyRun {
         stop_token_(std::move(stop)),
         bucket_(options.bwlimit),
         umask_(current_umask()),
-        is_root_(::geteuid() == 0) {
+        is_root_(::geteuid() == 0),
+        euid_(::geteuid()),
+        egid_(::getegid()) {
     std::random_device rd;
     temp_tag_ = fmt::format("{:08x}", rd());
   }
@@ -142,8 +144,15 @@ class CopyRun {
   // --- one entry ---
   void copy_regular(DirNode& node, const std::string& name, const std::string& rel,
                     const FileStat& st);
-  Status write_regular(DirNode& node, const std::string& name, const std::string& rel,
-                       const FileStat& st, const FileStat* existing);
+  // `src` is the source already opened and checked, or invalid to open it here.
+  Status write_regular(DirNode& node, const std::string& name, const FileStat& st,
+                       const FileStat* existing, Fd src);
+  // A regular file in a directory this run created: opened before it is stat'ed (one
+  // system call fewer). False when it turned out not to be a regular file after all.
+  bool copy_fresh_regular(DirNode& node, const std::string& name, const std::string& rel);
+  Result<Fd> open_source(DirNode& node, const std::string& name);
+  void copy_new_file(DirNode& node, const std::string& name, const std::string& rel,
+                     const FileStat& st, const FileStat* existing, Fd src);
   Status copy_data(int in, int out, const FileStat& st, ContentHasher* hasher,
                    std::uint64_t& copied_size);
   Status verify_written(int fd, std::uint64_t size, const std::string& expected);
@@ -158,7 +167,9 @@ class CopyRun {
   bool keep_existing(const FileStat& src, const FileStat* dst);
   Status put_in_place(DirNode& node, const std::string& tmp, const std::string& name,
                       const FileStat* existing);
-  Status set_owner_fd(int fd, const FileStat& st);
+  // `fresh`: the file was just created by this run in a directory it created, so it already
+  // has the copier's own ids.
+  Status set_owner_fd(int fd, const FileStat& st, bool fresh = false);
   Status set_perms_fd(int fd, const FileStat& st);
   Status copy_xattrs(int src_fd, const std::string& src_link, int dst_fd,
                      const std::string& dst_link);
@@ -197,6 +208,9 @@ class CopyRun {
   TokenBucket bucket_;
   mode_t umask_;
   bool is_root_;
+  uid_t euid_;
+  gid_t egid_;
+  int threads_ = 1;
   std::string temp_tag_;
   std::atomic<std::uint64_t> temp_counter_{0};
   Fd dst_root_;
@@ -459,10 +473,14 @@ void CopyRun::list_dir(const NodePtr& node) {
     }
   }
 
-  for (size_t i = 0; i < entries.size(); i += kBatchSize) {
+  // Small batches when a directory has few entries, so that a handful of big files is
+  // still spread over the workers.
+  size_t batch =
+      std::clamp<size_t>(entries.size() / (static_cast<size_t>(threads_) * 4), 1, kBatchSize);
+  for (size_t i = 0; i < entries.size(); i += batch) {
     Job job;
     job.node = node;
-    size_t end = std::min(entries.size(), i + kBatchSize);
+    size_t end = std::min(entries.size(), i + batch);
     job.batch.assign(std::make_move_iterator(entries.begin() + static_cast<std::ptrdiff_t>(i)),
                      std::make_move_iterator(entries.begin() + static_cast<std::ptrdiff_t>(end)));
     node->pending.fetch_add(1);
@@ -529,6 +547,9 @@ void CopyRun::process_entry(const NodePtr& node, const DirEntry& entry) {
     return;
   }
   if (filter_.has_includes() && !node->included && !filter_.included(rel, false)) return;
+  if (!have_stat && type == FileType::kRegular && node->dst_created && !opt_.dry_run) {
+    if (copy_fresh_regular(*node, entry.name, rel)) return;
+  }
   if (!have_stat) {
     auto s = fs_.stat_at(node->src.get(), entry.name);
     if (!s.is_ok()) {
@@ -572,10 +593,11 @@ bool CopyRun::keep_existing(const FileStat& src, const FileStat* dst) {
   return false;
 }
 
-Status CopyRun::set_owner_fd(int fd, const FileStat& st) {
+Status CopyRun::set_owner_fd(int fd, const FileStat& st, bool fresh) {
   auto uid = opt_.owner.apply(st.uid);
   auto gid = opt_.group.apply(st.gid);
   if (!uid && !gid) return Status::ok();
+  if (fresh && (!uid || *uid == euid_) && (!gid || *gid == egid_)) return Status::ok();
   return fs_.chown_fd(fd, uid ? *uid : static_cast<uid_t>(-1), gid ? *gid : static_cast<gid_t>(-1));
 }
 
@@ -734,37 +756,79 @@ void CopyRun::copy_regular(DirNode& node, const std::string& name, const std::st
     }
     return;
   }
+  if (opt_.dry_run) {
+    files_est_.fetch_add(1);
+    bytes_est_.fetch_add(st.size);
+    return;
+  }
+  copy_new_file(node, name, rel, st, existing, Fd());
+}
+
+void CopyRun::copy_new_file(DirNode& node, const std::string& name, const std::string& rel,
+                            const FileStat& st, const FileStat* existing, Fd src) {
   files_est_.fetch_add(1);
   bytes_est_.fetch_add(st.size);
-  if (opt_.dry_run) return;
-
   bool is_first = false;
   if (st.nlink > 1) {
     if (link_hard(node, name, rel, st, is_first)) return;
   }
-  Status result = write_regular(node, name, rel, st, existing);
+  Status result = write_regular(node, name, st, existing, std::move(src));
   if (is_first) finish_link_group(st, result.is_ok(), rel);
   if (!result) fail(rel, result);
 }
 
-Status CopyRun::write_regular(DirNode& node, const std::string& name, const std::string& rel,
-                              const FileStat& st, const FileStat* existing) {
-  (void)rel;
-  // Never block on or trigger a device: O_NONBLOCK|O_NOCTTY, then check it is still the
-  // regular file that was listed.
+Result<Fd> CopyRun::open_source(DirNode& node, const std::string& name) {
+  // Never block on or trigger a device: O_NONBLOCK|O_NOCTTY; callers check the type on the
+  // descriptor before reading. O_NOATIME keeps the source's atime (owner or root only).
   int flags = O_RDONLY | O_NONBLOCK | O_NOCTTY;
   auto src = fs_.open_at(node.src.get(), name, flags | O_NOATIME);
-  if (!src.is_ok() && src.status().sys_errno() == EPERM)
+  if (!src.is_ok() && src.status().sys_errno() == EPERM) {
     src = fs_.open_at(node.src.get(), name, flags);
-  if (!src.is_ok()) return src.status();
-  auto now = fs_.stat_at(src->get(), "");
-  if (!now.is_ok()) return now.status();
-  if (now->type != FileType::kRegular || now->ino != st.ino || now->dev != st.dev) {
-    return Status::failed_precondition(
-        "changed during the copy (replaced by another entry); not copied");
+  }
+  return src;
+}
+
+bool CopyRun::copy_fresh_regular(DirNode& node, const std::string& name, const std::string& rel) {
+  auto src = open_source(node, name);
+  if (!src.is_ok()) {
+    int err = src.status().sys_errno();
+    if (err == ENOENT) return true;                  // gone since the listing
+    if (err == ELOOP || err == ENXIO) return false;  // now a symlink or a node: re-dispatch
+    fail(rel, src.status());
+    return true;
+  }
+  auto st = fs_.stat_at(src->get(), "");
+  if (!st.is_ok()) {
+    fail(rel, st.status());
+    return true;
+  }
+  if (st->type != FileType::kRegular) return false;
+  copy_new_file(node, name, rel, *st, nullptr, std::move(*src));
+  return true;
+}
+
+Status CopyRun::write_regular(DirNode& node, const std::string& name, const FileStat& st,
+                              const FileStat* existing, Fd src) {
+  if (!src.valid()) {
+    auto opened = open_source(node, name);
+    if (!opened.is_ok()) return opened.status();
+    src = std::move(*opened);
+    // Still the regular file that was stat'ed by name?
+    auto now = fs_.stat_at(src.get(), "");
+    if (!now.is_ok()) return now.status();
+    if (now->type != FileType::kRegular || now->ino != st.ino || now->dev != st.dev) {
+      return Status::failed_precondition(
+          "changed during the copy (replaced by another entry); not copied");
+    }
   }
   std::string tmp = temp_name();
-  auto out = fs_.open_at(node.dst.get(), tmp, O_RDWR | O_CREAT | O_EXCL, 0600);
+  // In a directory this run created (no default ACL yet), a file created with its final
+  // permission bits needs no chmod when the umask leaves them alone and there are no
+  // setuid/setgid/sticky bits (those need a chmod after the chown).
+  const mode_t want = opt_.preserve_perms ? st.permissions() : (0666 & ~umask_);
+  const bool create_final = node.dst_created && (want & 07000) == 0 && (want & umask_) == 0;
+  auto out =
+      fs_.open_at(node.dst.get(), tmp, O_RDWR | O_CREAT | O_EXCL, create_final ? want : 0600);
   if (!out.is_ok()) return out.status();
   auto cleanup = [&](const Status& st2) {
     out->reset();
@@ -775,10 +839,12 @@ Status CopyRun::write_regular(DirNode& node, const std::string& name, const std:
   std::unique_ptr<ContentHasher> hasher;
   if (verify) hasher = std::make_unique<ContentHasher>();
   std::uint64_t copied = 0;
-  if (Status s = copy_data(src->get(), out->get(), st, hasher.get(), copied); !s) return cleanup(s);
-  if (Status s = set_owner_fd(out->get(), st); !s) return cleanup(s);
-  if (Status s = set_perms_fd(out->get(), st); !s) return cleanup(s);
-  if (Status s = copy_xattrs(src->get(), "", out->get(), ""); !s) return cleanup(s);
+  if (Status s = copy_data(src.get(), out->get(), st, hasher.get(), copied); !s) return cleanup(s);
+  if (Status s = set_owner_fd(out->get(), st, node.dst_created); !s) return cleanup(s);
+  if (!create_final) {
+    if (Status s = set_perms_fd(out->get(), st); !s) return cleanup(s);
+  }
+  if (Status s = copy_xattrs(src.get(), "", out->get(), ""); !s) return cleanup(s);
   if (verify) {
     if (Status s = verify_written(out->get(), copied, hasher->hex_digest()); !s) return cleanup(s);
     files_verified_.fetch_add(1);
@@ -1132,16 +1198,17 @@ Result<CopyReport> CopyRun::run() {
   std::int64_t prepare_ms = ms_since(start_);
   auto transfer_start = Clock::now();
 
+  threads_ = opt_.parallel > 0
+                 ? opt_.parallel
+                 : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
   std::jthread ticker;
   if (progress_) ticker = std::jthread([this](std::stop_token t) { progress_loop(std::move(t)); });
   list_dir(root);
-  int threads = opt_.parallel > 0
-                    ? opt_.parallel
-                    : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+
   {
     std::vector<std::jthread> pool;
-    pool.reserve(static_cast<size_t>(threads));
-    for (int i = 0; i < threads; ++i) pool.emplace_back([this] { worker(); });
+    pool.reserve(static_cast<size_t>(threads_));
+    for (int i = 0; i < threads_; ++i) pool.emplace_back([this] { worker(); });
     // Wake the workers if no job was ever queued (an empty or unreadable root).
     queue_cv_.notify_all();
   }
