@@ -137,9 +137,13 @@ def main():
     w("")
     w(f"- {m.get('cpus')} CPUs ({m.get('cpu')}), {m.get('ram')} RAM, kernel {m.get('kernel')}")
     w(f"- trees and targets on {m.get('fs')}")
-    w(f"- load average when the report was written: {m.get('load')}. The machine was shared "
-      "with other engineers compiling C++ during the run, so absolute times carry noise; "
-      "tools were alternated run by run so that noise falls on all of them alike.")
+    w(f"- load average (1, 5, 15 min): {m.get('load')}; CPU pressure (/proc/pressure/cpu) "
+      f"{m.get('cpu_pressure_start')} at the start, {m.get('cpu_pressure_end')} at the end. "
+      "The machine was shared with other engineers compiling C++ during the run: when "
+      "`some` is near 100 %, runnable tasks were waiting for a CPU nearly all the time, so "
+      "absolute times carry noise and multi-threaded tools get a larger share of the "
+      "contended CPUs than single-threaded ones. Tools were alternated run by run so that "
+      "the noise falls on all of them alike.")
     w(f"- {m.get('lifeboat')}; {m.get('cp')}; {m.get('rsync')}; {m.get('rclone')}; "
       f"{m.get('fuse')}")
     cache = m.get("cache")

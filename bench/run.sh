@@ -101,8 +101,54 @@ for t in "${tools[@]}"; do
   command -v "$t" >/dev/null || [ "$t" = lifeboat ] || { echo "run.sh: $t is not installed (scripts/install-deps.sh)" >&2; exit 1; }
 done
 
+# ---- the file system the trees and copies live on -----------------------------------------
+# A dedicated ext4 (default mkfs options: journaled) on a loop device with direct I/O, kept in
+# $bench_dir/bench-fs.img between invocations so generated trees are reused. Why not the
+# directory itself: this machine's root file system is ext4 without a journal, mounted with
+# `discard` — every unlink there waits for a synchronous discard (about 5 ms per file, so
+# removing one copy of (b) takes minutes), and without a journal ext4's inode allocator skips
+# inodes freed in the last 5 s (300 s while their inode table block is dirty), which made each
+# run's creates several times slower right after the previous copy was removed.
+# LIFEBOAT_BENCH_NO_LOOP=1 (or not being root) uses $bench_dir directly.
+work="$bench_dir"
+loop_dev=""
+work_note="the benchmark directory itself"
+lfs_mounted=0
+e_mnt="$bench_dir/e-mnt"
+cleanup() {
+  if [ "$lfs_mounted" = 1 ]; then
+    fusermount3 -u "$e_mnt" 2>/dev/null || fusermount3 -uz "$e_mnt" 2>/dev/null || true
+    lfs_mounted=0
+  fi
+  if [ -n "$loop_dev" ]; then
+    sync -f "$work" 2>/dev/null || true
+    umount "$work" 2>/dev/null || umount -l "$work" 2>/dev/null || true
+    losetup -d "$loop_dev" 2>/dev/null || true
+    loop_dev=""
+  fi
+}
+trap cleanup EXIT
+if [ "$(id -u)" = 0 ] && [ "${LIFEBOAT_BENCH_NO_LOOP:-0}" != 1 ] && command -v mkfs.ext4 >/dev/null; then
+  img="$bench_dir/bench-fs.img"
+  work="$bench_dir/fs"
+  mkdir -p "$work"
+  if mountpoint -q "$work"; then
+    say "using the file system already mounted at $work"
+  else
+    if [ ! -e "$img" ]; then
+      say "creating the benchmark file system $img (ext4, 24 GiB sparse)"
+      truncate -s 24G "$img"
+      # Initialise inode tables and journal now, so no lazy-init thread writes during runs.
+      mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 "$img"
+    fi
+    loop_dev=$(losetup --direct-io=on -f --show "$img" 2>/dev/null || losetup -f --show "$img")
+    mount "$loop_dev" "$work"
+  fi
+  work_note="a dedicated ext4 (journaled, default mkfs options) on a loop device over $img"
+fi
+
 # ---- trees ----------------------------------------------------------------------------
-trees_dir="$bench_dir/trees"
+trees_dir="$work/trees"
 mkdir -p "$trees_dir"
 # ensure_tree NAME GEN_ARGS...: generates $trees_dir/NAME unless a finished one is there.
 ensure_tree() {
@@ -122,8 +168,7 @@ want a && ensure_tree "$a_tree" large --files "$a_files" --mib "$a_mib"
 { want b || want c; } && ensure_tree "$b_tree" small --files "$b_files" --dirs "$b_dirs"
 want d && ensure_tree "$d_tree" mlhome --scale "$d_scale" --data-mib "$d_mib"
 # (e) lives in the backing directory of the latency file system, under src/.
-e_backing="$bench_dir/e-backing-$e_files"
-e_mnt="$bench_dir/e-mnt"
+e_backing="$work/e-backing-$e_files"
 if want e && { [ ! -e "$e_backing/src.done" ] || [ ! -d "$e_backing/src" ]; }; then
   say "generating tree $e_tree"
   rm -rf "$e_backing"
@@ -136,7 +181,6 @@ rss_files=$((b_files / 5))
 want b && ensure_tree "b-${rss_files}" small --files "$rss_files" --dirs $((b_dirs / 5))
 
 # ---- latency file system ----------------------------------------------------------------
-lfs_mounted=0
 lfs_unmount() {
   if [ "$lfs_mounted" = 1 ]; then
     fusermount3 -u "$e_mnt" 2>/dev/null || fusermount3 -uz "$e_mnt" 2>/dev/null || true
@@ -152,11 +196,6 @@ lfs_mount() {
   echo "run.sh: latencyfs did not mount at $e_mnt" >&2
   exit 1
 }
-cleanup() {
-  lfs_unmount
-}
-trap cleanup EXIT
-
 # ---- one timed run ----------------------------------------------------------------------
 # tool_cmd TOOL SRC DST REPORT: prints the command line for TOOL.
 tool_cmd() {
@@ -233,9 +272,11 @@ bench_tree() {
 
 : >"$raw"
 : >"$bench_dir/checks.tsv"
-targets="$bench_dir/targets"
+targets="$work/targets"
 mkdir -p "$targets"
 started=$(date +%s)
+psi_start=$(head -1 /proc/pressure/cpu 2>/dev/null | sed 's/ total=.*//')
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
 want a && bench_tree a "$trees_dir/$a_tree" "$targets/a"
 want b && bench_tree b "$trees_dir/$b_tree" "$targets/b"
@@ -307,8 +348,10 @@ machine="$bench_dir/machine.txt"
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
   echo "ram: $(free -g | awk '/^Mem:/{print $2}') GiB"
   echo "kernel: $(uname -r)"
-  echo "fs: $(df -T "$bench_dir" | awk 'NR==2{print $2" on "$1}')"
-  echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "fs: $(df -T "$work" | awk 'NR==2{print $2" on "$1}'), $work_note"
+  echo "cpu_pressure_end: $(head -1 /proc/pressure/cpu 2>/dev/null | sed 's/ total=.*//')"
+  echo "load: $load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
+  echo "cpu_pressure_start: ${psi_start:-n/a}"
   echo "others: $(($(ps -e --no-headers | wc -l))) processes, $(who 2>/dev/null | wc -l) logins"
   echo "lifeboat: $( ("$lifeboat" --version 2>/dev/null || echo "lifeboat (build-release)") | head -1)"
   echo "cp: $(cp --version | head -1)"
