@@ -1,0 +1,168 @@
+// Crash test of durable executions: a real `lifeboat` process is killed with SIGKILL
+// during a Wait and during a Task; after a restart (`lifeboat executions resume`) the
+// execution completes, and no state ran twice except the interrupted task. Tasks record
+// every invocation in a file (lifeboat:test.count / test.block).
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "core/time_format.h"
+#include "support/process.h"
+
+extern char** environ;
+
+namespace lifeboat::testing {
+namespace {
+
+using Json = nlohmann::json;
+
+// A `lifeboat` process running in the background, killed with SIGKILL if still alive.
+class Background {
+ public:
+  explicit Background(const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {lifeboat_bin()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<char*> cargv;
+    for (auto& a : argv) cargv.push_back(a.data());
+    cargv.push_back(nullptr);
+    std::vector<std::string> env_strings;
+    for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);
+    env_strings.emplace_back("LIFEBOAT_ENABLE_TEST_RESOURCES=1");
+    std::vector<char*> cenv;
+    for (auto& e : env_strings) cenv.push_back(e.data());
+    cenv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    if (posix_spawn(&pid_, cargv[0], &actions, nullptr, cargv.data(), cenv.data()) != 0) pid_ = -1;
+    posix_spawn_file_actions_destroy(&actions);
+  }
+  ~Background() {
+    if (pid_ > 0) kill_hard();
+  }
+  Background(const Background&) = delete;
+  Background& operator=(const Background&) = delete;
+  bool started() const { return pid_ > 0; }
+  //! SIGKILL and reap; returns the wait status.
+  int kill_hard() {
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return status;
+  }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+// Lines "<state> <execution id>" the counting resources appended, counted per state.
+std::map<std::string, int> invocations(const std::string& file) {
+  std::map<std::string, int> out;
+  std::ifstream in(file);
+  std::string state, id;
+  while (in >> state >> id) ++out[state];
+  return out;
+}
+
+// Polls (real time: we wait for another process) until `pred` holds or 30 s pass.
+template <typename Pred>
+bool eventually(Pred pred) {
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < until) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+TEST(WorkflowCrash, KilledDuringAWaitAndDuringATaskCompletesAfterRestart) {
+  TempDir tmp;
+  const std::string data = tmp / "data";
+  const std::string counter = tmp / "calls.txt";
+  const std::string release = tmp / "release";
+  {
+    std::ofstream(tmp / "def.json") << R"({"StartAt": "Before", "States": {
+      "Before": {"Type": "Task", "Resource": "lifeboat:test.count", "ResultPath": null, "Next": "Nap"},
+      "Nap": {"Type": "Wait", "Seconds": 2, "Next": "Middle"},
+      "Middle": {"Type": "Task", "Resource": "lifeboat:test.count", "ResultPath": null, "Next": "Slow"},
+      "Slow": {"Type": "Task", "Resource": "lifeboat:test.block", "ResultPath": null, "Next": "After"},
+      "After": {"Type": "Task", "Resource": "lifeboat:test.count", "ResultPath": null, "End": true}}})";
+  }
+  Json input = {{"counterFile", counter}, {"releaseFile", release}, {"timeoutSeconds", 60}};
+  const std::vector<std::string> env = {"LIFEBOAT_ENABLE_TEST_RESOURCES=1"};
+
+  // 1. Run it in the foreground of a process we kill while it sits in the Wait.
+  {
+    Background run({"--data-dir", data, "executions", "start", "--definition", tmp / "def.json",
+                    "--input", input.dump(), "--name", "crashy", "--wait"});
+    ASSERT_TRUE(run.started());
+    ASSERT_TRUE(eventually([&] { return invocations(counter)["Before"] == 1; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // into the 2 s Wait
+    int status = run.kill_hard();
+    ASSERT_TRUE(WIFSIGNALED(status));
+  }
+  auto list = run_lifeboat({"--data-dir", data, "--output", "json", "executions", "list"}, "", env);
+  Json executions = Json::parse(list.out);
+  ASSERT_EQ(executions.size(), 1u) << list.out;
+  const std::string id = executions[0]["id"];
+  EXPECT_EQ(executions[0]["status"], "RUNNING");
+  EXPECT_EQ(invocations(counter)["Middle"], 0);
+
+  // 2. Restart; kill it again while the blocking task runs.
+  {
+    Background resume({"--data-dir", data, "executions", "resume"});
+    ASSERT_TRUE(resume.started());
+    ASSERT_TRUE(eventually([&] { return invocations(counter)["Slow"] == 1; }));
+    resume.kill_hard();
+  }
+  EXPECT_EQ(invocations(counter)["Middle"], 1);
+
+  // 3. Let the task finish this time and restart again: it completes.
+  std::ofstream(release) << "go";
+  auto done =
+      run_lifeboat({"--data-dir", data, "--output", "json", "executions", "resume", id}, "", env);
+  ASSERT_EQ(done.exit_code, 0) << done.out << done.err;
+  EXPECT_EQ(Json::parse(done.out)["status"], "SUCCEEDED");
+
+  auto calls = invocations(counter);
+  EXPECT_EQ(calls["Before"], 1);
+  EXPECT_EQ(calls["Middle"], 1);
+  EXPECT_EQ(calls["Slow"], 2);  // the interrupted task, and only it, ran again
+  EXPECT_EQ(calls["After"], 1);
+
+  auto shown =
+      run_lifeboat({"--data-dir", data, "--output", "json", "executions", "show", id}, "", env);
+  Json show = Json::parse(shown.out);
+  EXPECT_EQ(show["path"], Json::parse(R"(["Before", "Nap", "Middle", "Slow", "After"])"));
+  int slow_started = 0;
+  std::string wait_entered, wait_exited;
+  for (const auto& e : show["history"]) {
+    if (e["type"] == "TaskStarted" && e["details"]["resource"] == "lifeboat:test.block")
+      ++slow_started;
+    if (e["type"] == "WaitStateEntered") wait_entered = e["timestamp"];
+    if (e["type"] == "WaitStateExited") wait_exited = e["timestamp"];
+  }
+  EXPECT_EQ(slow_started, 2);
+  // The Wait kept its deadline across the crash: it lasted its full 2 s, no less.
+  auto entered = core::parse_rfc3339(wait_entered);
+  auto exited = core::parse_rfc3339(wait_exited);
+  ASSERT_TRUE(entered.is_ok() && exited.is_ok());
+  EXPECT_GE(*exited - *entered, std::chrono::seconds(2));
+}
+
+}  // namespace
+}  // namespace lifeboat::testing
