@@ -9,14 +9,12 @@ namespace lifeboat::cli {
 namespace {
 
 int run_domains_list(const GlobalOptions& global) {
-  auto store = open_cli_store(global);
-  if (!store) return report_failure(store.status());
   std::vector<core::Domain> domains;
-  core::Status st = (*store)->read([&](store::StoreTransaction& t) -> core::Status {
+  int rc = read_cli_store(global, [&](store::StoreTransaction& t) -> core::Status {
     LIFEBOAT_ASSIGN_OR_RETURN(domains, t.list_domains());
     return core::Status::ok();
   });
-  if (!st) return report_failure(st);
+  if (rc != 0) return rc;
   if (want_json(global)) {
     core::Json arr = core::Json::array();
     for (const auto& d : domains) arr.push_back(core::domain_to_json(d));

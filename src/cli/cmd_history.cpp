@@ -17,29 +17,19 @@ namespace {
 int run_history(const KeyOptions& opts, const GlobalOptions& global) {
   auto key = resolve_key(opts);
   if (!key) return report_failure(key.status());
-  auto store = open_cli_store(global);
-  if (!store) return report_failure(store.status());
   std::vector<store::HistoryEntry> entries;
-  core::Status st = (*store)->read([&](store::StoreTransaction& t) -> core::Status {
+  int rc = read_cli_store(global, [&](store::StoreTransaction& t) -> core::Status {
     LIFEBOAT_ASSIGN_OR_RETURN(entries, t.list_history(*key));
     return core::Status::ok();
   });
-  if (!st) return report_failure(st);
+  if (rc != 0) return rc;
   if (entries.empty()) {
     return report_failure(core::Status::not_found(fmt::format(
         "no history for profile {}; check `lifeboat profiles list`", key->to_string())));
   }
   if (want_json(global)) {
     core::Json arr = core::Json::array();
-    for (const auto& e : entries) {
-      arr.push_back({{"seq", e.seq},
-                     {"event_id", e.event_id},
-                     {"event_type", e.event_type},
-                     {"event_time", e.event_time},
-                     {"recorded_at", e.recorded_at},
-                     {"outcome", e.outcome},
-                     {"detail", e.detail}});
-    }
+    for (const auto& e : entries) arr.push_back(store::history_entry_to_json(e));
     print_json(arr);
     return 0;
   }

@@ -15,16 +15,14 @@ namespace lifeboat::cli {
 namespace {
 
 int run_list(const std::string& domain_name, const GlobalOptions& global) {
-  auto store = open_cli_store(global);
-  if (!store) return report_failure(store.status());
   std::vector<core::Profile> profiles;
   store::ProfileFilter filter;
   if (!domain_name.empty()) filter.domain_name = domain_name;
-  core::Status st = (*store)->read([&](store::StoreTransaction& t) -> core::Status {
+  int rc = read_cli_store(global, [&](store::StoreTransaction& t) -> core::Status {
     LIFEBOAT_ASSIGN_OR_RETURN(profiles, t.list_profiles(filter));
     return core::Status::ok();
   });
-  if (!st) return report_failure(st);
+  if (rc != 0) return rc;
   print_profiles(global, profiles);
   return 0;
 }
@@ -32,14 +30,12 @@ int run_list(const std::string& domain_name, const GlobalOptions& global) {
 int run_show(const KeyOptions& opts, const GlobalOptions& global) {
   auto key = resolve_key(opts);
   if (!key) return report_failure(key.status());
-  auto store = open_cli_store(global);
-  if (!store) return report_failure(store.status());
   std::optional<core::Profile> profile;
-  core::Status st = (*store)->read([&](store::StoreTransaction& t) -> core::Status {
+  int rc = read_cli_store(global, [&](store::StoreTransaction& t) -> core::Status {
     LIFEBOAT_ASSIGN_OR_RETURN(profile, t.get_profile(*key));
     return core::Status::ok();
   });
-  if (!st) return report_failure(st);
+  if (rc != 0) return rc;
   if (!profile) {
     return report_failure(core::Status::not_found(
         fmt::format("profile {} is unknown; check `lifeboat profiles list`", key->to_string())));

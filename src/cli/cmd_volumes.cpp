@@ -74,14 +74,12 @@ int run_add(const VolumeAddOptions& opts, const GlobalOptions& global) {
 }
 
 int run_list(const GlobalOptions& global) {
-  auto store = open_cli_store(global);
-  if (!store) return report_failure(store.status());
   std::vector<core::Volume> volumes;
-  core::Status st = (*store)->read([&](store::StoreTransaction& t) -> core::Status {
+  int rc = read_cli_store(global, [&](store::StoreTransaction& t) -> core::Status {
     LIFEBOAT_ASSIGN_OR_RETURN(volumes, t.list_volumes());
     return core::Status::ok();
   });
-  if (!st) return report_failure(st);
+  if (rc != 0) return rc;
   print_volumes(global, volumes);
   return 0;
 }

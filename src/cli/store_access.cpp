@@ -14,6 +14,13 @@ core::Result<std::unique_ptr<store::Store>> open_cli_store(const GlobalOptions& 
   return store::open_store(store::sqlite_url_for_data_dir(dir));
 }
 
+int read_cli_store(const GlobalOptions& global, const store::TransactionFn& fn) {
+  auto store = open_cli_store(global);
+  if (!store) return report_failure(store.status());
+  core::Status st = (*store)->read(fn);
+  return st.is_ok() ? 0 : report_failure(st);
+}
+
 core::Result<std::unique_ptr<RegistryAccess>> open_cli_registry(const GlobalOptions& global) {
   auto access = std::make_unique<RegistryAccess>();
   LIFEBOAT_ASSIGN_OR_RETURN(access->store, open_cli_store(global));

@@ -18,6 +18,10 @@ namespace lifeboat::cli {
 //! $LIFEBOAT_DATA_DIR, ~/.local/state/lifeboat), created if absent.
 core::Result<std::unique_ptr<store::Store>> open_cli_store(const GlobalOptions& global);
 
+//! Opens the store and runs `fn` in a read transaction. Returns 0, or prints the failure
+//! and returns its exit code.
+int read_cli_store(const GlobalOptions& global, const store::TransactionFn& fn);
+
 //! A store with a registry over it (the local platform directory).
 struct RegistryAccess {
   std::unique_ptr<store::Store> store;

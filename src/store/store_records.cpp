@@ -24,4 +24,14 @@ core::Result<ChangeOp> parse_change_op(std::string_view text) {
       fmt::format("change operation must be INSERT, MODIFY or REMOVE, not '{}'", text));
 }
 
+core::Json history_entry_to_json(const HistoryEntry& e) {
+  return core::Json{{"seq", e.seq},
+                    {"event_id", e.event_id},
+                    {"event_type", e.event_type},
+                    {"event_time", e.event_time},
+                    {"recorded_at", e.recorded_at},
+                    {"outcome", e.outcome},
+                    {"detail", e.detail}};
+}
+
 }  // namespace lifeboat::store

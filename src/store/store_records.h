@@ -51,6 +51,10 @@ struct HistoryEntry {
   bool operator==(const HistoryEntry&) const = default;
 };
 
+//! JSON form of a history row (CLI and HTTP API): seq, event_id, event_type, event_time,
+//! recorded_at, outcome, detail.
+core::Json history_entry_to_json(const HistoryEntry& entry);
+
 //! Selects profiles in list_profiles; an empty field matches everything.
 struct ProfileFilter {
   std::optional<std::string> domain_name;
