@@ -45,6 +45,12 @@ Status write_profile(StoreTransaction& t, const std::optional<Profile>& old_imag
   return t.append_history(h).status();
 }
 
+ApplyResult duplicate_of(const std::string& event_id) {
+  return ApplyResult{ApplyOutcome::kDuplicate,
+                     fmt::format("event '{}' was applied before; nothing changed", event_id),
+                     {}};
+}
+
 bool is_refusal(const Status& st) {
   switch (st.code()) {
     case core::StatusCode::kInvalidArgument:
@@ -275,14 +281,23 @@ Result<ApplyResult> Registry::apply(const core::ProfileEvent& event) {
     result = ApplyResult{};
     LIFEBOAT_ASSIGN_OR_RETURN(bool seen, t.is_event_processed(event.id));
     if (seen) {
-      result.outcome = ApplyOutcome::kDuplicate;
-      result.message = fmt::format("event '{}' was applied before; nothing changed", event.id);
+      result = duplicate_of(event.id);
       return Status::ok();
     }
     LIFEBOAT_RETURN_IF_ERROR(EventApplier(t, platform_, event, result).run());
     return t.record_processed_event(event.id, apply_outcome_name(result.outcome));
   });
   if (st.is_ok()) return result;
+  if (st.code() == core::StatusCode::kAlreadyExists) {
+    // A store without a whole-database write lock (PostgreSQL) lets two writers pass the
+    // duplicate check at once; the loser's insert of the event id fails and rolls back.
+    bool seen = false;
+    Status check = store_.read([&](StoreTransaction& t) -> Status {
+      LIFEBOAT_ASSIGN_OR_RETURN(seen, t.is_event_processed(event.id));
+      return Status::ok();
+    });
+    if (check.is_ok() && seen) return duplicate_of(event.id);
+  }
   if (is_refusal(st)) {
     return ApplyResult{
         ApplyOutcome::kRefused, fmt::format("event '{}': {}", event.id, st.message()), {}};
