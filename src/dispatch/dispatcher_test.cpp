@@ -110,15 +110,15 @@ TEST_F(DispatcherTest, RecreationStartsOneRecoveryWithOwnerRemapAndOverwriteOlde
   ASSERT_EQ(started_.size(), 1u);
   const Json& input = started_.begin()->second;
   EXPECT_EQ(started_.begin()->first, recovery_execution_id(input["changeSeq"].get<int64_t>()));
-  EXPECT_EQ(input["source"]["path"], "/mnt/home/200001");
-  EXPECT_EQ(input["target"]["path"], "/mnt/home/200002");
-  EXPECT_EQ(input["profile"]["profileName"], "user1");
-  EXPECT_EQ(input["profile"]["kind"], "user");
-  EXPECT_EQ(input["transferOptions"]["overwrite"], "older");
-  EXPECT_EQ(input["transferOptions"]["verify"], "all");
-  EXPECT_EQ(input["transferOptions"]["owner"], "map:200001=200002");
-  EXPECT_EQ(input["transferOptions"]["group"], "preserve");  // same gid on both sides
-  EXPECT_EQ(input["transferOptions"]["source"], "/mnt/home/200001");
+  EXPECT_EQ(input["source"], "/mnt/home/200001");
+  EXPECT_EQ(input["target"], "/mnt/home/200002");
+  EXPECT_EQ(input["profileName"], "user1");
+  EXPECT_EQ(input["kind"], "user");
+  EXPECT_EQ(input["options"]["overwrite"], "older");
+  EXPECT_EQ(input["options"]["verify"], "all");
+  EXPECT_EQ(input["options"]["owner"], "map:200001=200002");
+  EXPECT_EQ(input["options"]["group"], "preserve");  // same gid on both sides
+  EXPECT_EQ(input["targetHome"]["dirName"], "200002");
 }
 
 TEST_F(DispatcherTest, FirstCreationFlagToggleAndResultStartNothing) {
@@ -150,9 +150,9 @@ TEST_F(DispatcherTest, AddTargetInAnotherDomainPullsTheSourceOnCreation) {
   drain();
   ASSERT_EQ(started_.size(), 1u);
   const Json& input = started_.begin()->second;
-  EXPECT_EQ(input["source"]["path"], "/mnt/home/200001");
-  EXPECT_EQ(input["target"]["path"], "/mnt/home/300001");
-  EXPECT_EQ(input["profile"]["domainName"], "prod");
+  EXPECT_EQ(input["source"], "/mnt/home/200001");
+  EXPECT_EQ(input["target"], "/mnt/home/300001");
+  EXPECT_EQ(input["domainName"], "prod");
 }
 
 TEST_F(DispatcherTest, UnknownVolumeStartsNothingAndSaysWhy) {

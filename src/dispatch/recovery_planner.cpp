@@ -62,24 +62,23 @@ RecoveryDecision plan_recovery(const store::Change& change, const VolumeLookup& 
   const std::string source_path = join_path(*source_mount, before.home->dir_name);
   const std::string target_path = join_path(*target_mount, after.home->dir_name);
 
+  // The input of workflows/recovery.asl.json: who, from where, to where, copy options.
   Json options = transfer_defaults.is_object() ? transfer_defaults : Json::object();
   if (!options.contains("overwrite") && !options.contains("OverwriteMode")) {
     options["overwrite"] = "older";
   }
-  options["source"] = source_path;
-  options["target"] = target_path;
   options["owner"] = id_map(before.owner_uid, after.owner_uid);
   options["group"] = id_map(before.owner_gid, after.owner_gid);
-
-  Json profile{{"domainName", after.key.domain_name},
-               {"kind", std::string(core::profile_kind_name(after.key.kind))},
-               {"profileName", after.key.name}};
-  d.input = Json{{"changeSeq", change.seq},
-                 {"eventId", change.event_id},
-                 {"profile", profile},
-                 {"source", home_json(*before.home, source_path)},
-                 {"target", home_json(*after.home, target_path)},
-                 {"transferOptions", options}};
+  d.input = Json{{"domainName", after.key.domain_name},
+                 {"kind", std::string(core::profile_kind_name(after.key.kind))},
+                 {"profileName", after.key.name},
+                 {"source", source_path},
+                 {"target", target_path},
+                 {"options", options},
+                 {"sourceHome", home_json(*before.home, source_path)},
+                 {"targetHome", home_json(*after.home, target_path)},
+                 {"changeSeq", change.seq},
+                 {"eventId", change.event_id}};
   d.reason =
       fmt::format("{}: recover {} into {}", key, before.home->to_string(), after.home->to_string());
   return d;

@@ -32,8 +32,10 @@ struct RecoveryDecision {
   std::string reason;               //!< for logs: why not, or what it recovers
 };
 
-//! Applies the rule above to `change`. `transfer_defaults` is CopyOptions JSON merged under
-//! the recovery's own options (source, target, owner/group map).
+//! Applies the rule above to `change`. The input is what workflows/recovery.asl.json takes:
+//! {domainName, kind, profileName, source, target (paths), options (CopyOptions JSON:
+//! `transfer_defaults` plus overwrite older and the owner/group map), sourceHome,
+//! targetHome, changeSeq, eventId}.
 RecoveryDecision plan_recovery(const store::Change& change, const VolumeLookup& volumes,
                                const core::Json& transfer_defaults);
 

@@ -8,8 +8,7 @@ core::Result<std::string> redrive_dead_letter(WorkflowRuntime& runtime, const st
                                               bool queue_here) {
   LIFEBOAT_ASSIGN_OR_RETURN(auto letter, runtime.executions().get_dead_letter(id));
   if (!letter) {
-    return core::Status::not_found(
-        fmt::format("no dead letter '{}'; see `lifeboat dlq list`", id));
+    return core::Status::not_found(fmt::format("no dead letter '{}'; see `lifeboat dlq list`", id));
   }
   if (letter->status != store::kDeadLetterPending) {
     return core::Status::failed_precondition(
@@ -20,7 +19,8 @@ core::Result<std::string> redrive_dead_letter(WorkflowRuntime& runtime, const st
       auto definition,
       core::parse_json(letter->definition, fmt::format("definition of dead letter '{}'", id)));
   LIFEBOAT_ASSIGN_OR_RETURN(
-      auto input, core::parse_json(letter->payload, fmt::format("payload of dead letter '{}'", id)));
+      auto input,
+      core::parse_json(letter->payload, fmt::format("payload of dead letter '{}'", id)));
   LIFEBOAT_ASSIGN_OR_RETURN(
       std::string execution_id,
       runtime.executor().start(definition, input, "redrive-" + id, "", queue_here));

@@ -1,0 +1,77 @@
+#include "server/api_views.h"
+
+#include <fmt/format.h>
+
+#include "store/transfer_log.h"
+#include "tasks/workflow_runtime.h"
+
+namespace lifeboat::server {
+
+using core::Json;
+
+Json history_to_json(const std::vector<store::HistoryEntry>& entries) {
+  Json arr = Json::array();
+  for (const auto& e : entries) {
+    arr.push_back({{"seq", e.seq},
+                   {"event_id", e.event_id},
+                   {"event_type", e.event_type},
+                   {"event_time", e.event_time},
+                   {"recorded_at", e.recorded_at},
+                   {"outcome", e.outcome},
+                   {"detail", e.detail}});
+  }
+  return arr;
+}
+
+core::Result<core::ProfileKey> profile_key_from_json(const Json& body, const std::string& field) {
+  if (!body.is_object() || !body.contains(field) || !body[field].is_object()) {
+    return core::Status::invalid_argument(fmt::format(
+        "field '{}' is required: {{\"domainName\", \"kind\", \"profileName\"}}", field));
+  }
+  const Json& obj = body[field];
+  core::ProfileKey key;
+  LIFEBOAT_ASSIGN_OR_RETURN(key.domain_name, core::get_string(obj, "domainName", field));
+  LIFEBOAT_ASSIGN_OR_RETURN(key.name, core::get_string(obj, "profileName", field));
+  LIFEBOAT_ASSIGN_OR_RETURN(auto kind, core::get_optional_string(obj, "kind", field));
+  if (kind) {
+    LIFEBOAT_ASSIGN_OR_RETURN(key.kind, core::parse_profile_kind(*kind, field + ".kind"));
+  }
+  return key;
+}
+
+core::Result<Json> execution_detail_json(store::ExecutionStore& executions, const std::string& id) {
+  LIFEBOAT_ASSIGN_OR_RETURN(auto rec, executions.get_execution(id));
+  if (!rec) return core::Status::not_found(fmt::format("no execution '{}'", id));
+  LIFEBOAT_ASSIGN_OR_RETURN(auto events, executions.list_events(id));
+  Json body = tasks::execution_to_json(*rec);
+  Json path = Json::array();
+  Json history = Json::array();
+  for (const auto& e : events) {
+    Json details = Json::parse(e.details, nullptr, false);
+    if (details.is_discarded()) details = e.details;
+    if (e.type.size() > 7 && e.type.ends_with("Entered") && details.is_object()) {
+      path.push_back(details.value("name", ""));
+    }
+    history.push_back({{"id", e.id},
+                       {"previousEventId", e.previous_event_id},
+                       {"type", e.type},
+                       {"timestamp", e.timestamp},
+                       {"details", details}});
+  }
+  body["statePath"] = path;
+  body["history"] = history;
+  return body;
+}
+
+core::Result<Json> transfers_json(store::Store& store, std::int64_t limit) {
+  std::vector<store::TransferRecord> transfers;
+  LIFEBOAT_RETURN_IF_ERROR(store.read([&](store::StoreTransaction& t) -> core::Status {
+    LIFEBOAT_ASSIGN_OR_RETURN(transfers, store::list_transfers(t.sql(), limit));
+    return core::Status::ok();
+  }));
+  Json arr = Json::array();
+  for (const auto& t : transfers) arr.push_back(store::transfer_to_json(t));
+  return arr;
+}
+
+}  // namespace lifeboat::server

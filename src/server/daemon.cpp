@@ -1,0 +1,265 @@
+#include "server/daemon.h"
+
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <optional>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "dispatch/dispatcher.h"
+#include "platform/local_platform_directory.h"
+#include "registry/registry.h"
+#include "server/event_intake.h"
+#include "server/http_api.h"
+#include "server/recovery_workflow.h"
+#include "server/worker_pool.h"
+#include "store/open_store.h"
+#include "store/sql_execution_store.h"
+#include "tasks/dead_letter_redrive.h"
+#include "tasks/workflow_runtime.h"
+#include "workflow/state_machine.h"
+
+namespace lifeboat::server {
+
+using core::Json;
+using core::Status;
+
+const char* shipped_recovery_workflow() { return kShippedRecoveryWorkflow; }
+
+struct Daemon::Impl {
+  ServerConfig config;
+  std::string store_url;
+  const core::Clock& clock;
+
+  std::unique_ptr<store::Store> store;
+  platform::LocalPlatformDirectory platform;
+  std::unique_ptr<registry::Registry> registry;
+  std::optional<EventIntake> intake;
+  Json workflow;
+  std::mutex starter_mu;  // the starter runtime is driven by one thread at a time
+  std::unique_ptr<tasks::WorkflowRuntime> starter;
+  std::unique_ptr<WorkerPool> pool;
+  std::unique_ptr<dispatch::Dispatcher> dispatcher;
+  std::unique_ptr<HttpApi> api;
+  std::thread api_thread;
+  std::thread dispatch_thread;
+
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stopping = false;
+  bool changes_pending = false;
+  bool finished = false;
+  bool started = false;
+
+  Impl(ServerConfig c, std::string url, const core::Clock& cl)
+      : config(std::move(c)), store_url(std::move(url)), clock(cl) {}
+
+  Status load_workflow();
+  Status register_volumes();
+  Status resume_unfinished();
+  Status start_recovery(const std::string& id, const Json& input);
+  core::Result<std::string> redrive(const std::string& id);
+  void dispatch_loop();
+  void wake_dispatcher();
+};
+
+Status Daemon::Impl::load_workflow() {
+  std::string text = kShippedRecoveryWorkflow;
+  std::string origin = "the shipped recovery workflow";
+  if (!config.workflow.empty()) {
+    std::ifstream in(config.workflow, std::ios::binary);
+    if (!in) {
+      return Status::invalid_argument(fmt::format(
+          "cannot read workflow file '{}'; fix the 'workflow' setting", config.workflow));
+    }
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    text = buf.str();
+    origin = fmt::format("workflow file '{}'", config.workflow);
+  }
+  LIFEBOAT_ASSIGN_OR_RETURN(workflow, core::parse_json(text, origin));
+  auto problems = workflow::StateMachine::validate(workflow, &starter->resources(), false);
+  if (!problems.empty()) {
+    std::string msg =
+        fmt::format("{} is not a valid state machine (lifeboat workflow validate):", origin);
+    for (const auto& p : problems) msg += "\n  " + p;
+    return Status::invalid_argument(msg);
+  }
+  return Status::ok();
+}
+
+Status Daemon::Impl::register_volumes() {
+  return store->transact([&](store::StoreTransaction& t) -> Status {
+    for (const auto& [id, path] : config.volumes) {
+      LIFEBOAT_RETURN_IF_ERROR(t.put_volume({id, path}));
+    }
+    return Status::ok();
+  });
+}
+
+Status Daemon::Impl::resume_unfinished() {
+  store::SqlExecutionStore executions(*store);
+  store::ExecutionFilter filter;
+  filter.status = store::kExecRunning;
+  filter.limit = 1000000;
+  LIFEBOAT_ASSIGN_OR_RETURN(auto running, executions.list_executions(filter));
+  for (const auto& rec : running) pool->submit(rec.id);
+  if (!running.empty()) spdlog::info("resuming {} unfinished execution(s)", running.size());
+  return Status::ok();
+}
+
+Status Daemon::Impl::start_recovery(const std::string& id, const Json& input) {
+  std::lock_guard lock(starter_mu);
+  auto started_id = starter->executor().start(workflow, input, id, id, /*queue_here=*/false);
+  if (!started_id.is_ok()) return started_id.status();
+  pool->submit(*started_id);
+  return Status::ok();
+}
+
+core::Result<std::string> Daemon::Impl::redrive(const std::string& id) {
+  std::lock_guard lock(starter_mu);
+  LIFEBOAT_ASSIGN_OR_RETURN(auto execution_id,
+                            tasks::redrive_dead_letter(*starter, id, /*queue_here=*/false));
+  pool->submit(execution_id);
+  spdlog::info("dead letter {} redriven as execution {}", id, execution_id);
+  return execution_id;
+}
+
+void Daemon::Impl::wake_dispatcher() {
+  {
+    std::lock_guard lock(mu);
+    changes_pending = true;
+  }
+  cv.notify_all();
+}
+
+void Daemon::Impl::dispatch_loop() {
+  // Changes written by this process wake the loop at once; changes written by other
+  // processes (`lifeboat events put`) are found by the 50 ms poll, well within 100 ms.
+  constexpr auto kPoll = std::chrono::milliseconds(50);
+  for (;;) {
+    auto handled = dispatcher->step();
+    std::unique_lock lock(mu);
+    if (stopping) return;
+    if (!handled.is_ok()) {
+      spdlog::error("dispatcher: {} (retrying in 1 s)", handled.status().message());
+      cv.wait_for(lock, std::chrono::seconds(1), [&] { return stopping; });
+    } else if (*handled == 0) {
+      cv.wait_for(lock, kPoll, [&] { return stopping || changes_pending; });
+    }
+    changes_pending = false;
+    if (stopping) return;
+  }
+}
+
+Daemon::Daemon(ServerConfig config, std::string store_url, const core::Clock& clock)
+    : impl_(std::make_unique<Impl>(std::move(config), std::move(store_url), clock)) {}
+
+Daemon::~Daemon() {
+  stop();
+  if (impl_->started) (void)wait();
+}
+
+const Json& Daemon::workflow() const { return impl_->workflow; }
+
+core::Result<int> Daemon::start() {
+  Impl& d = *impl_;
+  LIFEBOAT_RETURN_IF_ERROR(validate_server_config(d.config));
+  LIFEBOAT_ASSIGN_OR_RETURN(d.store, store::open_store(d.store_url));
+  LIFEBOAT_RETURN_IF_ERROR(d.register_volumes());
+  d.registry = std::make_unique<registry::Registry>(*d.store, d.platform, d.clock);
+  d.starter = std::make_unique<tasks::WorkflowRuntime>(*d.store, *d.registry, d.clock);
+  LIFEBOAT_RETURN_IF_ERROR(d.load_workflow());
+  LIFEBOAT_ASSIGN_OR_RETURN(auto intake,
+                            EventIntake::create(d.config.rules, *d.registry, *d.store));
+  d.intake.emplace(std::move(intake));
+
+  d.pool = std::make_unique<WorkerPool>(
+      *d.store, *d.registry, d.clock, d.config.workers, d.config.per_volume_concurrency,
+      [](const std::string& id, const std::string& status) {
+        if (status == store::kExecRunning) {
+          spdlog::info("execution {} paused; it resumes on the next start", id);
+        } else {
+          spdlog::info("execution {} finished: {}", id, status);
+        }
+      });
+  LIFEBOAT_RETURN_IF_ERROR(d.resume_unfinished());
+
+  d.dispatcher = std::make_unique<dispatch::Dispatcher>(
+      *d.store, d.config.transfer_defaults,
+      [&d](const std::string& id, const Json& input) { return d.start_recovery(id, input); },
+      [](std::int64_t seq, bool started, const std::string& reason) {
+        if (started) {
+          spdlog::info("change {}: started recovery ({})", seq, reason);
+        } else {
+          spdlog::debug("change {}: no recovery ({})", seq, reason);
+        }
+      });
+  d.dispatch_thread = std::thread([&d] { d.dispatch_loop(); });
+
+  ApiServices services;
+  services.store = d.store.get();
+  services.registry = d.registry.get();
+  services.intake = &*d.intake;
+  services.redrive = [&d](const std::string& id) { return d.redrive(id); };
+  services.on_events_applied = [&d] { d.wake_dispatcher(); };
+  services.ready = [&d] {
+    std::lock_guard lock(d.mu);
+    return !d.stopping;
+  };
+  services.max_body_bytes = d.config.max_body_bytes;
+  if (!d.config.token_file.empty()) {
+    std::ifstream in(d.config.token_file);
+    std::string token;
+    if (!in || !std::getline(in, token) || token.empty()) {
+      stop();
+      return Status::invalid_argument(
+          fmt::format("cannot read an API token from '{}' (first line); fix 'token_file'",
+                      d.config.token_file));
+    }
+    while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
+    services.token = token;
+  }
+  d.api = std::make_unique<HttpApi>(std::move(services));
+  auto port = d.api->bind(d.config.listen);
+  if (!port.is_ok()) {
+    stop();
+    return port.status();
+  }
+  d.api_thread = std::thread([&d] {
+    Status st = d.api->serve();
+    if (!st.is_ok()) spdlog::error("{}", st.message());
+  });
+  d.started = true;
+  return *port;
+}
+
+void Daemon::stop() {
+  Impl& d = *impl_;
+  {
+    std::lock_guard lock(d.mu);
+    if (d.stopping) return;
+    d.stopping = true;
+  }
+  d.cv.notify_all();
+  if (d.api) d.api->stop();
+  if (d.api_thread.joinable()) d.api_thread.join();
+  if (d.dispatch_thread.joinable()) d.dispatch_thread.join();
+  if (d.pool) d.pool->stop();
+  {
+    std::lock_guard lock(d.mu);
+    d.finished = true;
+  }
+  d.cv.notify_all();
+}
+
+Status Daemon::wait() {
+  Impl& d = *impl_;
+  std::unique_lock lock(d.mu);
+  d.cv.wait(lock, [&] { return d.finished; });
+  return Status::ok();
+}
+
+}  // namespace lifeboat::server

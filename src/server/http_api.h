@@ -1,0 +1,67 @@
+// HttpApi: the daemon's HTTP/JSON API (issue 6), on cpp-httplib.
+//
+//   POST /v1/events                          platform events (DESIGN.md's two envelopes)
+//   GET  /v1/profiles[?domain=D]             current profile rows
+//   GET  /v1/profiles/{domain}/{kind}/{name} one profile with its history
+//   POST /v1/profiles/{domain}/{kind}/{name}/replication   {"enabled": bool}
+//   POST /v1/replication-targets             {"source": KEY, "target": KEY}
+//   GET  /v1/executions, /v1/executions/{id} (with history)
+//   GET  /v1/transfers                       recorded replication results
+//   GET  /v1/dead-letters, POST /v1/dead-letters/{id}/redrive
+//   GET  /healthz (process up), /readyz (store reachable, workers running)
+//
+// Every endpoint but the health checks needs the token (`Authorization: Bearer T` or
+// `x-api-key: T`, compared in constant time) when one is configured; without a token only
+// loopback clients are answered. Errors are application/problem+json with a `detail`
+// naming the field; bodies over the limit get 413. Handlers run on httplib's thread pool
+// and only touch thread-safe services.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/result.h"
+#include "registry/registry.h"
+#include "server/event_intake.h"
+#include "store/store.h"
+
+namespace lifeboat::server {
+
+struct ApiServices {
+  store::Store* store = nullptr;
+  registry::Registry* registry = nullptr;
+  EventIntake* intake = nullptr;
+  //! Redrives a dead letter; returns the new execution id.
+  std::function<core::Result<std::string>(const std::string& dead_letter_id)> redrive;
+  //! Called after events were applied (wakes the dispatcher).
+  std::function<void()> on_events_applied;
+  //! Readiness beyond the store check (e.g. workers running).
+  std::function<bool()> ready;
+  std::string token;  //!< empty: no token, loopback clients only
+  std::int64_t max_body_bytes = 1 << 20;
+};
+
+class HttpApi {
+ public:
+  explicit HttpApi(ApiServices services);
+  ~HttpApi();
+  HttpApi(const HttpApi&) = delete;
+  HttpApi& operator=(const HttpApi&) = delete;
+
+  //! Binds HOST:PORT (port 0: any free port). Returns the bound port.
+  core::Result<int> bind(const std::string& listen);
+  //! Serves until stop(); call after bind(), from the thread that should block.
+  core::Status serve();
+  //! Stops serving (returns at once; serve() returns soon after). Thread safe.
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+//! Constant-time string comparison (length leaks, content does not).
+bool constant_time_equals(const std::string& a, const std::string& b);
+
+}  // namespace lifeboat::server

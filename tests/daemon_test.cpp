@@ -1,0 +1,287 @@
+// The daemon end to end (issue 6): a real `lifeboat serve`, events over HTTP, recoveries
+// on real directories, the reference blog's scenarios, the add-target and disabled-flag
+// paths, auth, errors, and a graceful stop.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "core/json.h"
+#include "support/daemon_process.h"
+#include "support/process.h"
+
+namespace lifeboat::testing {
+namespace {
+
+using core::Json;
+namespace fsys = std::filesystem;
+
+Json cloud_event(const std::string& id, const std::string& type, const Json& data, int minute) {
+  char time[64];
+  std::snprintf(time, sizeof time, "2026-11-29T10:%02d:00Z", minute);
+  return Json{{"specversion", "1.0"}, {"id", id},     {"source", "platform.local"},
+              {"time", time},         {"type", type}, {"data", data}};
+}
+
+Json profile_data(const std::string& domain, const std::string& field, const std::string& name,
+                  const std::string& home, int uid) {
+  return Json{{"domainId", "d-" + domain},
+              {"domainName", domain},
+              {field, name},
+              {"homeEfsFileSystemId", "home"},
+              {"homeEfsFileSystemUid", home},
+              {"ownerUid", uid},
+              {"ownerGid", 1001}};
+}
+
+void write_file(const std::string& path, const std::string& content, int uid) {
+  fsys::create_directories(fsys::path(path).parent_path());
+  std::ofstream(path) << content;
+  ASSERT_EQ(::chown(path.c_str(), uid, 1001), 0);
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// The platform creates the new home with the new owner some time after the event.
+void make_home(const std::string& path, int uid) {
+  fsys::create_directories(path);
+  ASSERT_EQ(::chown(path.c_str(), uid, 1001), 0);
+}
+
+class DaemonTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    volume_ = tmp_ / "volume";
+    fsys::create_directories(volume_);
+    config_ = tmp_ / "lifeboat.toml";
+    std::ofstream(config_) << "[[volumes]]\nid = \"home\"\npath = \"" << volume_ << "\"\n";
+  }
+
+  void start(const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> args{"--config", config_};
+    args.insert(args.end(), extra.begin(), extra.end());
+    daemon_ = std::make_unique<DaemonProcess>(tmp_ / "data", args);
+  }
+
+  HttpResult post_events(const Json& events) {
+    HttpResult r = daemon_->request("POST", "/v1/events", events.dump());
+    EXPECT_EQ(r.status, 200) << r.body << "\n" << daemon_->log();
+    return r;
+  }
+
+  // Waits until `n` top-level executions finished; returns them.
+  Json wait_for_executions(std::size_t n, int seconds = 60) {
+    Json list;
+    for (int i = 0; i < seconds * 10; ++i) {
+      auto r = daemon_->request("GET", "/v1/executions");
+      list = Json::parse(r.body, nullptr, false);
+      std::size_t done = 0;
+      if (list.is_object()) {
+        for (const auto& e : list["executions"]) done += e["status"] != "RUNNING" ? 1 : 0;
+      }
+      if (done >= n) return list["executions"];
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ADD_FAILURE() << "executions did not finish: " << list.dump() << "\n" << daemon_->log();
+    return Json::array();
+  }
+
+  std::string home(const std::string& dir) const { return volume_ + "/" + dir; }
+
+  TempDir tmp_;
+  std::string volume_;
+  std::string config_;
+  std::unique_ptr<DaemonProcess> daemon_;
+};
+
+// The blog's scenario I: domain, user1 and space1 with files; both deleted and recreated
+// with new homes; the files come back, owned by the new owners.
+TEST_F(DaemonTest, ScenarioOneRecreatedUserAndSpaceGetTheirFilesBack) {
+  start();
+  post_events(Json::array(
+      {cloud_event(
+           "e1", "CreateDomain",
+           {{"domainId", "d-demo"}, {"domainName", "demo"}, {"homeEfsFileSystemId", "home"}}, 0),
+       cloud_event("e2", "CreateUserProfile",
+                   profile_data("demo", "userProfileName", "user1", "200001", 200001), 1),
+       cloud_event("e3", "CreateSpace",
+                   profile_data("demo", "spaceName", "space1", "200002", 200002), 2)}));
+  write_file(home("200001/user1.txt"), "i don't want to lose access to this file\n", 200001);
+  write_file(home("200001/project/src/deep/model.py"), "print('hi')\n", 200001);
+  ASSERT_EQ(::symlink("project/src/deep/model.py", home("200001/link-to-model").c_str()), 0);
+  write_file(home("200002/shared/notes.md"), "# space notes\n", 200002);
+
+  post_events(Json::array(
+      {cloud_event("e4", "DeleteUserProfile",
+                   profile_data("demo", "userProfileName", "user1", "200001", 200001), 3),
+       cloud_event("e5", "DeleteSpace",
+                   profile_data("demo", "spaceName", "space1", "200002", 200002), 4)}));
+  make_home(home("200003"), 200003);
+  make_home(home("200004"), 200004);
+  // The user already wrote into the new home: never clobbered.
+  write_file(home("200003/new-work.txt"), "written after recreation\n", 200003);
+  post_events(Json::array(
+      {cloud_event("e6", "CreateUserProfile",
+                   profile_data("demo", "userProfileName", "user1", "200003", 200003), 5),
+       cloud_event("e7", "CreateSpace",
+                   profile_data("demo", "spaceName", "space1", "200004", 200004), 6)}));
+
+  Json executions = wait_for_executions(2);
+  ASSERT_EQ(executions.size(), 2u) << executions.dump();
+  for (const auto& e : executions)
+    EXPECT_EQ(e["status"], "SUCCEEDED") << e.dump() << daemon_->log();
+
+  EXPECT_EQ(read_file(home("200003/user1.txt")), "i don't want to lose access to this file\n");
+  EXPECT_EQ(read_file(home("200003/project/src/deep/model.py")), "print('hi')\n");
+  EXPECT_EQ(fsys::read_symlink(home("200003/link-to-model")), "project/src/deep/model.py");
+  EXPECT_EQ(read_file(home("200003/new-work.txt")), "written after recreation\n");
+  EXPECT_EQ(read_file(home("200004/shared/notes.md")), "# space notes\n");
+  struct stat st {};
+  ASSERT_EQ(::lstat(home("200003/user1.txt").c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, 200003u);  // remapped to the new owner
+  ASSERT_EQ(::lstat(home("200004/shared/notes.md").c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, 200004u);
+
+  auto profile = daemon_->request("GET", "/v1/profiles/demo/user/user1");
+  ASSERT_EQ(profile.status, 200) << profile.body;
+  Json p = Json::parse(profile.body);
+  EXPECT_EQ(p["efs_uid"], "200003");
+  EXPECT_EQ(p["replication_status"], "SUCCESS") << p.dump();
+  EXPECT_GT(p["files_transferred"].get<int>(), 0);
+  EXPECT_GE(p["history"].size(), 3u);
+
+  auto detail = daemon_->request("GET", "/v1/executions/" + executions[0]["id"].get<std::string>());
+  Json d = Json::parse(detail.body);
+  EXPECT_NE(d["statePath"].dump().find("Replicate"), std::string::npos) << d["statePath"].dump();
+  auto transfers = Json::parse(daemon_->request("GET", "/v1/transfers").body);
+  EXPECT_EQ(transfers["transfers"].size(), 2u) << transfers.dump();
+  EXPECT_EQ(daemon_->stop(), 0);
+}
+
+// Scenario II: an existing domain whose profiles were recorded with `lifeboat events put`
+// (while the daemon runs), then recreated through the API.
+TEST_F(DaemonTest, ScenarioTwoProfilesRecordedWithEventsPutThenRecreated) {
+  start();
+  Json seed = Json::array(
+      {cloud_event("s1", "CreateDomain",
+                   {{"domainId", "d-old"}, {"domainName", "old"}, {"homeEfsFileSystemId", "home"}},
+                   0),
+       cloud_event("s2", "CreateUserProfile",
+                   profile_data("old", "userProfileName", "alice", "300001", 300001), 1)});
+  auto put = run_lifeboat({"--data-dir", tmp_ / "data", "events", "put", "-"}, seed.dump());
+  ASSERT_EQ(put.exit_code, 0) << put.out << put.err;
+  write_file(home("300001/data.csv"), "a,b\n1,2\n", 300001);
+  make_home(home("300002"), 300002);
+  post_events(Json::array(
+      {cloud_event("s3", "DeleteUserProfile",
+                   profile_data("old", "userProfileName", "alice", "300001", 300001), 2),
+       cloud_event("s4", "CreateUserProfile",
+                   profile_data("old", "userProfileName", "alice", "300002", 300002), 3)}));
+  Json executions = wait_for_executions(1);
+  ASSERT_EQ(executions.size(), 1u);
+  EXPECT_EQ(executions[0]["status"], "SUCCEEDED") << daemon_->log();
+  EXPECT_EQ(read_file(home("300002/data.csv")), "a,b\n1,2\n");
+}
+
+// add-target into another domain, and a profile whose replication is disabled.
+TEST_F(DaemonTest, AddTargetCopiesAcrossDomainsAndADisabledFlagCopiesNothing) {
+  start();
+  post_events(Json::array(
+      {cloud_event("a1", "CreateUserProfile",
+                   profile_data("dev", "userProfileName", "bob", "400001", 400001), 1),
+       cloud_event("a2", "CreateUserProfile",
+                   profile_data("dev", "userProfileName", "carol", "400002", 400002), 2)}));
+  write_file(home("400001/bob.txt"), "bob's work\n", 400001);
+  write_file(home("400002/carol.txt"), "carol's work\n", 400002);
+
+  auto target = daemon_->request("POST", "/v1/replication-targets",
+                                 Json{{"source", {{"domainName", "dev"}, {"profileName", "bob"}}},
+                                      {"target", {{"domainName", "prod"}, {"profileName", "bob"}}}}
+                                     .dump());
+  ASSERT_EQ(target.status, 201) << target.body;
+  auto off =
+      daemon_->request("POST", "/v1/profiles/dev/user/carol/replication", R"({"enabled": false})");
+  ASSERT_EQ(off.status, 200) << off.body;
+  EXPECT_EQ(Json::parse(off.body)["replication"], false);
+
+  make_home(home("500001"), 500001);
+  make_home(home("400003"), 400003);
+  post_events(Json::array(
+      {cloud_event("a3", "CreateUserProfile",
+                   profile_data("prod", "userProfileName", "bob", "500001", 500001), 3),
+       cloud_event("a4", "DeleteUserProfile",
+                   profile_data("dev", "userProfileName", "carol", "400002", 400002), 4),
+       cloud_event("a5", "CreateUserProfile",
+                   profile_data("dev", "userProfileName", "carol", "400003", 400003), 5)}));
+  Json executions = wait_for_executions(1);
+  ASSERT_EQ(executions.size(), 1u) << executions.dump();
+  EXPECT_EQ(read_file(home("500001/bob.txt")), "bob's work\n");
+  // Give a wrongly started recovery time to show itself: still exactly one execution.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(Json::parse(daemon_->request("GET", "/v1/executions").body)["executions"].size(), 1u);
+  EXPECT_FALSE(fsys::exists(home("400003/carol.txt")));
+}
+
+TEST_F(DaemonTest, TokenIsRequiredAndErrorsAreProblemJson) {
+  std::ofstream(tmp_ / "token") << "s3cret-token\n";
+  start({"--token-file", tmp_ / "token", "--max-body-bytes", "2000"});
+  EXPECT_EQ(daemon_->request("GET", "/healthz").status, 200);
+  EXPECT_EQ(daemon_->request("GET", "/readyz").status, 200);
+  auto denied = daemon_->request("GET", "/v1/profiles");
+  EXPECT_EQ(denied.status, 401);
+  EXPECT_EQ(daemon_->request("GET", "/v1/profiles", "", {"Authorization: Bearer wrong"}).status,
+            401);
+  EXPECT_EQ(
+      daemon_->request("GET", "/v1/profiles", "", {"Authorization: Bearer s3cret-token"}).status,
+      200);
+  EXPECT_EQ(daemon_->request("GET", "/v1/profiles", "", {"x-api-key: s3cret-token"}).status, 200);
+
+  const std::vector<std::string> auth{"x-api-key: s3cret-token"};
+  auto bad_json = daemon_->request("POST", "/v1/events", "{not json", auth);
+  EXPECT_EQ(bad_json.status, 400);
+  EXPECT_EQ(bad_json.content_type, "application/problem+json");
+  auto missing = daemon_->request(
+      "POST", "/v1/events",
+      cloud_event("x1", "CreateUserProfile", {{"domainId", "d-1"}, {"domainName", "demo"}}, 1)
+          .dump(),
+      auth);
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_NE(missing.body.find("userProfileName"), std::string::npos) << missing.body;
+  auto big = daemon_->request("POST", "/v1/events", std::string(5000, ' ') + "{}", auth);
+  EXPECT_EQ(big.status, 413);
+  // Nothing was written by the refused requests.
+  auto profiles = Json::parse(daemon_->request("GET", "/v1/profiles", "", auth).body);
+  EXPECT_TRUE(profiles["profiles"].empty()) << profiles.dump();
+  // An event no rule matches is acknowledged as ignored.
+  Json other{{"specversion", "1.0"},
+             {"id", "o1"},
+             {"source", "x"},
+             {"type", "SomethingElse"},
+             {"data", Json::object()}};
+  auto ignored = daemon_->request("POST", "/v1/events", other.dump(), auth);
+  EXPECT_EQ(ignored.status, 200) << ignored.body;
+  EXPECT_EQ(Json::parse(ignored.body)["results"][0]["outcome"], "ignored");
+  EXPECT_EQ(daemon_->stop(), 0);
+}
+
+TEST_F(DaemonTest, BadConfigStopsTheStartNamingTheKey) {
+  std::ofstream(config_) << "workers = 0\n";
+  auto r = run_lifeboat({"--data-dir", tmp_ / "data", "serve", "--config", config_});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("workers"), std::string::npos) << r.err;
+  std::ofstream(config_) << "wrokers = 3\n";
+  r = run_lifeboat({"--data-dir", tmp_ / "data", "serve", "--config", config_});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("wrokers"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace lifeboat::testing
