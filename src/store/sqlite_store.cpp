@@ -16,6 +16,10 @@ core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& 
       options.clock != nullptr ? *options.clock : core::SystemClock::instance();
   std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(session), clock));
   std::string where = store->url();
+  // Usually the schema is current: find out with a read, so that opening the store for a
+  // read-only command does not queue behind other processes' writers.
+  auto version = store->schema_version();
+  if (version.is_ok() && *version == latest_schema_version()) return store;
   // Migrating in a write transaction: two processes opening a fresh file at once apply
   // each migration once, the second seeing the first's result.
   LIFEBOAT_RETURN_IF_ERROR(
