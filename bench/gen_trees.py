@@ -140,7 +140,10 @@ def gen_git_repo(root, pool, rng, scale):
                GIT_AUTHOR_DATE="2026-01-01T00:00:00Z", GIT_COMMITTER_DATE="2026-01-01T00:00:00Z")
 
     def git(*args):
-        subprocess.run(["git", "-C", root, *args], check=True, env=env,
+        # gc.auto=0: a commit must not start a background `git gc --auto`, whose lock would
+        # make the explicit gc below fail.
+        subprocess.run(["git", "-C", root, "-c", "gc.auto=0", *args], check=True, env=env,
+                       stdin=subprocess.DEVNULL,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     git("init", "-q", "-b", "main")
@@ -155,7 +158,16 @@ def gen_git_repo(root, pool, rng, scale):
                 write(os.path.join(sub, f"file{i:04d}.py"), text.encode())
         git("add", "-A")
         git("commit", "-q", "-m", f"commit {c}")
-    git("gc", "-q")
+    # Pack like `git gc` does (one pack of every object, packed refs, no loose objects),
+    # feeding pack-objects its object list explicitly: `git gc` itself lets pack-objects read
+    # revisions from an inherited stdin, which breaks under some process supervisors.
+    objects = subprocess.run(["git", "-C", root, "rev-list", "--objects", "--all"], check=True,
+                             env=env, stdin=subprocess.DEVNULL, capture_output=True).stdout
+    subprocess.run(["git", "-C", root, "pack-objects", "-q", "--delta-base-offset",
+                    ".git/objects/pack/pack"], check=True, env=env, input=objects,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    git("prune-packed")
+    git("pack-refs", "--all")
 
 
 def notebook(pool, rng):
