@@ -151,6 +151,10 @@ class CopyRun {
   // system call fewer). False when it turned out not to be a regular file after all.
   bool copy_fresh_regular(DirNode& node, const std::string& name, const std::string& rel);
   Result<Fd> open_source(DirNode& node, const std::string& name);
+  // Files: O_NONBLOCK|O_NOCTTY, so that a fifo or device never blocks or wakes up; callers
+  // check the type on the descriptor before reading. Tries O_NOATIME first.
+  Result<Fd> open_for_reading(int dir_fd, const std::string& name,
+                              int flags = O_RDONLY | O_NONBLOCK | O_NOCTTY);
   void copy_new_file(DirNode& node, const std::string& name, const std::string& rel,
                      const FileStat& st, const FileStat* existing, Fd src);
   Status copy_data(int in, int out, const FileStat& st, ContentHasher* hasher,
@@ -368,7 +372,7 @@ NodePtr CopyRun::open_dir(const NodePtr& parent, const std::string& name) {
   node->parent = parent;
   node->rel = rel;
   node->included = parent->included || (filter_.has_includes() && filter_.included(rel, true));
-  auto src = fs_.open_at(parent->src.get(), name, O_RDONLY | O_DIRECTORY);
+  auto src = open_for_reading(parent->src.get(), name, O_RDONLY | O_DIRECTORY);
   if (!src.is_ok()) {
     if (src.status().sys_errno() == ENOENT) return nullptr;  // vanished since it was listed
     if (src.status().sys_errno() == ELOOP || src.status().sys_errno() == ENOTDIR) {
@@ -778,14 +782,14 @@ void CopyRun::copy_new_file(DirNode& node, const std::string& name, const std::s
 }
 
 Result<Fd> CopyRun::open_source(DirNode& node, const std::string& name) {
-  // Never block on or trigger a device: O_NONBLOCK|O_NOCTTY; callers check the type on the
-  // descriptor before reading. O_NOATIME keeps the source's atime (owner or root only).
-  int flags = O_RDONLY | O_NONBLOCK | O_NOCTTY;
-  auto src = fs_.open_at(node.src.get(), name, flags | O_NOATIME);
-  if (!src.is_ok() && src.status().sys_errno() == EPERM) {
-    src = fs_.open_at(node.src.get(), name, flags);
-  }
-  return src;
+  return open_for_reading(node.src.get(), name);
+}
+
+Result<Fd> CopyRun::open_for_reading(int dir_fd, const std::string& name, int flags) {
+  // O_NOATIME keeps the entry's atime (allowed to its owner and root only).
+  auto fd = fs_.open_at(dir_fd, name, flags | O_NOATIME);
+  if (!fd.is_ok() && fd.status().sys_errno() == EPERM) fd = fs_.open_at(dir_fd, name, flags);
+  return fd;
 }
 
 bool CopyRun::copy_fresh_regular(DirNode& node, const std::string& name, const std::string& rel) {
@@ -1083,8 +1087,8 @@ void CopyRun::verify_tree(int src_dir, int dst_dir, const std::string& rel_dir, 
     if (filter_.excluded(rel, is_dir)) continue;
     if (is_dir) {
       bool sub_included = included || (filter_.has_includes() && filter_.included(rel, true));
-      auto s = fs_.open_at(src_dir, e.name, O_RDONLY | O_DIRECTORY);
-      auto d = fs_.open_at(dst_dir, e.name, O_RDONLY | O_DIRECTORY);
+      auto s = open_for_reading(src_dir, e.name, O_RDONLY | O_DIRECTORY);
+      auto d = open_for_reading(dst_dir, e.name, O_RDONLY | O_DIRECTORY);
       if (!s.is_ok()) continue;
       if (!d.is_ok()) {
         fail(rel, "verify: directory missing in the target");
@@ -1112,8 +1116,8 @@ void CopyRun::verify_tree(int src_dir, int dst_dir, const std::string& rel_dir, 
       continue;
     }
     if (opt_.overwrite != OverwriteMode::kAlways && !same_time(dst->mtime, st->mtime)) continue;
-    auto s = fs_.open_at(src_dir, e.name, O_RDONLY | O_NONBLOCK | O_NOCTTY);
-    auto d = fs_.open_at(dst_dir, e.name, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+    auto s = open_for_reading(src_dir, e.name);
+    auto d = open_for_reading(dst_dir, e.name);
     if (!s.is_ok()) continue;  // unreadable: already reported by the copy
     if (!d.is_ok()) {
       fail(rel, d.status().with_context("verify"));
@@ -1224,7 +1228,7 @@ Result<CopyReport> CopyRun::run() {
   auto verify_start = Clock::now();
   if (opt_.verify == VerifyMode::kAll && !opt_.dry_run && !stopping() && dst_root_.valid()) {
     auto vs = fs_.open_root(opt_.source, false);
-    auto vd = fs_.open_at(dst_root_.get(), ".", O_RDONLY | O_DIRECTORY);
+    auto vd = open_for_reading(dst_root_.get(), ".", O_RDONLY | O_DIRECTORY);
     if (vs.is_ok() && vd.is_ok()) {
       verify_tree(vs->get(), vd->get(), "", false);
     } else {
