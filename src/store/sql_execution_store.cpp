@@ -95,6 +95,34 @@ DeadLetter dead_letter_from_row(const SqlRow& r) {
   return d;
 }
 
+ExecutionEvent event_from_row(const SqlRow& r) {
+  return {r.text(0), r.integer(1), r.integer(2), r.text(3), r.text(4), r.text(5)};
+}
+
+// Runs one query in a read transaction and converts every row with `from_row`.
+template <typename T>
+Result<std::vector<T>> read_rows(Store& store, const std::string& sql,
+                                 const std::vector<SqlValue>& params,
+                                 T (*from_row)(const SqlRow&)) {
+  std::vector<T> out;
+  LIFEBOAT_RETURN_IF_ERROR(store.read([&](StoreTransaction& tx) -> Status {
+    LIFEBOAT_ASSIGN_OR_RETURN(auto rows, tx.sql().query(sql, params));
+    for (const auto& r : rows) out.push_back(from_row(r));
+    return Status::ok();
+  }));
+  return out;
+}
+
+// The first row of read_rows, if any.
+template <typename T>
+Result<std::optional<T>> read_one(Store& store, const std::string& sql,
+                                  const std::vector<SqlValue>& params,
+                                  T (*from_row)(const SqlRow&)) {
+  LIFEBOAT_ASSIGN_OR_RETURN(auto rows, read_rows(store, sql, params, from_row));
+  if (rows.empty()) return std::optional<T>();
+  return std::optional<T>(std::move(rows.front()));
+}
+
 SqlValue parent_value(const std::string& parent_id) {
   if (parent_id.empty()) return nullptr;
   return parent_id;
@@ -145,15 +173,9 @@ Status SqlExecutionStore::write(const ExecutionWrite& w) {
 }
 
 Result<std::optional<ExecutionRecord>> SqlExecutionStore::get_execution(const std::string& id) {
-  std::optional<ExecutionRecord> out;
-  LIFEBOAT_RETURN_IF_ERROR(store_.read([&](StoreTransaction& tx) -> Status {
-    LIFEBOAT_ASSIGN_OR_RETURN(auto rows, tx.sql().query("SELECT " + std::string(kExecutionColumns) +
-                                                            " FROM executions WHERE id = ?",
-                                                        {id}));
-    if (!rows.empty()) out = execution_from_row(rows.front());
-    return Status::ok();
-  }));
-  return out;
+  return read_one(store_,
+                  "SELECT " + std::string(kExecutionColumns) + " FROM executions WHERE id = ?",
+                  {id}, &execution_from_row);
 }
 
 Result<std::vector<ExecutionRecord>> SqlExecutionStore::list_executions(
@@ -173,28 +195,14 @@ Result<std::vector<ExecutionRecord>> SqlExecutionStore::list_executions(
   sql += filter.parent_id ? " ORDER BY branch_index" : " ORDER BY start_time DESC, id";
   sql += " LIMIT ?";
   params.emplace_back(filter.limit);
-  std::vector<ExecutionRecord> out;
-  LIFEBOAT_RETURN_IF_ERROR(store_.read([&](StoreTransaction& tx) -> Status {
-    LIFEBOAT_ASSIGN_OR_RETURN(auto rows, tx.sql().query(sql, params));
-    for (const auto& r : rows) out.push_back(execution_from_row(r));
-    return Status::ok();
-  }));
-  return out;
+  return read_rows(store_, sql, params, &execution_from_row);
 }
 
 Result<std::vector<ExecutionEvent>> SqlExecutionStore::list_events(const std::string& id) {
-  std::vector<ExecutionEvent> out;
-  LIFEBOAT_RETURN_IF_ERROR(store_.read([&](StoreTransaction& tx) -> Status {
-    LIFEBOAT_ASSIGN_OR_RETURN(
-        auto rows,
-        tx.sql().query("SELECT execution_id, id, previous_event_id, type, timestamp, details "
-                       "FROM execution_events WHERE execution_id = ? ORDER BY id",
-                       {id}));
-    for (const auto& r : rows)
-      out.push_back({r.text(0), r.integer(1), r.integer(2), r.text(3), r.text(4), r.text(5)});
-    return Status::ok();
-  }));
-  return out;
+  return read_rows(store_,
+                   "SELECT execution_id, id, previous_event_id, type, timestamp, details "
+                   "FROM execution_events WHERE execution_id = ? ORDER BY id",
+                   {id}, &event_from_row);
 }
 
 Status SqlExecutionStore::add_dead_letter(const DeadLetter& d) {
@@ -209,29 +217,16 @@ Status SqlExecutionStore::add_dead_letter(const DeadLetter& d) {
 }
 
 Result<std::vector<DeadLetter>> SqlExecutionStore::list_dead_letters() {
-  std::vector<DeadLetter> out;
-  LIFEBOAT_RETURN_IF_ERROR(store_.read([&](StoreTransaction& tx) -> Status {
-    LIFEBOAT_ASSIGN_OR_RETURN(auto rows,
-                              tx.sql().query("SELECT " + std::string(kDeadLetterColumns) +
-                                                 " FROM dead_letters ORDER BY created_at DESC, id",
-                                             {}));
-    for (const auto& r : rows) out.push_back(dead_letter_from_row(r));
-    return Status::ok();
-  }));
-  return out;
+  return read_rows(store_,
+                   "SELECT " + std::string(kDeadLetterColumns) +
+                       " FROM dead_letters ORDER BY created_at DESC, id",
+                   {}, &dead_letter_from_row);
 }
 
 Result<std::optional<DeadLetter>> SqlExecutionStore::get_dead_letter(const std::string& id) {
-  std::optional<DeadLetter> out;
-  LIFEBOAT_RETURN_IF_ERROR(store_.read([&](StoreTransaction& tx) -> Status {
-    LIFEBOAT_ASSIGN_OR_RETURN(
-        auto rows,
-        tx.sql().query(
-            "SELECT " + std::string(kDeadLetterColumns) + " FROM dead_letters WHERE id = ?", {id}));
-    if (!rows.empty()) out = dead_letter_from_row(rows.front());
-    return Status::ok();
-  }));
-  return out;
+  return read_one(store_,
+                  "SELECT " + std::string(kDeadLetterColumns) + " FROM dead_letters WHERE id = ?",
+                  {id}, &dead_letter_from_row);
 }
 
 Status SqlExecutionStore::mark_redriven(const std::string& id, const std::string& execution_id) {

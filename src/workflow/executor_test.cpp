@@ -462,5 +462,38 @@ TEST_F(ExecutorTest, InterruptDropsTheRunningTaskStepAndItRunsAgainOnResume) {
   EXPECT_EQ(record(id).status, "SUCCEEDED");
 }
 
+TEST_F(ExecutorTest, ParallelIsRetriedWithFreshBranches) {
+  auto r = run(R"({"StartAt": "P", "States": {"P": {"Type": "Parallel", "Branches": [
+      {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "lifeboat:test.calls",
+                                        "Next": "F"},
+                                  "F": {"Type": "Fail", "Error": "Branch.Flaky"}}}],
+      "Retry": [{"ErrorEquals": ["Branch.Flaky"], "MaxAttempts": 2, "IntervalSeconds": 1}],
+      "End": true}}})",
+               Json::object());
+  EXPECT_EQ(r.status, "FAILED");
+  EXPECT_EQ(*r.error, "Branch.Flaky");
+  EXPECT_EQ(calls_, 3);  // the first run and two retries, each a new child execution
+  store::ExecutionFilter f;
+  f.parent_id = r.id;
+  EXPECT_EQ(exec_store_->list_executions(f)->size(), 3u);
+}
+
+TEST_F(ExecutorTest, StopAbortsChildrenToo) {
+  std::string id = start(R"({"StartAt": "P", "States": {"P": {"Type": "Parallel", "Branches": [
+      {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 50, "End": true}}}],
+      "End": true}}})",
+                         Json::object());
+  executor_->run_ready();
+  ASSERT_TRUE(executor_->stop(id).is_ok());
+  store::ExecutionFilter f;
+  f.parent_id = id;
+  auto children = exec_store_->list_executions(f).value();
+  ASSERT_EQ(children.size(), 1u);
+  EXPECT_EQ(children[0].status, "ABORTED");
+  clock_.advance(seconds(50));
+  executor_->run_ready();
+  EXPECT_EQ(record(id).status, "ABORTED");
+}
+
 }  // namespace
 }  // namespace lifeboat::workflow
