@@ -230,6 +230,45 @@ TEST_F(DaemonTest, AddTargetCopiesAcrossDomainsAndADisabledFlagCopiesNothing) {
   EXPECT_FALSE(fsys::exists(home("400003/carol.txt")));
 }
 
+// SIGTERM during a copy: the daemon stops promptly, the execution stays unfinished in the
+// store, and the next start resumes it to the end.
+TEST_F(DaemonTest, GracefulStopMidCopyAndResumeOnRestart) {
+  std::ofstream(config_, std::ios::app) << "[transfer]\nbwlimit = 200000\n";  // 200 kB/s
+  start();
+  post_events(Json::array(
+      {cloud_event("g1", "CreateUserProfile",
+                   profile_data("demo", "userProfileName", "dave", "600001", 600001), 1),
+       cloud_event("g2", "DeleteUserProfile",
+                   profile_data("demo", "userProfileName", "dave", "600001", 600001), 2)}));
+  for (int i = 0; i < 8; ++i) {
+    write_file(home("600001/data-" + std::to_string(i) + ".bin"), std::string(256 * 1024, 'x'),
+               600001);
+  }
+  make_home(home("600002"), 600002);
+  post_events(Json::array(
+      {cloud_event("g3", "CreateUserProfile",
+                   profile_data("demo", "userProfileName", "dave", "600002", 600002), 3)}));
+  // Wait until the copy is under way, then stop.
+  for (int i = 0; i < 100 && !fsys::exists(home("600002/data-0.bin")); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(daemon_->stop(), 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
+  auto list = run_lifeboat({"--data-dir", tmp_ / "data", "--output", "json", "executions", "list"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find("RUNNING"), std::string::npos) << list.out;
+
+  std::ofstream(config_) << "[[volumes]]\nid = \"home\"\npath = \"" << volume_ << "\"\n";
+  start();
+  Json executions = wait_for_executions(1);
+  ASSERT_EQ(executions.size(), 1u);
+  EXPECT_EQ(executions[0]["status"], "SUCCEEDED") << daemon_->log();
+  for (int i = 0; i < 8; ++i) {
+    EXPECT_EQ(fsys::file_size(home("600002/data-" + std::to_string(i) + ".bin")), 256u * 1024);
+  }
+}
+
 TEST_F(DaemonTest, TokenIsRequiredAndErrorsAreProblemJson) {
   std::ofstream(tmp_ / "token") << "s3cret-token\n";
   start({"--token-file", tmp_ / "token", "--max-body-bytes", "2000"});

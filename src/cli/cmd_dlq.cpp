@@ -11,6 +11,7 @@
 #include "cli/output.h"
 #include "cli/store_access.h"
 #include "core/clock.h"
+#include "tasks/dead_letter_redrive.h"
 #include "tasks/workflow_runtime.h"
 
 namespace lifeboat::cli {
@@ -47,24 +48,9 @@ int run_redrive(const DlqOptions& opts, const GlobalOptions& global) {
   if (!access) return report_failure(access.status());
   tasks::WorkflowRuntime runtime(*(*access)->store, *(*access)->registry,
                                  core::SystemClock::instance());
-  auto letter = runtime.executions().get_dead_letter(opts.id);
-  if (!letter) return report_failure(letter.status());
-  if (!*letter)
-    return report_failure(
-        core::Status::not_found("no dead letter '" + opts.id + "'; see `lifeboat dlq list`"));
-  if ((*letter)->status != store::kDeadLetterPending)
-    return report_failure(core::Status::failed_precondition(
-        "dead letter '" + opts.id + "' was redriven already (execution " +
-        (*letter)->redrive_execution_id.value_or("?") + ")"));
-  auto def = core::parse_json((*letter)->definition, "definition of dead letter '" + opts.id + "'");
-  if (!def) return report_failure(def.status());
-  auto input = core::parse_json((*letter)->payload, "payload of dead letter '" + opts.id + "'");
-  if (!input) return report_failure(input.status());
   auto& executor = runtime.executor();
-  auto id = executor.start(*def, *input, "redrive-" + opts.id);
+  auto id = tasks::redrive_dead_letter(runtime, opts.id);
   if (!id) return report_failure(id.status());
-  auto marked = runtime.executions().mark_redriven(opts.id, *id);
-  if (!marked) return report_failure(marked);
   store::ExecutionRecord rec;
   if (opts.wait) {
     auto done = executor.run_until_finished(*id);

@@ -11,15 +11,7 @@ using core::Json;
 
 Json history_to_json(const std::vector<store::HistoryEntry>& entries) {
   Json arr = Json::array();
-  for (const auto& e : entries) {
-    arr.push_back({{"seq", e.seq},
-                   {"event_id", e.event_id},
-                   {"event_type", e.event_type},
-                   {"event_time", e.event_time},
-                   {"recorded_at", e.recorded_at},
-                   {"outcome", e.outcome},
-                   {"detail", e.detail}});
-  }
+  for (const auto& e : entries) arr.push_back(store::history_entry_to_json(e));
   return arr;
 }
 

@@ -1,5 +1,9 @@
 #include "tasks/transfer_run_resource.h"
 
+#include <chrono>
+#include <stop_token>
+#include <thread>
+
 #include "transfer/copier.h"
 #include "transfer/copy_options.h"
 #include "workflow/asl_error.h"
@@ -11,7 +15,6 @@ using core::Result;
 using workflow::asl_error;
 
 Result<Json> TransferRunResource::run(const Json& input, workflow::TaskContext& ctx) {
-  (void)ctx;
   if (fs_ == nullptr) return asl_error("Lifeboat.Unavailable", "no file system configured");
   if (!input.is_object())
     return asl_error("Lifeboat.TransferRefused", "the input must be an object of copy options");
@@ -23,7 +26,23 @@ Result<Json> TransferRunResource::run(const Json& input, workflow::TaskContext& 
   }
   auto parsed = transfer::CopyOptions::from_json(options);
   if (!parsed) return asl_error("Lifeboat.TransferRefused", parsed.status().message());
-  auto report = transfer::run_copy(*fs_, *parsed);
+  // A daemon shutting down sets ctx.cancelled: the copy stops at its next entry (the
+  // executor then drops this step and the task re-runs after restart).
+  std::stop_source stop;
+  std::jthread watcher;
+  if (ctx.cancelled != nullptr) {
+    watcher = std::jthread([&stop, flag = ctx.cancelled](std::stop_token done) {
+      while (!done.stop_requested()) {
+        if (flag->load()) {
+          stop.request_stop();
+          return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    });
+  }
+  auto report = transfer::run_copy(*fs_, *parsed, {}, stop.get_token());
+  watcher = {};
   if (!report) {
     const char* name = report.status().code() == core::StatusCode::kInvalidArgument
                            ? "Lifeboat.TransferRefused"
