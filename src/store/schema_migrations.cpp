@@ -126,14 +126,20 @@ core::Result<int> current_schema_version(SqlSession& session) {
 }
 
 core::Status apply_migrations(SqlSession& session, std::string_view where) {
+  return apply_migrations(session, where, schema_migrations());
+}
+
+core::Status apply_migrations(SqlSession& session, std::string_view where,
+                              const std::vector<Migration>& migrations) {
   LIFEBOAT_ASSIGN_OR_RETURN(int version, current_schema_version(session));
-  if (version > latest_schema_version()) {
+  const int latest = migrations.empty() ? 0 : migrations.back().version;
+  if (version > latest) {
     return core::Status::failed_precondition(
         fmt::format("the store {} has schema version {}, newer than this lifeboat knows ({}); "
                     "upgrade lifeboat to use it",
-                    where, version, latest_schema_version()));
+                    where, version, latest));
   }
-  for (const Migration& m : schema_migrations()) {
+  for (const Migration& m : migrations) {
     if (m.version <= version) continue;
     core::Status st = session.execute_script(m.sql);
     if (!st.is_ok()) {

@@ -34,5 +34,9 @@ core::Result<int> current_schema_version(SqlSession& session);
 //! caller's write transaction. Refuses (FailedPrecondition) a database newer than this
 //! binary; `where` names the database in that message.
 core::Status apply_migrations(SqlSession& session, std::string_view where);
+//! The same with an explicit list (tests use it to check that a failing migration leaves
+//! nothing behind once the caller's transaction rolls back).
+core::Status apply_migrations(SqlSession& session, std::string_view where,
+                              const std::vector<Migration>& migrations);
 
 }  // namespace lifeboat::store

@@ -121,6 +121,28 @@ TYPED_TEST(StoreConformance, RefusesADatabaseFromANewerVersion) {
   EXPECT_NE(again.status().message().find("upgrade lifeboat"), std::string::npos);
 }
 
+TYPED_TEST(StoreConformance, AFailingMigrationLeavesTheSchemaAsItWas) {
+  const int latest = latest_schema_version();
+  std::vector<Migration> next = schema_migrations();
+  next.push_back({latest + 1, "good", "CREATE TABLE conformance_new (id TEXT PRIMARY KEY)"});
+  next.push_back({latest + 2, "bad", "INSERT INTO no_such_table (x) VALUES (1)"});
+  Status st = this->store_->transact(
+      [&](StoreTransaction& t) { return apply_migrations(t.sql(), "test store", next); });
+  ASSERT_FALSE(st.is_ok());
+  EXPECT_NE(st.message().find("migration " + std::to_string(latest + 2) + " (bad)"),
+            std::string::npos)
+      << st.message();
+  EXPECT_EQ(*this->store_->schema_version(), latest);
+  Status probe = this->store_->read([](StoreTransaction& t) {
+    return t.sql().query("SELECT id FROM conformance_new", {}).status();
+  });
+  EXPECT_FALSE(probe.is_ok()) << "the good migration's table was rolled back too";
+  // Applying only the good one works and is recorded.
+  next.pop_back();
+  this->write([&](StoreTransaction& t) { return apply_migrations(t.sql(), "test store", next); });
+  EXPECT_EQ(*this->store_->schema_version(), latest + 1);
+}
+
 TYPED_TEST(StoreConformance, VolumesPutGetListReplace) {
   this->write([](StoreTransaction& t) -> Status {
     LIFEBOAT_RETURN_IF_ERROR(t.put_volume({"fs-b", "/mnt/b"}));
