@@ -22,7 +22,7 @@ core::Status make_private_dirs(const std::string& path) {
   std::filesystem::path p(path);
   for (const auto& part : p) {
     if (part == "/") {
-      partial = "/";
+      partial.assign(1, '/');  // not = "/": g++ 12 -O3 warns -Wrestrict falsely
       continue;
     }
     if (!partial.empty() && partial.back() != '/') partial += '/';
@@ -74,7 +74,7 @@ core::Result<std::string> resolve_data_dir(const std::string& flag) {
       return core::Status::invalid_argument(
           "no data directory: pass --data-dir or set LIFEBOAT_DATA_DIR (HOME is not set)");
     }
-    dir = std::string(home) + "/.local/state/lifeboat";
+    dir = fmt::format("{}/.local/state/lifeboat", home);
   }
   std::error_code ec;
   std::filesystem::path abs = std::filesystem::absolute(dir, ec);
