@@ -424,10 +424,11 @@ Result<Json> call_function(const Expr& call, const Env& env) {
     for (std::size_t i = 0; i < a.size(); ++i) LIFEBOAT_RETURN_IF_ERROR(integer(i));
     auto lo = a[0].get<std::int64_t>();
     auto hi = a[1].get<std::int64_t>();
-    if (hi <= lo) return failure(fn, "the end must be greater than the start");
+    if (hi < lo) return failure(fn, "the end must not be less than the start");
     std::mt19937_64 gen(a.size() == 3 ? static_cast<std::uint64_t>(a[2].get<std::int64_t>())
                                       : std::random_device{}());
-    std::uniform_int_distribution<std::int64_t> dist(lo, hi - 1);
+    // Both bounds included: "a random number between 1 and 999" reads that way.
+    std::uniform_int_distribution<std::int64_t> dist(lo, hi);
     return Json(dist(gen));
   }
   if (fn == "States.MathAdd") {

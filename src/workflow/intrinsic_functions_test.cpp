@@ -79,9 +79,11 @@ TEST(Intrinsics, MathMergeSplitUuid) {
   for (int i = 0; i < 20; ++i) {
     auto v = eval_ok("States.MathRandom(1, 4)").get<int>();
     EXPECT_GE(v, 1);
-    EXPECT_LT(v, 4);
+    EXPECT_LE(v, 4);
   }
   EXPECT_EQ(eval_ok("States.MathRandom(1, 1000, 7)"), eval_ok("States.MathRandom(1, 1000, 7)"));
+  EXPECT_EQ(eval_ok("States.MathRandom(5, 5)"), 5);
+  expect_failure("States.MathRandom(5, 4)");
   EXPECT_EQ(eval_ok("States.MathAdd($.n, -1)"), 2);
   expect_failure("States.MathAdd($.n, 'x')");
   EXPECT_EQ(eval_ok("States.StringSplit($.text, ',;')"), Json::parse(R"(["a","b","c"])"));
