@@ -63,6 +63,7 @@ TEST_F(RegistryCli, EventsPutReportsEachEventAndRefusalExitsTwo) {
   EXPECT_EQ(out[0]["outcome"], "applied");
   EXPECT_EQ(out[0]["event_id"], "e1");
   EXPECT_EQ(out[1]["outcome"], "refused");
+  EXPECT_EQ(out[1]["event_type"], "CreateUserProfile");
   EXPECT_NE(out[1]["message"].get<std::string>().find("userProfileName"), std::string::npos);
 
   auto again =
