@@ -163,6 +163,11 @@ TEST_F(DaemonTest, ScenarioOneRecreatedUserAndSpaceGetTheirFilesBack) {
   EXPECT_NE(d["statePath"].dump().find("Replicate"), std::string::npos) << d["statePath"].dump();
   auto transfers = Json::parse(daemon_->request("GET", "/v1/transfers").body);
   EXPECT_EQ(transfers["transfers"].size(), 2u) << transfers.dump();
+  auto cli = run_lifeboat({"--data-dir", tmp_ / "data", "--output", "json", "transfers", "list"});
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  Json cli_transfers = Json::parse(cli.out);
+  ASSERT_EQ(cli_transfers.size(), 2u);
+  EXPECT_EQ(cli_transfers[0]["replication_status"], "SUCCESS");
   EXPECT_EQ(daemon_->stop(), 0);
 }
 
