@@ -10,10 +10,12 @@
 #include <gtest/gtest.h>
 
 #include "core/fake_clock.h"
+#include "fs/posix_file_system.h"
 #include "store/open_store.h"
 #include "store/sql_execution_store.h"
 #include "tasks/dead_letter_resource.h"
 #include "tasks/home_await_resource.h"
+#include "tasks/transfer_run_resource.h"
 #include "workflow/asl_error.h"
 
 namespace lifeboat::tasks {
@@ -116,6 +118,31 @@ TEST(BuiltinResources, RegistersEveryUriAndFailsCleanlyWithoutServices) {
   workflow::TaskContext ctx;
   auto out = resources.find("lifeboat:transfer.run")->run(Json::object(), ctx);
   EXPECT_EQ(workflow::to_asl_error(out.status()).error, "Lifeboat.Unavailable");
+}
+
+TEST(TransferRun, CopiesWithDataSyncOptionsAndIsIdempotent) {
+  TempDirectory tmp;
+  std::filesystem::create_directories(tmp.path() + "/src/d");
+  std::ofstream(tmp.path() + "/src/d/f.txt") << "payload";
+  TransferRunResource res(&fs::PosixFileSystem::instance());
+  workflow::TaskContext ctx;
+  Json input = {
+      {"source", tmp.path() + "/src"},
+      {"target", tmp.path() + "/dst"},
+      {"Options", {{"VerifyMode", "ONLY_FILES_TRANSFERRED"}, {"OverwriteMode", "NEVER"}}}};
+  auto first = res.run(input, ctx);
+  ASSERT_TRUE(first.is_ok()) << first.status().to_string();
+  EXPECT_EQ((*first)["status"], "SUCCESS");
+  EXPECT_EQ((*first)["files_transferred"], 1);
+  auto again = res.run(input, ctx);  // a re-run after a crash: nothing left to copy
+  ASSERT_TRUE(again.is_ok());
+  EXPECT_EQ((*again)["files_transferred"], 0);
+  std::ifstream copied(tmp.path() + "/dst/d/f.txt");
+  std::string text;
+  copied >> text;
+  EXPECT_EQ(text, "payload");
+  auto refused = res.run(Json{{"source", tmp.path() + "/src"}, {"bogus", 1}}, ctx);
+  EXPECT_EQ(workflow::to_asl_error(refused.status()).error, "Lifeboat.TransferRefused");
 }
 
 }  // namespace
