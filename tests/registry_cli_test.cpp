@@ -210,6 +210,27 @@ TEST_F(RegistryCli, DataDirComesFromTheEnvironmentAndIsPrivate) {
   EXPECT_EQ(url.exit_code, 0) << url.err;
 }
 
+TEST_F(RegistryCli, CloudTrailRecordsViaEventBridge) {
+  std::string create_domain =
+      R"({"version": "0", "id": "eb-1", "detail-type": "AWS API Call via CloudTrail",
+    "source": "aws.sagemaker", "time": "2026-11-29T09:00:00Z",
+    "detail": {"eventName": "CreateDomain", "eventID": "ct-1", "eventTime": "2026-11-29T09:00:00Z",
+               "requestParameters": {"domainName": "studio", "homeEfsFileSystemId": "fs-0abc"},
+               "responseElements": {"domainArn": "arn:aws:sagemaker:us-east-1:123:domain/d-xyz"}}})";
+  std::string create_user =
+      R"({"version": "0", "id": "eb-2", "detail-type": "AWS API Call via CloudTrail",
+    "source": "aws.sagemaker", "time": "2026-11-29T10:00:00Z",
+    "detail": {"eventName": "CreateUserProfile", "eventID": "ct-2", "eventTime": "2026-11-29T10:00:00Z",
+               "requestParameters": {"domainId": "d-xyz", "userProfileName": "data-scientist"}}})";
+  auto r = lb({"events", "put", "-"}, "[" + create_domain + "," + create_user + "]");
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  Json p = json_of(
+      lb({"profiles", "show", "--domain-name", "studio", "--profile-name", "data-scientist"}));
+  EXPECT_EQ(p["domain_id"], "d-xyz");
+  EXPECT_EQ(p["status"], "active");
+  EXPECT_TRUE(p["efs_uid"].is_null()) << "CloudTrail does not carry the home; the platform would";
+}
+
 TEST_F(RegistryCli, TableOutputIsReadable) {
   lb({"events", "put", "-"}, create_user("e1", "alice", "200001", "2026-11-29T10:00:00Z"));
   auto r = run_lifeboat({"--data-dir", dir_ / "data", "--output", "table", "profiles", "list"});

@@ -376,5 +376,39 @@ TEST_F(RegistryTest, DeleteDomainDeletesItsProfilesAndKeepsTheirHomes) {
   EXPECT_EQ(c.new_image->domain_id, "d-2");
 }
 
+TEST_F(RegistryTest, AnOlderDomainEventIsStale) {
+  create_domain(10);
+  auto r = apply(event("old-delete", EventType::kDeleteDomain, "", std::nullopt, 5));
+  EXPECT_EQ(r.outcome, ApplyOutcome::kStale) << r.message;
+  std::optional<core::Domain> d;
+  ASSERT_TRUE(store_
+                  ->read([&](store::StoreTransaction& t) -> Status {
+                    LIFEBOAT_ASSIGN_OR_RETURN(d, t.get_domain("d-1"));
+                    return Status::ok();
+                  })
+                  .is_ok());
+  EXPECT_EQ(d->status, core::DomainStatus::kActive);
+}
+
+TEST_F(RegistryTest, DeletionOfAnUnseenProfileKeepsItsHomeAsABackupPointer) {
+  auto r =
+      apply(event("e1", EventType::kDeleteUserProfile, "alice", HomeLocation{"fs-1", "42"}, 1));
+  EXPECT_EQ(r.outcome, ApplyOutcome::kApplied);
+  auto p = profile(alice_);
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->status, ProfileStatus::kDeleted);
+  EXPECT_EQ(p->home, (HomeLocation{"fs-1", "42"}));
+  apply(event("e2", EventType::kCreateUserProfile, "alice", HomeLocation{"fs-1", "43"}, 2));
+  auto c = changes().back();
+  EXPECT_EQ(c.op, store::ChangeOp::kModify);
+  EXPECT_EQ(c.old_image->home, (HomeLocation{"fs-1", "42"}));
+  // Without a home the deletion is only noted in history.
+  ProfileKey bob{"demo", ProfileKind::kUser, "bob"};
+  EXPECT_EQ(apply(event("e3", EventType::kDeleteUserProfile, "bob", std::nullopt, 3)).outcome,
+            ApplyOutcome::kApplied);
+  EXPECT_FALSE(profile(bob).has_value());
+  EXPECT_EQ(history(bob).size(), 1u);
+}
+
 }  // namespace
 }  // namespace lifeboat::registry
