@@ -15,6 +15,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev clang-format clang-tidy
   acl attr sqlite3 rsync rclone fuse3 libfuse3-dev postgresql
   time  # /usr/bin/time -f %M: peak RSS in bench/run.sh
+  curl  # scripts/demo_recovery.sh and bench/recovery_latency.sh talk to the daemon
 )
 
 missing=()
