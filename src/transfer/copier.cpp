@@ -682,14 +682,16 @@ bool CopyRun::link_hard(DirNode& node, const std::string& name, const std::strin
   std::string first_rel;
   {
     std::unique_lock lock(links_mu_);
-    auto [it, inserted] = links_.try_emplace(key);
-    if (inserted) {
+    auto emplaced = links_.try_emplace(key);
+    if (emplaced.second) {
       is_first = true;
       return false;
     }
-    links_cv_.wait(lock, [&] { return it->second.state != LinkGroup::State::kCopying; });
-    if (it->second.state == LinkGroup::State::kFailed) return false;
-    first_rel = it->second.target_rel;
+    // Map nodes are stable, so the group can be watched while others insert.
+    const LinkGroup& group = emplaced.first->second;
+    links_cv_.wait(lock, [&] { return group.state != LinkGroup::State::kCopying; });
+    if (group.state == LinkGroup::State::kFailed) return false;
+    first_rel = group.target_rel;
   }
   size_t slash = first_rel.rfind('/');
   std::string first_dir = slash == std::string::npos ? "" : first_rel.substr(0, slash);
@@ -745,6 +747,11 @@ void CopyRun::copy_regular(DirNode& node, const std::string& name, const std::st
       same_time(existing->mtime, st.mtime)) {
     files_skipped_.fetch_add(1);
     if (opt_.dry_run) return;
+    if (st.nlink > 1) {
+      // Already in place: a new name of the same inode found later links to this copy.
+      std::lock_guard lock(links_mu_);
+      links_.try_emplace(std::make_pair(st.dev, st.ino), LinkGroup{LinkGroup::State::kDone, rel});
+    }
     // Same data: bring owner and mode in line without rewriting the file.
     auto uid = opt_.owner.apply(st.uid);
     auto gid = opt_.group.apply(st.gid);
