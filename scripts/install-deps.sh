@@ -16,6 +16,7 @@ packages=(
   acl attr sqlite3 rsync rclone fuse3 libfuse3-dev postgresql
   time  # /usr/bin/time -f %M: peak RSS in bench/run.sh
   curl  # scripts/demo_recovery.sh and bench/recovery_latency.sh talk to the daemon
+  python3  # bench/gen_results.py, bench/recovery_latency.py
 )
 
 missing=()
