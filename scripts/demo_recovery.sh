@@ -232,7 +232,10 @@ listing() { # path, type, mode, mtime, size and link target of every entry but n
 }
 same_tree() { # same_tree OLD NEW
   local d
-  d=$(diff <(listing "$1") <(listing "$2")) || { echo "$d" | sed 's/^/        /'; return 1; }
+  d=$(diff <(listing "$1") <(listing "$2")) || {
+    echo "$d" | sed -n 's/^< /        old home has: /p; s/^> /        new home has: /p'
+    return 1
+  }
 }
 same_contents() { # same_contents OLD NEW
   local f
@@ -260,7 +263,7 @@ check_home() { # check_home OLD NEW NEW_UID
 check_home "$u1" "$u1_new" 200003
 check_home "$s1" "$s1_new" 200004
 check "user1.txt says what the user wrote" \
-  grep -qx "i don't want to lose access to this file" "$u1_new/user1.txt"
+  grep -qsx "i don't want to lose access to this file" "$u1_new/user1.txt"
 check "latest.ipynb is a symlink to projects/churn/notebooks/experiment-3.ipynb" \
   test "$(readlink "$u1_new/latest.ipynb")" = projects/churn/notebooks/experiment-3.ipynb
 check "current-sales is a symlink to shared/datasets/sales/2026" \
@@ -268,7 +271,7 @@ check "current-sales is a symlink to shared/datasets/sales/2026" \
 check "the 8 MiB model.ckpt is whole" \
   test "$(stat -c %s "$u1_new/projects/churn/data/model.ckpt")" -eq $((8 * 1024 * 1024))
 check "new-work.txt, written in the new home before the recovery, is kept" \
-  grep -qx "written in the new home right after recreation" "$u1_new/new-work.txt"
+  grep -qsx "written in the new home right after recreation" "$u1_new/new-work.txt"
 check "user1's profile: home 200003, last replication SUCCESS" profile_recovered user user1 200003
 check "space1's profile: home 200004, last replication SUCCESS" profile_recovered space space1 200004
 
