@@ -38,18 +38,6 @@ core::Result<std::string> read_input(const std::string& file) {
   return text.str();
 }
 
-// The type a refused envelope claims to be, so the report says what was turned away.
-std::string claimed_type(const core::Json& raw) {
-  if (!raw.is_object()) return "";
-  if (raw.contains("type") && raw["type"].is_string()) return raw["type"];
-  auto detail = raw.find("detail");
-  if (detail != raw.end() && detail->is_object() && detail->contains("eventName") &&
-      (*detail)["eventName"].is_string()) {
-    return (*detail)["eventName"];
-  }
-  return "";
-}
-
 struct Row {
   std::size_t index;
   std::string event_id;
@@ -72,7 +60,7 @@ int run_events_put(const std::string& file, const GlobalOptions& global) {
   bool refused = false;
   core::Status fault;
   for (const ingest::ParsedEnvelope& p : *parsed) {
-    Row row{p.index, p.id, claimed_type(p.raw), "", "refused", p.status.message()};
+    Row row{p.index, p.id, p.type, "", "refused", p.status.message()};
     if (p.event) {
       const core::ProfileEvent& e = *p.event;
       row.event_type = std::string(core::event_type_name(e.type));

@@ -147,15 +147,20 @@ Result<core::ProfileEvent> parse_cloudevent(const Json& envelope) {
   return e;
 }
 
-std::string peek_id(const Json& envelope) {
+// A field of an envelope that may be refused, for reporting what it claimed to be:
+// CloudEvents' top-level `ce_key`, or CloudTrail's detail.`ct_key`. "" when absent.
+std::string peek(const Json& envelope, std::string_view ce_key, std::string_view ct_key) {
   if (!envelope.is_object()) return "";
-  if (envelope.contains("specversion") && envelope["id"].is_string()) return envelope["id"];
-  auto detail = envelope.find("detail");
-  if (detail != envelope.end() && detail->is_object() && detail->contains("eventID") &&
-      (*detail)["eventID"].is_string()) {
-    return (*detail)["eventID"];
+  const Json* where = &envelope;
+  std::string_view key = ce_key;
+  if (!envelope.contains("specversion")) {
+    auto detail = envelope.find("detail");
+    if (detail == envelope.end() || !detail->is_object()) return "";
+    where = &*detail;
+    key = ct_key;
   }
-  return "";
+  auto it = where->find(key);
+  return it != where->end() && it->is_string() ? it->get<std::string>() : "";
 }
 
 }  // namespace
@@ -191,7 +196,8 @@ Result<std::vector<ParsedEnvelope>> parse_envelopes(std::string_view text, std::
   for (std::size_t i = 0; i < items.size(); ++i) {
     ParsedEnvelope p;
     p.index = i;
-    p.id = peek_id(items[i]);
+    p.id = peek(items[i], "id", "eventID");
+    p.type = peek(items[i], "type", "eventName");
     auto parsed = parse_envelope(items[i]);
     if (parsed.is_ok()) {
       p.event = std::move(parsed).value();

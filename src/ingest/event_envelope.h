@@ -29,6 +29,7 @@ namespace lifeboat::ingest {
 struct ParsedEnvelope {
   std::size_t index = 0;                    //!< position in the input (0 for a single event)
   std::string id;                           //!< the event id, when it could be read
+  std::string type;                         //!< the event type it claims, when it could be read
   core::Json raw;                           //!< the envelope as received
   std::optional<core::ProfileEvent> event;  //!< set when parsed
   core::Status status;                      //!< why it was refused, when `event` is unset

@@ -82,6 +82,7 @@ TEST(EventEnvelope, AnArrayIsParsedElementByElement) {
   EXPECT_TRUE((*parsed)[1].event.has_value());
   EXPECT_FALSE((*parsed)[2].event.has_value());
   EXPECT_EQ((*parsed)[2].id, "x");
+  EXPECT_EQ((*parsed)[2].type, "Reboot");
   EXPECT_NE((*parsed)[2].status.message().find("event[2]"), std::string::npos);
   EXPECT_NE((*parsed)[2].status.message().find("unknown event type 'Reboot'"), std::string::npos);
 }
@@ -119,6 +120,19 @@ TEST(EventEnvelope, RefusalsNameTheField) {
     EXPECT_NE(e.status().message().find(c.field), std::string::npos)
         << "expected '" << c.field << "' in: " << e.status().message();
   }
+}
+
+TEST(EventEnvelope, ARefusedElementWithoutAnIdStillReportsWhatItCan) {
+  auto parsed = parse_envelopes(
+      R"([{"specversion": "1.0", "type": "CreateSpace"}, {"detail": {"eventName": "DeleteSpace"}}, 7])",
+      "test");
+  ASSERT_TRUE(parsed.is_ok());
+  ASSERT_EQ(parsed->size(), 3u);
+  EXPECT_EQ((*parsed)[0].id, "");
+  EXPECT_EQ((*parsed)[0].type, "CreateSpace");
+  EXPECT_EQ((*parsed)[1].type, "DeleteSpace");
+  EXPECT_EQ((*parsed)[2].type, "");
+  for (const auto& p : *parsed) EXPECT_FALSE(p.event.has_value());
 }
 
 TEST(EventEnvelope, InvalidJsonOrAScalarFailsAsAWhole) {
