@@ -63,34 +63,26 @@ class RegistryTest : public ::testing::Test {
     return r.is_ok() ? *r : ApplyResult{ApplyOutcome::kRefused, r.status().message(), {}};
   }
 
+  // The value `fn` reads in a read transaction; a failure fails the test.
+  template <typename Fn>
+  auto read(Fn fn) {
+    std::decay_t<decltype(fn(std::declval<store::StoreTransaction&>()).value())> out{};
+    Status st = store_->read([&](store::StoreTransaction& t) -> Status {
+      LIFEBOAT_ASSIGN_OR_RETURN(out, fn(t));
+      return Status::ok();
+    });
+    EXPECT_TRUE(st.is_ok()) << st.to_string();
+    return out;
+  }
+
   std::optional<core::Profile> profile(const ProfileKey& key) {
-    std::optional<core::Profile> out;
-    Status st = store_->read([&](store::StoreTransaction& t) -> Status {
-      LIFEBOAT_ASSIGN_OR_RETURN(out, t.get_profile(key));
-      return Status::ok();
-    });
-    EXPECT_TRUE(st.is_ok()) << st.to_string();
-    return out;
+    return read([&](store::StoreTransaction& t) { return t.get_profile(key); });
   }
-
   std::vector<store::Change> changes() {
-    std::vector<store::Change> out;
-    Status st = store_->read([&](store::StoreTransaction& t) -> Status {
-      LIFEBOAT_ASSIGN_OR_RETURN(out, t.read_changes(0, 100000));
-      return Status::ok();
-    });
-    EXPECT_TRUE(st.is_ok()) << st.to_string();
-    return out;
+    return read([](store::StoreTransaction& t) { return t.read_changes(0, 100000); });
   }
-
   std::vector<store::HistoryEntry> history(const ProfileKey& key) {
-    std::vector<store::HistoryEntry> out;
-    Status st = store_->read([&](store::StoreTransaction& t) -> Status {
-      LIFEBOAT_ASSIGN_OR_RETURN(out, t.list_history(key));
-      return Status::ok();
-    });
-    EXPECT_TRUE(st.is_ok()) << st.to_string();
-    return out;
+    return read([&](store::StoreTransaction& t) { return t.list_history(key); });
   }
 
   // Row count of every registry table: "nothing written" means this did not move.
@@ -126,13 +118,7 @@ class RegistryTest : public ::testing::Test {
 
 TEST_F(RegistryTest, CreateDomainRecordsItsHomeVolume) {
   create_domain();
-  std::optional<core::Domain> d;
-  ASSERT_TRUE(store_
-                  ->read([&](store::StoreTransaction& t) -> Status {
-                    LIFEBOAT_ASSIGN_OR_RETURN(d, t.get_domain("d-1"));
-                    return Status::ok();
-                  })
-                  .is_ok());
+  auto d = read([](store::StoreTransaction& t) { return t.get_domain("d-1"); });
   ASSERT_TRUE(d.has_value());
   EXPECT_EQ(d->name, "demo");
   EXPECT_EQ(d->home_volume_id, "fs-1");
@@ -380,13 +366,7 @@ TEST_F(RegistryTest, AnOlderDomainEventIsStale) {
   create_domain(10);
   auto r = apply(event("old-delete", EventType::kDeleteDomain, "", std::nullopt, 5));
   EXPECT_EQ(r.outcome, ApplyOutcome::kStale) << r.message;
-  std::optional<core::Domain> d;
-  ASSERT_TRUE(store_
-                  ->read([&](store::StoreTransaction& t) -> Status {
-                    LIFEBOAT_ASSIGN_OR_RETURN(d, t.get_domain("d-1"));
-                    return Status::ok();
-                  })
-                  .is_ok());
+  auto d = read([](store::StoreTransaction& t) { return t.get_domain("d-1"); });
   EXPECT_EQ(d->status, core::DomainStatus::kActive);
 }
 
