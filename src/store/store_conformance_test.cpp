@@ -458,8 +458,11 @@ TEST(OpenStore, DataDirFromFlagThenEnvironmentCreatedPrivate) {
   ::unsetenv("LIFEBOAT_DATA_DIR");
   ASSERT_TRUE(from_env.is_ok());
   EXPECT_EQ(*from_env, tmp.dir + "/env");
+  const char* old_home = std::getenv("HOME");
+  std::string saved_home = old_home != nullptr ? old_home : "";
   ::setenv("HOME", tmp.dir.c_str(), 1);
   auto from_home = resolve_data_dir("");
+  ::setenv("HOME", saved_home.c_str(), 1);
   ASSERT_TRUE(from_home.is_ok());
   EXPECT_EQ(*from_home, tmp.dir + "/.local/state/lifeboat");
   EXPECT_EQ(sqlite_url_for_data_dir("/x/y"), "sqlite:///x/y/lifeboat.db");
