@@ -310,6 +310,11 @@ void StateMachineValidator::check_state(const std::string& name, const Json& sta
     for (const char* f : {"TimeoutSeconds", "HeartbeatSeconds"})
       if (state.contains(f) && !is_positive_int(state[f]))
         out.push_back(where + ": field '" + f + "': must be a positive integer");
+    if (is_positive_int(state.value("TimeoutSeconds", Json())) &&
+        is_positive_int(state.value("HeartbeatSeconds", Json())) &&
+        state["HeartbeatSeconds"].get<std::int64_t>() >=
+            state["TimeoutSeconds"].get<std::int64_t>())
+      out.push_back(where + ": field 'HeartbeatSeconds': must be less than 'TimeoutSeconds'");
     check_path_field(state, "TimeoutSecondsPath", where, true, true, false, out);
     check_path_field(state, "HeartbeatSecondsPath", where, true, true, false, out);
   } else if (type == "Choice") {

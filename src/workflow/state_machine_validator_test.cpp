@@ -85,7 +85,7 @@ TEST(Validator, ReportsBadPathsAndExclusiveFields) {
       "W": {"Type": "Wait", "Seconds": 1, "SecondsPath": "$.s", "Next": "T"},
       "T": {"Type": "Task", "Resource": "lifeboat:test.echo", "InputPath": "$..x",
             "ResultPath": "$.list[*]", "Parameters": {"a.$": "nope", "b.$": "States.Bogus()"},
-            "TimeoutSeconds": 1, "TimeoutSecondsPath": "$.t", "Next": "F"},
+            "TimeoutSeconds": 1, "TimeoutSecondsPath": "$.t", "HeartbeatSeconds": 5, "Next": "F"},
       "F": {"Type": "Fail", "Error": "E", "ErrorPath": "$.e"}
   }})J");
   EXPECT_TRUE(has(p, "state 'W': exactly one of 'Seconds'")) << dump(p);
@@ -94,6 +94,8 @@ TEST(Validator, ReportsBadPathsAndExclusiveFields) {
   EXPECT_TRUE(has(p, "state 'T': field 'Parameters'.a.$: bad path")) << dump(p);
   EXPECT_TRUE(has(p, "state 'T': field 'Parameters'.b.$")) << dump(p);
   EXPECT_TRUE(has(p, "state 'T': fields 'TimeoutSeconds' and 'TimeoutSecondsPath'")) << dump(p);
+  EXPECT_TRUE(has(p, "state 'T': field 'HeartbeatSeconds': must be less than 'TimeoutSeconds'"))
+      << dump(p);
   EXPECT_TRUE(has(p, "state 'F': fields 'Error' and 'ErrorPath'")) << dump(p);
 }
 
