@@ -5,11 +5,12 @@
       POSTs the create event in FILE to the daemon, waits until the execution it started
       (input.eventId == ID) is no longer RUNNING, and prints one TSV line of milliseconds
       since the moment just before the POST was sent:
-        ack  start  copy_start  copy_end  last_file  succeeded  files  bytes  status  execution
+        ack  start  copy_start  copy_end  last_file  succeeded  files  bytes  status  execution  cpu
       ack: the POST's answer arrived; start/succeeded: the execution's startDate/stopDate;
       copy_start/copy_end: its Replicate state entered/exited (history timestamps);
       last_file: the newest ctime of any non-directory in DIR after the run, i.e. the moment
-      the last file got its final data, owner and times. Timestamps from the daemon (ms) and
+      the last file got its final data, owner and times. cpu: the CPU time (user + system)
+      the daemon (--pid) used from the POST until the end was seen, polling answers included. Timestamps from the daemon (ms) and
       from the kernel (coarse clock, a few ms) share CLOCK_REALTIME with this process, so
       nothing is polled for the measurement itself; polling only finds the end.
 
@@ -35,6 +36,7 @@ BEGIN = "<!-- recovery-latency:begin -->"
 END = "<!-- recovery-latency:end -->"
 TARGET_MS = 500
 COLUMNS = ["ack", "start", "copy_start", "copy_end", "last_file", "succeeded"]
+CPU_COLUMN = 10
 
 
 def iso_ns(text):
@@ -62,11 +64,19 @@ def last_ctime_ns(root):
     return newest, files, size
 
 
+def cpu_ms(pid):
+    """User + system CPU time of process pid so far, in milliseconds."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def measure(args):
     with open(args.event, "rb") as f:
         body = f.read()
     req = urllib.request.Request(f"http://127.0.0.1:{args.port}/v1/events", data=body,
                                  headers={"Content-Type": "application/json"}, method="POST")
+    cpu0 = cpu_ms(args.pid)
     t0 = time.time_ns()
     with urllib.request.urlopen(req, timeout=30) as r:
         r.read()
@@ -80,6 +90,7 @@ def measure(args):
         if execution:
             break
         time.sleep(0.025)
+    cpu = cpu_ms(args.pid) - cpu0
     if not execution:
         sys.exit(f"recovery_latency: no finished execution for event {args.event_id} after "
                  f"{args.timeout} s (see GET /v1/executions)")
@@ -98,7 +109,7 @@ def measure(args):
 
     print("\t".join([ms(t_ack), ms(iso_ns(execution["startDate"])), ms(copy_start), ms(copy_end),
                      ms(last), ms(iso_ns(execution["stopDate"])), str(files), str(size),
-                     execution["status"], execution["id"]]))
+                     execution["status"], execution["id"], f"{cpu:.0f}"]))
 
 
 def read_machine(path):
@@ -135,6 +146,9 @@ def report(args):
         vals = [float(r[i]) for r in rows if r[i] != ""]
         if vals:
             stats[col] = (statistics.median(vals), min(vals), max(vals))
+    cpu = [float(r[CPU_COLUMN]) for r in rows if len(r) > CPU_COLUMN and r[CPU_COLUMN] != ""]
+    if cpu:
+        stats["cpu"] = (statistics.median(cpu), min(cpu), max(cpu))
     ok_rows = [r for r in rows if r[8] == "SUCCEEDED" and r[6] == m.get("files")
                and r[7] == m.get("bytes")]
     n = len(rows)
@@ -167,6 +181,7 @@ def report(args):
     w("| the copy finished (Replicate state exited) " + fmt("copy_end"))
     w("| **the last file in place** (newest ctime in the new home) " + fmt("last_file"))
     w("| the execution SUCCEEDED (`stopDate`) " + fmt("succeeded"))
+    w("| *CPU time the daemon used meanwhile (user + system)* " + fmt("cpu"))
     w("")
     if "copy_start" in stats and "copy_end" in stats:
         copy = statistics.median([float(r[3]) - float(r[2]) for r in rows if r[2] and r[3]])
@@ -202,10 +217,10 @@ def report(args):
     w("<details><summary>Per run (ms since the POST)</summary>")
     w("")
     w("| run | answered | started | copy start | copy end | last file | SUCCEEDED | files | "
-      "bytes | status |")
-    w("|---|---|---|---|---|---|---|---|---|---|")
+      "bytes | status | daemon CPU |")
+    w("|---|---|---|---|---|---|---|---|---|---|---|")
     for i, r in enumerate(rows, 1):
-        w(f"| {i} | {' | '.join(r[:9])} |")
+        w(f"| {i} | {' | '.join(r[:9])} | {r[CPU_COLUMN] if len(r) > CPU_COLUMN else ''} |")
     w("")
     w("</details>")
     w("")
@@ -237,6 +252,7 @@ def main():
     sub = ap.add_subparsers(dest="cmd", required=True)
     m = sub.add_parser("measure")
     m.add_argument("--port", required=True)
+    m.add_argument("--pid", required=True, help="the daemon's process id (for its CPU time)")
     m.add_argument("--event", required=True)
     m.add_argument("--event-id", required=True)
     m.add_argument("--target", required=True)

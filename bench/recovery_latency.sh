@@ -131,7 +131,7 @@ psi() { sed -n 's/^some avg10=[0-9.]* avg60=\([0-9.]*\).*/\1/p' /proc/pressure/c
   echo "cpus: $(nproc)"
   echo "kernel: Linux $(uname -r)"
   echo "fs: $(stat -f -c %T "$volume") ($(df --output=source "$volume" | tail -n 1), $(findmnt -no OPTIONS -T "$volume" 2>/dev/null || echo '?'))"
-  echo "binary: $(realpath --relative-to="$root" "$bin" 2>/dev/null || echo "$bin") ($("$bin" --version 2>/dev/null | head -n 1), built $(date -u -r "$bin" '+%H:%M UTC'), source $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'))"
+  echo "binary: $(realpath --relative-to="$root" "$bin" 2>/dev/null || echo "$bin") ($("$bin" --version 2>/dev/null | head -n 1), built $(date -u -r "$bin" '+%H:%M UTC'), source $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$root" diff --quiet HEAD -- src 2>/dev/null || echo ' plus uncommitted changes under src/'))"
   echo "tree: 20 directories × 50 files of about 10 KiB, random data"
   echo "files: $files"
   echo "bytes: $bytes"
@@ -142,7 +142,7 @@ psi() { sed -n 's/^some avg10=[0-9.]* avg60=\([0-9.]*\).*/\1/p' /proc/pressure/c
 tsv=$work/runs.tsv
 : >"$tsv"
 echo "recovery_latency: daemon on port $port; 1 warm-up + $runs timed run(s)"
-printf '  %-8s %9s %9s %11s %9s %10s %10s  %s\n' run answered started copy_start copy_end last_file SUCCEEDED status
+printf '  %-8s %9s %9s %11s %9s %10s %10s %8s  %s\n' run answered started copy_start copy_end last_file SUCCEEDED cpu_ms status
 for i in $(seq 0 "$runs"); do
   name=bench$i
   old=$(uid_of $((2 * i + 1)))
@@ -158,13 +158,13 @@ for i in $(seq 0 "$runs"); do
   event "r$i" "$i" CreateUserProfile "$name" "$new_dir" "$new" >"$work/event.json"
   sync
   sleep 0.5
-  row=$(python3 "$root/bench/recovery_latency.py" measure --port "$port" --event "$work/event.json" \
+  row=$(python3 "$root/bench/recovery_latency.py" measure --port "$port" --pid "$daemon_pid" --event "$work/event.json" \
     --event-id "r$i" --target "$volume/$new_dir") || die "run $i: the measurement failed"
-  IFS=$'\t' read -r ack start cstart cend last done_ms nfiles nbytes status _ <<<"$row"
+  IFS=$'\t' read -r ack start cstart cend last done_ms nfiles nbytes status _ cpu <<<"$row"
   label=$i
   [ "$i" -gt 0 ] || label=warm-up
-  printf '  %-8s %9s %9s %11s %9s %10s %10s  %s (%s files, %s bytes)\n' "$label" "$ack" "$start" \
-    "$cstart" "$cend" "$last" "$done_ms" "$status" "$nfiles" "$nbytes"
+  printf '  %-8s %9s %9s %11s %9s %10s %10s %8s  %s (%s files, %s bytes)\n' "$label" "$ack" \
+    "$start" "$cstart" "$cend" "$last" "$done_ms" "$cpu" "$status" "$nfiles" "$nbytes"
   [ "$i" -eq 0 ] || echo "$row" >>"$tsv"
   [ "$status" = SUCCEEDED ] || die "run $i: the recovery ended $status"
 done
