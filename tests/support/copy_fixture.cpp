@@ -78,7 +78,8 @@ std::string CopyRun::describe() const {
 }
 
 CopyRun run_copy(const std::string& src, const std::string& dst,
-                 const std::vector<std::string>& options, int timeout_seconds) {
+                 const std::vector<std::string>& options, int timeout_seconds,
+                 const std::vector<std::string>& run_as) {
   // LIFEBOAT_COPY_BIN runs these tests against another build (or another tool behind a
   // wrapper script), e.g. to check the tests themselves.
   const char* override_bin = std::getenv("LIFEBOAT_COPY_BIN");
@@ -89,6 +90,10 @@ CopyRun run_copy(const std::string& src, const std::string& dst,
                                 bin,       "--output", "json",     "copy",
                                 src,       dst,        "--report", report_path};
   argv.insert(argv.end(), options.begin(), options.end());
+  if (!run_as.empty()) {
+    argv.insert(argv.begin(), run_as.begin(), run_as.end());
+    if (chmod(report_dir.path().c_str(), 0777) != 0) fail("chmod", report_dir.path(), errno);
+  }
   CopyRun run;
   run.process = run_process(argv);
   if (exists_nofollow(report_path)) {

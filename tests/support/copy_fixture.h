@@ -29,9 +29,12 @@ struct CopyRun {
 
 //! Runs `lifeboat --output json copy SRC DST --report FILE options...` under `timeout`
 //! (a run that exceeds `timeout_seconds` is killed: exit code 124 or 137) and reads the report.
-//! $LIFEBOAT_COPY_BIN, when set, replaces the built binary.
+//! $LIFEBOAT_COPY_BIN, when set, replaces the built binary. `run_as`, when not empty, is a
+//! command prefix such as {"setpriv", "--reuid=65534", ...} (the report directory is then made
+//! writable for everyone).
 CopyRun run_copy(const std::string& src, const std::string& dst,
-                 const std::vector<std::string>& options = {}, int timeout_seconds = 300);
+                 const std::vector<std::string>& options = {}, int timeout_seconds = 300,
+                 const std::vector<std::string>& run_as = {});
 
 //! Creates (or truncates) `path` with `contents`.
 void write_file(const std::string& path, const std::string& contents);

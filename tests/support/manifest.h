@@ -80,6 +80,14 @@ struct DiffOptions {
   bool hardlinks = true;
   bool blocks = true;  //!< allocated blocks, with a small tolerance (see manifest.cpp)
   bool content = true;
+
+  //! Everything but atimes: for tests about something else, so that one atime fault (covered
+  //! by the fidelity tests) does not fail them all.
+  static DiffOptions without_atime() {
+    DiffOptions options;
+    options.atime = false;
+    return options;
+  }
 };
 
 //! Every difference between `expected` and `actual`, one line each, naming the path (escaped,
