@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# recovery_latency.sh [--quick] [--runs N] [--bin PATH] [--dir DIR] [--no-publish]
+# recovery_latency.sh [--quick] [--runs N] [--bin PATH] [--dir DIR] [--no-loop] [--no-publish] [--out FILE]
 #
 # Issue 6's "Speed to reach": the time from a recreated profile's create event (POST
 # /v1/events) to the last file of its old home in place in the new home, for a home of
@@ -10,12 +10,18 @@
 # its new home made (new owner) and the profile recreated — only that last POST is timed, by
 # bench/recovery_latency.py (see there for what each figure means). One warm-up run, then N
 # timed runs; medians and min-max go into bench/RESULTS.md between the recovery-latency
-# markers (the rest of that file is bench/gen_results.py's).
+# markers (the rest of that file is bench/gen_results.py's); the raw figures go to
+# bench/results/recovery-latency-raw.tsv and recovery-latency-machine.txt (not in git).
 #
 #   --quick       5 runs instead of 11
 #   --runs N      N timed runs
 #   --bin PATH    the lifeboat binary (default build-release/src/cli/lifeboat, built if missing)
-#   --dir DIR     where the volume and data dir go (default $TMPDIR or /tmp)
+#   --dir DIR     where the work directory goes (default $TMPDIR or /tmp)
+#   --no-loop     put the volume and data dir on DIR's file system itself. By default (as root,
+#                 with mkfs.ext4) they go on a dedicated 1 GiB ext4 (journaled, default
+#                 options) on a loop device with direct I/O inside DIR, so that the copy's
+#                 inode allocation and syncfs do not share a file system with whatever else
+#                 the machine is doing (here: other benchmarks creating and deleting GBs)
 #   --no-publish  print the figures, leave bench/RESULTS.md alone
 #   --out FILE    write the section into FILE instead of bench/RESULTS.md
 set -euo pipefail
@@ -25,6 +31,7 @@ runs=11
 bin=""
 dir=${TMPDIR:-/tmp}
 publish=1
+loop=1
 out=$root/bench/RESULTS.md
 command_line="bench/recovery_latency.sh"
 while [ $# -gt 0 ]; do
@@ -34,8 +41,9 @@ while [ $# -gt 0 ]; do
     --bin) bin=${2:?--bin needs a path}; shift ;;
     --dir) dir=${2:?--dir needs a directory}; shift ;;
     --no-publish) publish=0 ;;
+    --no-loop) loop=0 ;;
     --out) out=${2:?--out needs a file}; shift ;;
-    -h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) awk 'NR > 1 && /^#/ {sub(/^# ?/, ""); print; next} NR > 1 {exit}' "$0"; exit 0 ;;
     *) echo "recovery_latency: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -55,19 +63,34 @@ fi
 bin=$(realpath "$bin")
 
 work=$(mktemp -d "$dir/lifeboat-latency.XXXXXX")
-volume=$work/volume
-data=$work/data
+fs_root=$work
 log=$work/daemon.log
 daemon_pid=""
+loop_dev=""
 cleanup() {
   if [ -n "$daemon_pid" ]; then
     kill -TERM "$daemon_pid" 2>/dev/null || true
     wait "$daemon_pid" 2>/dev/null || true
   fi
+  if [ -n "$loop_dev" ]; then
+    umount "$work/fs" 2>/dev/null || umount -l "$work/fs" 2>/dev/null || true
+    losetup -d "$loop_dev" 2>/dev/null || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+if [ "$loop" -eq 1 ] && [ "$(id -u)" -eq 0 ] && command -v mkfs.ext4 >/dev/null; then
+  truncate -s 1G "$work/fs.img"
+  mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 "$work/fs.img"
+  loop_dev=$(losetup --direct-io=on -f --show "$work/fs.img" 2>/dev/null || losetup -f --show "$work/fs.img")
+  mkdir "$work/fs"
+  mount "$loop_dev" "$work/fs"
+  fs_root=$work/fs
+  fs_note="a dedicated 1 GiB ext4 (journaled, default mkfs options) on $loop_dev (direct I/O) over a file in $dir"
+fi
+volume=$fs_root/volume
+data=$fs_root/data
 die() {
   echo "recovery_latency: $*" >&2
   echo "--- last lines of the daemon's log ---" >&2
@@ -82,7 +105,7 @@ uid_of() { # uid_of N: the owner of home N (root: distinct ids; otherwise our ow
 }
 
 # The home: 20 project directories of 50 files each, 1,000 files and 10 MiB in all.
-template=$work/template
+template=$fs_root/template
 echo "recovery_latency: generating the home (1,000 files, 10 MiB) in $template"
 for p in $(seq -w 1 20); do
   mkdir -p "$template/projects/p$p/data"
@@ -130,7 +153,7 @@ psi() { sed -n 's/^some avg10=[0-9.]* avg60=\([0-9.]*\).*/\1/p' /proc/pressure/c
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "cpus: $(nproc)"
   echo "kernel: Linux $(uname -r)"
-  echo "fs: $(stat -f -c %T "$volume") ($(df --output=source "$volume" | tail -n 1), $(findmnt -no OPTIONS -T "$volume" 2>/dev/null || echo '?'))"
+  echo "fs: ${fs_note:-$(stat -f -c %T "$volume") on $(df --output=source "$volume" | tail -n 1) ($(findmnt -no OPTIONS -T "$volume" 2>/dev/null || echo '?'))}"
   echo "binary: $(realpath --relative-to="$root" "$bin" 2>/dev/null || echo "$bin") ($("$bin" --version 2>/dev/null | head -n 1), built $(date -u -r "$bin" '+%H:%M UTC'), source $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$root" diff --quiet HEAD -- src 2>/dev/null || echo ' plus uncommitted changes under src/'))"
   echo "tree: 20 directories × 50 files of about 10 KiB, random data"
   echo "files: $files"
@@ -142,7 +165,7 @@ psi() { sed -n 's/^some avg10=[0-9.]* avg60=\([0-9.]*\).*/\1/p' /proc/pressure/c
 tsv=$work/runs.tsv
 : >"$tsv"
 echo "recovery_latency: daemon on port $port; 1 warm-up + $runs timed run(s)"
-printf '  %-8s %9s %9s %11s %9s %10s %10s %8s  %s\n' run answered started copy_start copy_end last_file SUCCEEDED cpu_ms status
+printf '  %-8s %9s %9s %11s %9s %10s %10s %8s %8s  %s\n' run answered started copy_start copy_end last_file SUCCEEDED cpu_ms sys_ms status
 for i in $(seq 0 "$runs"); do
   name=bench$i
   old=$(uid_of $((2 * i + 1)))
@@ -160,11 +183,11 @@ for i in $(seq 0 "$runs"); do
   sleep 0.5
   row=$(python3 "$root/bench/recovery_latency.py" measure --port "$port" --pid "$daemon_pid" --event "$work/event.json" \
     --event-id "r$i" --target "$volume/$new_dir") || die "run $i: the measurement failed"
-  IFS=$'\t' read -r ack start cstart cend last done_ms nfiles nbytes status _ cpu <<<"$row"
+  IFS=$'\t' read -r ack start cstart cend last done_ms nfiles nbytes status _ cpu sys <<<"$row"
   label=$i
   [ "$i" -gt 0 ] || label=warm-up
-  printf '  %-8s %9s %9s %11s %9s %10s %10s %8s  %s (%s files, %s bytes)\n' "$label" "$ack" \
-    "$start" "$cstart" "$cend" "$last" "$done_ms" "$cpu" "$status" "$nfiles" "$nbytes"
+  printf '  %-8s %9s %9s %11s %9s %10s %10s %8s %8s  %s (%s files, %s bytes)\n' "$label" \
+    "$ack" "$start" "$cstart" "$cend" "$last" "$done_ms" "$cpu" "$sys" "$status" "$nfiles" "$nbytes"
   [ "$i" -eq 0 ] || echo "$row" >>"$tsv"
   [ "$status" = SUCCEEDED ] || die "run $i: the recovery ended $status"
 done
@@ -174,6 +197,10 @@ done
 } >>"$machine"
 
 if [ "$publish" -eq 1 ]; then
+  # The raw figures stay beside the section: `bench/recovery_latency.py report` can rewrite it.
+  mkdir -p "$root/bench/results"
+  cp "$tsv" "$root/bench/results/recovery-latency-raw.tsv"
+  cp "$machine" "$root/bench/results/recovery-latency-machine.txt"
   python3 "$root/bench/recovery_latency.py" report --tsv "$tsv" --machine "$machine" \
     --command "$command_line" --out "$out"
 else
