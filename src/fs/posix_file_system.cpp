@@ -123,7 +123,9 @@ PosixFileSystem& PosixFileSystem::instance() {
 Result<Fd> PosixFileSystem::open_root(const std::string& path, bool create) {
   if (path.empty()) return Status::invalid_argument("open root: empty path");
   int flags = O_RDONLY | O_DIRECTORY;
-  long rc = raw_openat2(AT_FDCWD, path.c_str(), flags, RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+  long rc = use_openat2_ ? raw_openat2(AT_FDCWD, path.c_str(), flags,
+                                       RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)
+                         : (errno = ENOSYS, -1);
   if (rc >= 0) return Fd(static_cast<int>(rc));
   int err = errno;
   if (err == ELOOP) {
@@ -163,8 +165,10 @@ Result<Fd> PosixFileSystem::open_root(const std::string& path, bool create) {
 
 Result<Fd> PosixFileSystem::open_beneath(int root_fd, const std::string& rel_path, int flags) {
   const std::string& path = rel_path.empty() ? std::string(".") : rel_path;
-  long rc = raw_openat2(root_fd, path.c_str(), flags | O_NOFOLLOW,
-                        RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+  long rc = use_openat2_
+                ? raw_openat2(root_fd, path.c_str(), flags | O_NOFOLLOW,
+                              RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)
+                : (errno = ENOSYS, -1);
   if (rc >= 0) return Fd(static_cast<int>(rc));
   if (!openat2_refused(errno)) return errno_status("open", rel_path);
   if (!rel_path.empty() && rel_path[0] == '/') {

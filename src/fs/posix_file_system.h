@@ -1,5 +1,5 @@
 // PosixFileSystem: the production FileSystem, straight onto Linux system calls (openat2,
-// statx, getdents64, copy_file_range, *xattr, libacl). Stateless; safe from any thread.
+// statx, getdents64, copy_file_range, *xattr, libacl). Immutable; safe from any thread.
 #pragma once
 
 #include "fs/file_system.h"
@@ -10,6 +10,10 @@ class PosixFileSystem final : public FileSystem {
  public:
   //! A process-wide instance (the class holds no state).
   static PosixFileSystem& instance();
+
+  //! `use_openat2` false takes the per-component O_NOFOLLOW walk that kernels without
+  //! openat2 (or seccomp filters that refuse it) get — so tests can cover that path.
+  explicit PosixFileSystem(bool use_openat2 = true) : use_openat2_(use_openat2) {}
 
   core::Result<Fd> open_root(const std::string& path, bool create) override;
   core::Result<Fd> open_beneath(int root_fd, const std::string& rel_path, int flags) override;
@@ -49,6 +53,9 @@ class PosixFileSystem final : public FileSystem {
   core::Status truncate_fd(int fd, off_t size) override;
   core::Status fsync_fd(int fd) override;
   core::Status syncfs_fd(int fd) override;
+
+ private:
+  bool use_openat2_;
 };
 
 }  // namespace lifeboat::fs

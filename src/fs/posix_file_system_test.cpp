@@ -17,6 +17,28 @@
 namespace lifeboat::fs {
 namespace {
 
+// The conformance suite: every FileSystem implementation must pass it (the fault-injecting
+// one with no rules behaves exactly like the one it wraps).
+class PosixOnly {
+ public:
+  FileSystem& get() { return PosixFileSystem::instance(); }
+};
+class PosixWithoutOpenat2 {
+ public:
+  FileSystem& get() { return fs_; }
+
+ private:
+  PosixFileSystem fs_{false};
+};
+class WrappedPosix {
+ public:
+  FileSystem& get() { return wrapper_; }
+
+ private:
+  FaultInjectingFileSystem wrapper_{PosixFileSystem::instance()};
+};
+
+template <typename Impl>
 class FsTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -34,66 +56,70 @@ class FsTest : public ::testing::Test {
   }
 
   std::string dir_;
-  FileSystem& fs_ = PosixFileSystem::instance();
+  Impl impl_;
+  FileSystem& fs_ = impl_.get();
 };
 
-TEST_F(FsTest, OpenBeneathRefusesSymlinksAndDotDot) {
-  ASSERT_EQ(::mkdir((dir_ + "/root").c_str(), 0755), 0);
-  ASSERT_EQ(::mkdir((dir_ + "/root/sub").c_str(), 0755), 0);
-  write("root/sub/f", "inside");
-  write("outside", "secret");
-  ASSERT_EQ(::symlink("../outside", (dir_ + "/root/esc").c_str()), 0);
-  ASSERT_EQ(::symlink("sub", (dir_ + "/root/sublink").c_str()), 0);
-  auto root = fs_.open_root(dir_ + "/root", false);
+using Implementations = ::testing::Types<PosixOnly, PosixWithoutOpenat2, WrappedPosix>;
+TYPED_TEST_SUITE(FsTest, Implementations);
+
+TYPED_TEST(FsTest, OpenBeneathRefusesSymlinksAndDotDot) {
+  ASSERT_EQ(::mkdir((this->dir_ + "/root").c_str(), 0755), 0);
+  ASSERT_EQ(::mkdir((this->dir_ + "/root/sub").c_str(), 0755), 0);
+  this->write("root/sub/f", "inside");
+  this->write("outside", "secret");
+  ASSERT_EQ(::symlink("../outside", (this->dir_ + "/root/esc").c_str()), 0);
+  ASSERT_EQ(::symlink("sub", (this->dir_ + "/root/sublink").c_str()), 0);
+  auto root = this->fs_.open_root(this->dir_ + "/root", false);
   ASSERT_TRUE(root.is_ok()) << root.status().to_string();
 
-  EXPECT_TRUE(fs_.open_beneath(root->get(), "sub/f", O_RDONLY).is_ok());
-  EXPECT_FALSE(fs_.open_beneath(root->get(), "esc", O_RDONLY).is_ok());
-  EXPECT_FALSE(fs_.open_beneath(root->get(), "sublink/f", O_RDONLY).is_ok());
-  EXPECT_FALSE(fs_.open_beneath(root->get(), "../outside", O_RDONLY).is_ok());
-  EXPECT_FALSE(fs_.open_beneath(root->get(), "sub/../../outside", O_RDONLY).is_ok());
-  EXPECT_FALSE(fs_.open_beneath(root->get(), "/etc/passwd", O_RDONLY).is_ok());
+  EXPECT_TRUE(this->fs_.open_beneath(root->get(), "sub/f", O_RDONLY).is_ok());
+  EXPECT_FALSE(this->fs_.open_beneath(root->get(), "esc", O_RDONLY).is_ok());
+  EXPECT_FALSE(this->fs_.open_beneath(root->get(), "sublink/f", O_RDONLY).is_ok());
+  EXPECT_FALSE(this->fs_.open_beneath(root->get(), "../outside", O_RDONLY).is_ok());
+  EXPECT_FALSE(this->fs_.open_beneath(root->get(), "sub/../../outside", O_RDONLY).is_ok());
+  EXPECT_FALSE(this->fs_.open_beneath(root->get(), "/etc/passwd", O_RDONLY).is_ok());
 }
 
-TEST_F(FsTest, OpenRootRefusesASymlinkInThePathAndCreatesMissingOnes) {
-  ASSERT_EQ(::mkdir((dir_ + "/real").c_str(), 0755), 0);
-  ASSERT_EQ(::symlink("real", (dir_ + "/alias").c_str()), 0);
-  auto via_link = fs_.open_root(dir_ + "/alias", false);
+TYPED_TEST(FsTest, OpenRootRefusesASymlinkInThePathAndCreatesMissingOnes) {
+  ASSERT_EQ(::mkdir((this->dir_ + "/real").c_str(), 0755), 0);
+  ASSERT_EQ(::symlink("real", (this->dir_ + "/alias").c_str()), 0);
+  auto via_link = this->fs_.open_root(this->dir_ + "/alias", false);
   ASSERT_FALSE(via_link.is_ok());
   EXPECT_NE(via_link.status().message().find("symbolic link"), std::string::npos);
-  EXPECT_FALSE(fs_.open_root(dir_ + "/alias/x", true).is_ok());
-  EXPECT_FALSE(std::filesystem::exists(dir_ + "/real/x"));
+  EXPECT_FALSE(this->fs_.open_root(this->dir_ + "/alias/x", true).is_ok());
+  EXPECT_FALSE(std::filesystem::exists(this->dir_ + "/real/x"));
 
-  auto made = fs_.open_root(dir_ + "/new/deeper", true);
+  auto made = this->fs_.open_root(this->dir_ + "/new/deeper", true);
   ASSERT_TRUE(made.is_ok()) << made.status().to_string();
-  EXPECT_TRUE(std::filesystem::is_directory(dir_ + "/new/deeper"));
-  EXPECT_EQ(fs_.open_root(dir_ + "/missing", false).status().sys_errno(), ENOENT);
+  EXPECT_TRUE(std::filesystem::is_directory(this->dir_ + "/new/deeper"));
+  EXPECT_EQ(this->fs_.open_root(this->dir_ + "/missing", false).status().sys_errno(), ENOENT);
 }
 
-TEST_F(FsTest, OpenAtAndStatNeverFollowASymlink) {
-  write("target", "data");
-  ASSERT_EQ(::symlink("target", (dir_ + "/link").c_str()), 0);
-  auto root = fs_.open_root(dir_, false);
+TYPED_TEST(FsTest, OpenAtAndStatNeverFollowASymlink) {
+  this->write("target", "data");
+  ASSERT_EQ(::symlink("target", (this->dir_ + "/link").c_str()), 0);
+  auto root = this->fs_.open_root(this->dir_, false);
   ASSERT_TRUE(root.is_ok());
-  auto opened = fs_.open_at(root->get(), "link", O_RDONLY);
+  auto opened = this->fs_.open_at(root->get(), "link", O_RDONLY);
   ASSERT_FALSE(opened.is_ok());
   EXPECT_EQ(opened.status().sys_errno(), ELOOP);
-  auto st = fs_.stat_at(root->get(), "link");
+  auto st = this->fs_.stat_at(root->get(), "link");
   ASSERT_TRUE(st.is_ok());
   EXPECT_EQ(st->type, FileType::kSymlink);
-  auto text = fs_.readlink_at(root->get(), "link");
+  auto text = this->fs_.readlink_at(root->get(), "link");
   ASSERT_TRUE(text.is_ok());
   EXPECT_EQ(*text, "target");
 }
 
-TEST_F(FsTest, ReadDirStreamsNamesWithAnyBytes) {
+TYPED_TEST(FsTest, ReadDirStreamsNamesWithAnyBytes) {
   std::set<std::string> want = {"plain", "new\nline", std::string("bad\xff\xfe", 5),
                                 std::string(255, 'n')};
-  for (const auto& name : want) write(name, "x");
-  auto root = fs_.open_root(dir_, false);
+  for (const auto& name : want) this->write(name, "x");
+  auto root = this->fs_.open_root(this->dir_, false);
   ASSERT_TRUE(root.is_ok());
   std::set<std::string> got;
-  ASSERT_TRUE(fs_.read_dir(root->get(), [&](const DirEntry& e) {
+  ASSERT_TRUE(this->fs_.read_dir(root->get(), [&](const DirEntry& e) {
     got.insert(e.name);
     EXPECT_EQ(e.type, FileType::kRegular);
     return core::Status::ok();
@@ -101,58 +127,58 @@ TEST_F(FsTest, ReadDirStreamsNamesWithAnyBytes) {
   EXPECT_EQ(got, want);
 }
 
-TEST_F(FsTest, CopyRangeCopiesBytes) {
+TYPED_TEST(FsTest, CopyRangeCopiesBytes) {
   std::string data(3 << 20, 'q');
   data[12345] = 'z';
-  write("in", data);
-  auto root = fs_.open_root(dir_, false);
-  auto in = fs_.open_at(root->get(), "in", O_RDONLY);
-  auto out = fs_.open_at(root->get(), "out", O_WRONLY | O_CREAT | O_EXCL, 0600);
+  this->write("in", data);
+  auto root = this->fs_.open_root(this->dir_, false);
+  auto in = this->fs_.open_at(root->get(), "in", O_RDONLY);
+  auto out = this->fs_.open_at(root->get(), "out", O_WRONLY | O_CREAT | O_EXCL, 0600);
   ASSERT_TRUE(in.is_ok() && out.is_ok());
   off_t pos = 0;
   for (;;) {
-    auto n = fs_.copy_range(in->get(), pos, out->get(), pos, 1 << 20);
+    auto n = this->fs_.copy_range(in->get(), pos, out->get(), pos, 1 << 20);
     ASSERT_TRUE(n.is_ok()) << n.status().to_string();
     if (*n == 0) break;
     pos += static_cast<off_t>(*n);
   }
   out->reset();
-  EXPECT_EQ(read("out"), data);
+  EXPECT_EQ(this->read("out"), data);
 }
 
-TEST_F(FsTest, DurableWriteReplacesWholeAndLeavesNoTemporary) {
-  write("report.json", "old");
-  ASSERT_TRUE(write_file_durably(fs_, dir_ + "/report.json", "new contents", 0640));
-  EXPECT_EQ(read("report.json"), "new contents");
+TYPED_TEST(FsTest, DurableWriteReplacesWholeAndLeavesNoTemporary) {
+  this->write("report.json", "old");
+  ASSERT_TRUE(write_file_durably(this->fs_, this->dir_ + "/report.json", "new contents", 0640));
+  EXPECT_EQ(this->read("report.json"), "new contents");
   struct stat st {};
-  ASSERT_EQ(::stat((dir_ + "/report.json").c_str(), &st), 0);
+  ASSERT_EQ(::stat((this->dir_ + "/report.json").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0640U);
   size_t entries = 0;
-  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir_)) ++entries;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(this->dir_)) ++entries;
   EXPECT_EQ(entries, 1U);
 }
 
-TEST_F(FsTest, DurableWriteFailureKeepsTheOldFileAndRemovesTheTemporary) {
-  write("report.json", "old");
-  FaultInjectingFileSystem faulty(fs_);
+TYPED_TEST(FsTest, DurableWriteFailureKeepsTheOldFileAndRemovesTheTemporary) {
+  this->write("report.json", "old");
+  FaultInjectingFileSystem faulty(this->fs_);
   faulty.add_rule({FaultOp::kWrite, "", ENOSPC});
-  core::Status st = write_file_durably(faulty, dir_ + "/report.json", "new");
+  core::Status st = write_file_durably(faulty, this->dir_ + "/report.json", "new");
   ASSERT_FALSE(st);
   EXPECT_EQ(st.code(), core::StatusCode::kNoSpace);
-  EXPECT_EQ(read("report.json"), "old");
+  EXPECT_EQ(this->read("report.json"), "old");
   size_t entries = 0;
-  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir_)) ++entries;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(this->dir_)) ++entries;
   EXPECT_EQ(entries, 1U);
 }
 
-TEST_F(FsTest, FaultInjectionFailsOnlyTheChosenCallsAndName) {
-  write("a.txt", "aaa");
-  write("b.txt", "bbb");
-  FaultInjectingFileSystem injector(fs_);
+TYPED_TEST(FsTest, FaultInjectionFailsOnlyTheChosenCallsAndName) {
+  this->write("a.txt", "aaa");
+  this->write("b.txt", "bbb");
+  FaultInjectingFileSystem injector(this->fs_);
   injector.add_rule({FaultOp::kRead, "b.txt", EIO});
   injector.add_rule({FaultOp::kOpen, "c.txt", EACCES, 1});
   FileSystem& faulty = injector;
-  auto root = faulty.open_root(dir_, false);
+  auto root = faulty.open_root(this->dir_, false);
   ASSERT_TRUE(root.is_ok());
   char buf[8];
   auto a = faulty.open_at(root->get(), "a.txt", O_RDONLY);
@@ -163,7 +189,7 @@ TEST_F(FsTest, FaultInjectionFailsOnlyTheChosenCallsAndName) {
   ASSERT_FALSE(bad.is_ok());
   EXPECT_EQ(bad.status().sys_errno(), EIO);
 
-  write("c.txt", "ccc");
+  this->write("c.txt", "ccc");
   auto c1 = faulty.open_at(root->get(), "c.txt", O_RDONLY);
   ASSERT_FALSE(c1.is_ok());
   EXPECT_EQ(c1.status().code(), core::StatusCode::kPermissionDenied);
@@ -171,26 +197,27 @@ TEST_F(FsTest, FaultInjectionFailsOnlyTheChosenCallsAndName) {
   EXPECT_EQ(injector.faults_injected(), 2);
 }
 
-TEST_F(FsTest, XattrsAndAclsRoundTrip) {
-  write("f", "x");
-  auto root = fs_.open_root(dir_, false);
-  auto fd = fs_.open_at(root->get(), "f", O_RDONLY);
+TYPED_TEST(FsTest, XattrsAndAclsRoundTrip) {
+  this->write("f", "x");
+  auto root = this->fs_.open_root(this->dir_, false);
+  auto fd = this->fs_.open_at(root->get(), "f", O_RDONLY);
   ASSERT_TRUE(fd.is_ok());
-  core::Status set = fs_.set_xattr(fd->get(), "", "user.colour", std::string("bl\0ue", 5));
-  if (!set && set.sys_errno() == ENOTSUP) GTEST_SKIP() << "no user xattrs on " << dir_;
+  core::Status set = this->fs_.set_xattr(fd->get(), "", "user.colour", std::string("bl\0ue", 5));
+  if (!set && set.sys_errno() == ENOTSUP) GTEST_SKIP() << "no user xattrs on " << this->dir_;
   ASSERT_TRUE(set) << set.to_string();
-  auto keys = fs_.list_xattrs(fd->get(), "");
+  auto keys = this->fs_.list_xattrs(fd->get(), "");
   ASSERT_TRUE(keys.is_ok());
   EXPECT_NE(std::find(keys->begin(), keys->end(), "user.colour"), keys->end());
-  auto value = fs_.get_xattr(fd->get(), "", "user.colour");
+  auto value = this->fs_.get_xattr(fd->get(), "", "user.colour");
   ASSERT_TRUE(value.is_ok());
   EXPECT_EQ(*value, std::string("bl\0ue", 5));
 
-  auto none = fs_.get_acl(fd->get(), AclKind::kAccess);
+  auto none = this->fs_.get_acl(fd->get(), AclKind::kAccess);
   ASSERT_TRUE(none.is_ok());
   EXPECT_EQ(*none, "") << "a file with only mode bits has no extended ACL";
-  ASSERT_TRUE(fs_.set_acl(fd->get(), AclKind::kAccess, "u::rw-,u:4321:r--,g::r--,m::r--,o::---"));
-  auto acl = fs_.get_acl(fd->get(), AclKind::kAccess);
+  ASSERT_TRUE(
+      this->fs_.set_acl(fd->get(), AclKind::kAccess, "u::rw-,u:4321:r--,g::r--,m::r--,o::---"));
+  auto acl = this->fs_.get_acl(fd->get(), AclKind::kAccess);
   ASSERT_TRUE(acl.is_ok());
   EXPECT_NE(acl->find("user:4321:r--"), std::string::npos) << *acl;
 }
