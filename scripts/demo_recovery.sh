@@ -56,7 +56,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold="" plain=""; fi
+step() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
 show_log() {
   echo "--- last lines of the daemon's log ($log) ---" >&2
   tail -n 30 "$log" >&2 || true
@@ -195,7 +196,7 @@ done
 [ "$finished" -eq 1 ] || die "the recoveries did not finish within 120 s: $(cat "$work/resp")"
 echo "  both finished $(( ($(date +%s%N) - start_ns) / 1000000 )) ms after the create events were posted" \
   "(polled every 200 ms)"
-ids=$(grep -o '"id":"[^"]*"' "$work/resp" | sed 's/^"id":"//; s/"$//')
+ids=$(grep -o '"id":"[^"]*"' "$work/resp" | sed 's/^"id":"//; s/"$//' | sort -t- -k2,2n)
 
 step "7. lifeboat profiles list"
 "$BIN" --data-dir "$data" --output table profiles list | sed 's/^/  /'
@@ -203,7 +204,10 @@ step "7. lifeboat profiles list"
 step "8. Each execution's state path (lifeboat executions show ID)"
 for id in $ids; do
   "$BIN" --data-dir "$data" --output table executions show "$id" >"$work/show"
-  echo "  $id: $(awk 'NR == 2 {print $3}' "$work/show")"
+  api GET "/v1/executions/$id"
+  who=$(grep -oE '"(domainName|kind|profileName)":"[^"]*"' "$work/resp" | head -n 3 |
+    sed 's/^"[a-zA-Z]*":"//; s/"$//' | paste -sd/)
+  echo "  $id ($who): $(awk 'NR == 2 {print $3}' "$work/show")"
   grep '^path:' "$work/show" | sed 's/^path: /    /'
 done
 
