@@ -135,9 +135,9 @@ for _ in $(seq 1 300); do
 done
 [ -n "$port" ] || die "the daemon did not answer /healthz within 30 s"
 
-event() { # event ID MINUTE TYPE PROFILE HOME_DIR OWNER_UID
-  printf '{"specversion":"1.0","id":"%s","source":"bench","time":"2026-11-29T11:%02d:00Z","type":"%s","data":{"domainId":"d-bench","domainName":"bench","userProfileName":"%s","homeEfsFileSystemId":"home","homeEfsFileSystemUid":"%s","ownerUid":%s,"ownerGid":%s}}' \
-    "$1" "$(($2 % 60))" "$3" "$4" "$5" "$6" "$gid"
+event() { # event ID RUN SECOND TYPE PROFILE HOME_DIR OWNER_UID (each run has its own minute)
+  printf '{"specversion":"1.0","id":"%s","source":"bench","time":"2026-11-29T%02d:%02d:%02dZ","type":"%s","data":{"domainId":"d-bench","domainName":"bench","userProfileName":"%s","homeEfsFileSystemId":"home","homeEfsFileSystemUid":"%s","ownerUid":%s,"ownerGid":%s}}' \
+    "$1" "$((10 + $2 / 60))" "$(($2 % 60))" "$3" "$4" "$5" "$6" "$7" "$gid"
 }
 post() {
   local code
@@ -174,15 +174,16 @@ for i in $(seq 0 "$runs"); do
   new_dir=h$((2 * i + 2))
   cp -a "$template" "$volume/$old_dir"
   chown -R "$old:$gid" "$volume/$old_dir"
-  post "[$(event "c$i" "$i" CreateUserProfile "$name" "$old_dir" "$old"),
-    $(event "d$i" "$i" DeleteUserProfile "$name" "$old_dir" "$old")]"
+  post "[$(event "c$i" "$i" 0 CreateUserProfile "$name" "$old_dir" "$old"),
+    $(event "d$i" "$i" 1 DeleteUserProfile "$name" "$old_dir" "$old")]"
   mkdir "$volume/$new_dir"
   chown "$new:$gid" "$volume/$new_dir"
-  event "r$i" "$i" CreateUserProfile "$name" "$new_dir" "$new" >"$work/event.json"
+  event "r$i" "$i" 2 CreateUserProfile "$name" "$new_dir" "$new" >"$work/event.json"
   sync
   sleep 0.5
-  row=$(python3 "$root/bench/recovery_latency.py" measure --port "$port" --pid "$daemon_pid" --event "$work/event.json" \
-    --event-id "r$i" --target "$volume/$new_dir") || die "run $i: the measurement failed"
+  row=$(python3 "$root/bench/recovery_latency.py" measure --port "$port" --pid "$daemon_pid" \
+    --event "$work/event.json" --event-id "r$i" --target "$volume/$new_dir") ||
+    die "run $i: the measurement failed"
   IFS=$'\t' read -r ack start cstart cend last done_ms nfiles nbytes status _ cpu sys <<<"$row"
   label=$i
   [ "$i" -gt 0 ] || label=warm-up
