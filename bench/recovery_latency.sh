@@ -154,7 +154,7 @@ psi() { sed -n 's/^some avg10=[0-9.]* avg60=\([0-9.]*\).*/\1/p' /proc/pressure/c
   echo "cpus: $(nproc)"
   echo "kernel: Linux $(uname -r)"
   echo "fs: ${fs_note:-$(stat -f -c %T "$volume") on $(df --output=source "$volume" | tail -n 1) ($(findmnt -no OPTIONS -T "$volume" 2>/dev/null || echo '?'))}"
-  echo "binary: $(realpath --relative-to="$root" "$bin" 2>/dev/null || echo "$bin") ($("$bin" --version 2>/dev/null | head -n 1), built $(date -u -r "$bin" '+%H:%M UTC'), source $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$root" diff --quiet HEAD -- src 2>/dev/null || echo ' plus uncommitted changes under src/'))"
+  echo "binary: $(realpath --relative-to="$root" "$bin" 2>/dev/null || echo "$bin") ($("$bin" --version 2>/dev/null | head -n 1), built $(date -u -r "$bin" '+%H:%M UTC') from the working tree; HEAD $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?') when measured$(git -C "$root" diff --quiet HEAD -- src 2>/dev/null || echo ', with uncommitted changes under src/'))"
   echo "tree: 20 directories × 50 files of about 10 KiB, random data"
   echo "files: $files"
   echo "bytes: $bytes"
