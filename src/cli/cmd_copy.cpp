@@ -192,9 +192,11 @@ void setup_copy(CLI::App& app, CommandContext& ctx) {
                   "[VerifyMode] none | transferred (XXH3-128 of each file written) | all")
       ->check(CLI::IsMember({"none", "transferred", "all"}));
   cmd->add_option("--exclude", args->excludes,
-                  "skip entries matching PATTERN (repeatable; 'a|b' joins patterns)");
+                  "skip entries matching PATTERN (repeatable; 'a|b' joins patterns)")
+      ->allow_extra_args(false);
   cmd->add_option("--include", args->includes,
-                  "copy only entries matching PATTERN (repeatable; 'a|b' joins patterns)");
+                  "copy only entries matching PATTERN (repeatable; 'a|b' joins patterns)")
+      ->allow_extra_args(false);
   cmd->add_option("--bwlimit", args->bwlimit, "[BytesPerSecond] read at most this many bytes/s");
   cmd->add_option("--parallel", args->parallel, "worker threads (default: one per core)")
       ->check(CLI::Range(1, 1024));

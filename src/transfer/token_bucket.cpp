@@ -5,8 +5,10 @@
 
 namespace lifeboat::transfer {
 
+// Starts empty and never holds more than a quarter second's worth, so that the rate holds
+// over short copies too.
 TokenBucket::TokenBucket(std::uint64_t rate)
-    : rate_(rate), tokens_(static_cast<double>(rate)), last_(std::chrono::steady_clock::now()) {}
+    : rate_(rate), tokens_(0), last_(std::chrono::steady_clock::now()) {}
 
 void TokenBucket::acquire(std::uint64_t bytes) {
   if (rate_ == 0) return;
@@ -17,7 +19,7 @@ void TokenBucket::acquire(std::uint64_t bytes) {
     double elapsed = std::chrono::duration<double>(now - last_).count();
     last_ = now;
     auto rate = static_cast<double>(rate_);
-    tokens_ = std::min(rate, tokens_ + elapsed * rate);
+    tokens_ = std::min(rate / 4, tokens_ + elapsed * rate);
     // Taking the tokens now (going negative) reserves this caller's place: later callers
     // wait behind it, so the long-run rate holds however the chunks interleave.
     tokens_ -= static_cast<double>(bytes);

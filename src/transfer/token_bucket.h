@@ -1,5 +1,5 @@
 // TokenBucket: a bandwidth limit shared by every copy worker (--bwlimit). acquire(n) blocks
-// until n bytes may pass at `rate` bytes per second (bursts up to one second's worth).
+// until n bytes may pass at `rate` bytes per second (bursts up to a quarter second's worth).
 // Thread-safe.
 #pragma once
 
