@@ -130,6 +130,9 @@ class CopyRun {
   Result<CopyReport> run();
 
  private:
+  //! True when directory `from` is `other` or lies below it.
+  Result<bool> is_inside(int from, const FileStat& other);
+
   // --- the walk ---
   void worker();
   void push(Job job);
@@ -1145,6 +1148,33 @@ void CopyRun::verify_tree(int src_dir, int dst_dir, const std::string& rel_dir, 
 
 // --- the run ----------------------------------------------------------------------------
 
+std::string parent_path(std::string path) {
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+Result<bool> CopyRun::is_inside(int from, const FileStat& other) {
+  // Walks up from `from` to "/" through "..", looking for `other`.
+  auto cur = fs_.open_at(from, ".", O_PATH | O_DIRECTORY);
+  if (!cur.is_ok()) return cur.status();
+  Fd fd = std::move(*cur);
+  for (int depth = 0; depth < 4096; ++depth) {
+    auto st = fs_.stat_at(fd.get(), "");
+    if (!st.is_ok()) return st.status();
+    if (st->dev == other.dev && st->ino == other.ino) return true;
+    auto up = fs_.open_at(fd.get(), "..", O_PATH | O_DIRECTORY);
+    if (!up.is_ok()) return up.status();
+    auto up_st = fs_.stat_at(up->get(), "");
+    if (!up_st.is_ok()) return up_st.status();
+    if (up_st->dev == st->dev && up_st->ino == st->ino) return false;  // reached "/"
+    fd = std::move(*up);
+  }
+  return false;
+}
+
 Result<CopyReport> CopyRun::run() {
   start_ = Clock::now();
   raise_fd_limit();
@@ -1155,43 +1185,43 @@ Result<CopyReport> CopyRun::run() {
   }
   auto src_stat = fs_.stat_at(src->get(), "");
   if (!src_stat.is_ok()) return src_stat.status();
-  // The target root: created if missing (not in a dry run, where a missing target is empty).
-  Result<Fd> dst = fs_.open_root(opt_.target, !opt_.dry_run);
+  // The target root: created if missing (not in a dry run, where a missing target is empty)
+  // — but only after making sure it would not land inside the source.
+  Result<Fd> dst = fs_.open_root(opt_.target, false);
   if (!dst.is_ok()) {
-    if (!(opt_.dry_run && dst.status().sys_errno() == ENOENT)) {
+    if (dst.status().sys_errno() != ENOENT) {
       return Status::invalid_argument(
           fmt::format("target '{}': {}", opt_.target, dst.status().message()));
     }
-    dst = Fd();
+    for (std::string probe = parent_path(opt_.target);; probe = parent_path(probe)) {
+      auto ancestor = fs_.open_root(probe, false);
+      if (ancestor.is_ok()) {
+        LIFEBOAT_ASSIGN_OR_RETURN(bool nested, is_inside(ancestor->get(), *src_stat));
+        if (nested) {
+          return Status::invalid_argument(fmt::format(
+              "target '{}' would be inside the source '{}': choose a target outside the source",
+              opt_.target, opt_.source));
+        }
+        break;
+      }
+      if (ancestor.status().sys_errno() != ENOENT || probe == "/" || probe == ".") break;
+    }
+    dst = opt_.dry_run ? Result<Fd>(Fd()) : fs_.open_root(opt_.target, true);
+    if (!dst.is_ok()) {
+      return Status::invalid_argument(
+          fmt::format("target '{}': {}", opt_.target, dst.status().message()));
+    }
   }
   if (dst->valid()) {
     auto dst_stat = fs_.stat_at(dst->get(), "");
     if (!dst_stat.is_ok()) return dst_stat.status();
-    // Nesting: walk up from each root looking for the other.
-    auto inside = [&](int from, const FileStat& other) -> Result<bool> {
-      auto cur = fs_.open_at(from, ".", O_PATH | O_DIRECTORY);
-      if (!cur.is_ok()) return cur.status();
-      Fd fd = std::move(*cur);
-      for (int depth = 0; depth < 4096; ++depth) {
-        auto st = fs_.stat_at(fd.get(), "");
-        if (!st.is_ok()) return st.status();
-        if (st->dev == other.dev && st->ino == other.ino) return true;
-        auto up = fs_.open_at(fd.get(), "..", O_PATH | O_DIRECTORY);
-        if (!up.is_ok()) return up.status();
-        auto up_st = fs_.stat_at(up->get(), "");
-        if (!up_st.is_ok()) return up_st.status();
-        if (up_st->dev == st->dev && up_st->ino == st->ino) return false;  // reached "/"
-        fd = std::move(*up);
-      }
-      return false;
-    };
-    LIFEBOAT_ASSIGN_OR_RETURN(bool dst_in_src, inside(dst->get(), *src_stat));
+    LIFEBOAT_ASSIGN_OR_RETURN(bool dst_in_src, is_inside(dst->get(), *src_stat));
     if (dst_in_src) {
       return Status::invalid_argument(fmt::format(
           "target '{}' is the source '{}' or inside it: choose a target outside the source",
           opt_.target, opt_.source));
     }
-    LIFEBOAT_ASSIGN_OR_RETURN(bool src_in_dst, inside(src->get(), *dst_stat));
+    LIFEBOAT_ASSIGN_OR_RETURN(bool src_in_dst, is_inside(src->get(), *dst_stat));
     if (src_in_dst) {
       return Status::invalid_argument(fmt::format(
           "source '{}' is inside the target '{}': choose a target that does not contain the source",

@@ -303,6 +303,11 @@ TEST_F(CopierTest, NestedRootsAreRefused) {
   EXPECT_EQ(around.status().code(), core::StatusCode::kInvalidArgument);
   options_.target = src_;
   EXPECT_FALSE(run_copy(fs::PosixFileSystem::instance(), options_).is_ok());
+  options_.target = src_ + "/not/yet/there";
+  auto missing = run_copy(fs::PosixFileSystem::instance(), options_);
+  ASSERT_FALSE(missing.is_ok());
+  EXPECT_EQ(missing.status().code(), core::StatusCode::kInvalidArgument);
+  EXPECT_FALSE(sfs::exists(src_ + "/not")) << "nothing is created inside the source";
 }
 
 TEST_F(CopierTest, FifosAreSkippedAndReportedUnlessDevicesIsSet) {
