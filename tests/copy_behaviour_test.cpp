@@ -33,7 +33,8 @@ ino_t inode_of(const std::string& path) {
 
 class CopyBehaviourTest : public ::testing::Test {
  protected:
-  // A small home: notebooks, data, nested dirs, a symlink. Returns the number of regular files.
+  // A small home: notebooks, data, nested dirs, a symlink, a hard link, a sparse file. Returns
+  // the number of distinct regular files.
   int make_home(const std::string& root) {
     int files = 0;
     make_dir(root + "/notebooks/old");
@@ -56,6 +57,10 @@ class CopyBehaviourTest : public ::testing::Test {
     write_file(root + "/user1.txt", "i don't want to lose access to this file\n");
     files += 6;
     std::filesystem::create_symlink("notebooks/nb0.ipynb", root + "/latest");
+    std::filesystem::create_hard_link(root + "/notebooks/nb0.ipynb", root + "/nb0-hardlink.ipynb");
+    write_file(root + "/data/sparse.bin", "start");
+    std::filesystem::resize_file(root + "/data/sparse.bin", 16 * 1024 * 1024);
+    files += 1;  // the sparse file; the hard link is a second name, not a second file
     set_times(root + "/user1.txt", kBaseTime, kBaseTime);
     return files;
   }

@@ -140,6 +140,7 @@ class CopyFidelityTest : public ::testing::Test {
     set_xattr(src_ + "/xattrs/file", "user.binary", std::string("\0\x01\xff\n", 4));
     set_xattr(src_ + "/xattrs/file", "user.big", pseudo_random_bytes(3000, 3));
     set_xattr(src_ + "/xattrs/file", "trusted.lifeboat", "trusted value");
+    set_xattr(src_ + "/xattrs/file", "security.lifeboat", "security value");
     set_xattr(src_ + "/xattrs", "user.on_dir", "dir value");
     set_xattr(src_ + "/xattrs", "trusted.on_dir", "dir trusted");
 
