@@ -1,7 +1,7 @@
 # Lifeboat — the two commands of the README's quick start, and a few conveniences.
-#   make demo   install dependencies, build, run the main job
+#   make demo   install dependencies, build, run the main job (the recovery scenario)
 #   make test   install dependencies, build, run every test (ctest)
-.PHONY: all deps build test demo bench lint format clean
+.PHONY: all deps build test demo demo-copy bench lint format clean
 
 all: build
 
@@ -16,6 +16,9 @@ test: build
 	@ctest --preset default
 
 demo: build
+	@./scripts/demo_recovery.sh build/src/cli/lifeboat
+
+demo-copy: build
 	@./scripts/demo.sh build/src/cli/lifeboat
 
 bench: deps

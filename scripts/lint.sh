@@ -18,10 +18,12 @@ case "${1:-}" in
     build=${2:?build dir}
     ct=$(command -v clang-tidy || command -v clang-tidy-14)
     mapfile -t units < <(printf '%s\n' "${sources[@]}" | grep '^src/.*\.cpp$' | grep -v '_test\.cpp$')
-    printf '%s\n' "${units[@]}" | xargs -P "$(nproc)" -n 4 "$ct" -p "$build" --quiet --warnings-as-errors='*' 2>&1 \
-      | grep -v -E '^[0-9]+ warnings? generated|^Suppressed|^Use -header-filter|^$' || true
-    # xargs' status is lost in the pipe: run again on failure only to report the result.
-    if ! printf '%s\n' "${units[@]}" | xargs -P "$(nproc)" -n 4 "$ct" -p "$build" --quiet --warnings-as-errors='*' >/dev/null 2>&1; then
+    out=$(mktemp)
+    trap 'rm -f "$out"' EXIT
+    status=0
+    printf '%s\n' "${units[@]}" | xargs -P "$(nproc)" -n 4 "$ct" -p "$build" --quiet --warnings-as-errors='*' >"$out" 2>&1 || status=$?
+    grep -v -E '^[0-9]+ warnings? generated|^Suppressed|^Use -header-filter|^$' "$out" || true
+    if [ "$status" -ne 0 ]; then
       echo "clang-tidy: problems found (see above)"; exit 1
     fi
     echo "clang-tidy: ${#units[@]} files clean"

@@ -111,6 +111,7 @@ int run_serve(const ServeOptions& opts, const GlobalOptions& global) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGUSR1);  // internal: releases the signal thread after a stop
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   server::Daemon daemon(*config, *url, core::SystemClock::instance());
@@ -133,13 +134,13 @@ int run_serve(const ServeOptions& opts, const GlobalOptions& global) {
   std::thread signal_thread([&daemon, &signals] {
     int sig = 0;
     sigwait(&signals, &sig);
-    if (sig != 0)
-      spdlog::info("{} received: stopping gracefully", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    if (sig == SIGUSR1) return;
+    spdlog::info("{} received: stopping gracefully", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     daemon.stop();
   });
   (void)daemon.wait();
   // The daemon stopped by itself (not by a signal): release the signal thread.
-  pthread_kill(signal_thread.native_handle(), SIGTERM);
+  pthread_kill(signal_thread.native_handle(), SIGUSR1);
   signal_thread.join();
   spdlog::info("stopped");
   return 0;
