@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <thread>
 #include <unordered_set>
@@ -143,6 +144,8 @@ class CopyRun {
   void release(const NodePtr& node);
   void finalize_dir(DirNode& node);
   void process_entry(const NodePtr& node, const DirEntry& entry);
+  //! Queues the copy of subdirectory `name` of `node` (which it keeps pending meanwhile).
+  void push_dir(const NodePtr& node, const std::string& name);
 
   // --- one entry ---
   void copy_regular(DirNode& node, const std::string& name, const std::string& rel,
@@ -167,9 +170,18 @@ class CopyRun {
                     const FileStat& st);
   void copy_special(DirNode& node, const std::string& name, const std::string& rel,
                     const FileStat& st);
+  // Finishes a symlink or node created as `tmp`: owner, mode or xattrs, times, rename to
+  // `name`; a failure is recorded and the temporary removed.
+  void settle_named(DirNode& node, const std::string& tmp, const std::string& name,
+                    const std::string& rel, const FileStat& st, const FileStat* existing);
   bool link_hard(DirNode& node, const std::string& name, const std::string& rel, const FileStat& st,
                  bool& is_first);
   void finish_link_group(const FileStat& st, bool ok, const std::string& rel);
+  // Looks at what the target holds at `name` (`existing`: nullopt for nothing). False when
+  // the entry is done with: the lookup failed (recorded) or --overwrite keeps what is there
+  // (counted as skipped).
+  bool check_target(DirNode& node, const std::string& name, const std::string& rel,
+                    const FileStat& st, std::optional<FileStat>& existing);
   // Decides whether an existing target entry is kept; true = skip this entry.
   bool keep_existing(const FileStat& src, const FileStat* dst);
   Status put_in_place(DirNode& node, const std::string& tmp, const std::string& name,
@@ -528,6 +540,14 @@ void CopyRun::finalize_dir(DirNode& node) {
 
 // --- entries ----------------------------------------------------------------------------
 
+void CopyRun::push_dir(const NodePtr& node, const std::string& name) {
+  Job job;
+  job.node = node;
+  job.dir_name = name;
+  node->pending.fetch_add(1);
+  push(std::move(job));
+}
+
 void CopyRun::process_entry(const NodePtr& node, const DirEntry& entry) {
   std::string rel = join_path(node->rel, entry.name);
   FileType type = entry.type;
@@ -545,14 +565,7 @@ void CopyRun::process_entry(const NodePtr& node, const DirEntry& entry) {
   }
   bool is_dir = type == FileType::kDirectory;
   if (filter_.excluded(rel, is_dir)) return;
-  if (is_dir) {
-    Job job;
-    job.node = node;
-    job.dir_name = entry.name;
-    node->pending.fetch_add(1);
-    push(std::move(job));
-    return;
-  }
+  if (is_dir) return push_dir(node, entry.name);
   if (filter_.has_includes() && !node->included && !filter_.included(rel, false)) return;
   if (!have_stat && type == FileType::kRegular && node->dst_created && !opt_.dry_run) {
     if (copy_fresh_regular(*node, entry.name, rel)) return;
@@ -564,15 +577,8 @@ void CopyRun::process_entry(const NodePtr& node, const DirEntry& entry) {
       return;
     }
     st = *s;
-    if (st.type == FileType::kDirectory) {
-      // Swapped for a directory since the listing: copy it as one.
-      Job job;
-      job.node = node;
-      job.dir_name = entry.name;
-      node->pending.fetch_add(1);
-      push(std::move(job));
-      return;
-    }
+    // Swapped for a directory since the listing: copy it as one.
+    if (st.type == FileType::kDirectory) return push_dir(node, entry.name);
   }
   switch (st.type) {
     case FileType::kRegular:
@@ -591,6 +597,24 @@ void CopyRun::process_entry(const NodePtr& node, const DirEntry& entry) {
     default:
       return fail(rel, "unknown file type; not copied");
   }
+}
+
+bool CopyRun::check_target(DirNode& node, const std::string& name, const std::string& rel,
+                           const FileStat& st, std::optional<FileStat>& existing) {
+  existing.reset();
+  if (!node.dst.valid()) return true;
+  auto d = fs_.stat_at(node.dst.get(), name);
+  if (d.is_ok()) {
+    existing = *d;
+  } else if (d.status().sys_errno() != ENOENT) {
+    fail(rel, d.status());
+    return false;
+  }
+  if (keep_existing(st, existing ? &*existing : nullptr)) {
+    files_skipped_.fetch_add(1);
+    return false;
+  }
+  return true;
 }
 
 bool CopyRun::keep_existing(const FileStat& src, const FileStat* dst) {
@@ -730,21 +754,9 @@ void CopyRun::finish_link_group(const FileStat& st, bool ok, const std::string& 
 
 void CopyRun::copy_regular(DirNode& node, const std::string& name, const std::string& rel,
                            const FileStat& st) {
-  FileStat existing_stat;
-  const FileStat* existing = nullptr;
-  if (node.dst.valid()) {
-    auto d = fs_.stat_at(node.dst.get(), name);
-    if (d.is_ok()) {
-      existing_stat = *d;
-      existing = &existing_stat;
-    } else if (d.status().sys_errno() != ENOENT) {
-      return fail(rel, d.status());
-    }
-  }
-  if (keep_existing(st, existing)) {
-    files_skipped_.fetch_add(1);
-    return;
-  }
+  std::optional<FileStat> existing_stat;
+  if (!check_target(node, name, rel, st, existing_stat)) return;
+  const FileStat* existing = existing_stat ? &*existing_stat : nullptr;
   if (existing != nullptr && opt_.transfer_mode == TransferMode::kChanged &&
       existing->type == FileType::kRegular && existing->size == st.size &&
       same_time(existing->mtime, st.mtime)) {
@@ -972,21 +984,9 @@ void CopyRun::copy_symlink(DirNode& node, const std::string& name, const std::st
     if (target.status().sys_errno() != ENOENT) fail(rel, target.status());
     return;
   }
-  FileStat existing_stat;
-  const FileStat* existing = nullptr;
-  if (node.dst.valid()) {
-    auto d = fs_.stat_at(node.dst.get(), name);
-    if (d.is_ok()) {
-      existing_stat = *d;
-      existing = &existing_stat;
-    } else if (d.status().sys_errno() != ENOENT) {
-      return fail(rel, d.status());
-    }
-  }
-  if (keep_existing(st, existing)) {
-    files_skipped_.fetch_add(1);
-    return;
-  }
+  std::optional<FileStat> existing_stat;
+  if (!check_target(node, name, rel, st, existing_stat)) return;
+  const FileStat* existing = existing_stat ? &*existing_stat : nullptr;
   if (existing != nullptr && opt_.transfer_mode == TransferMode::kChanged &&
       existing->type == FileType::kSymlink && same_time(existing->mtime, st.mtime)) {
     auto old_target = fs_.readlink_at(node.dst.get(), name);
@@ -1000,13 +1000,26 @@ void CopyRun::copy_symlink(DirNode& node, const std::string& name, const std::st
   std::string tmp = temp_name();
   Status s = fs_.symlink_at(*target, node.dst.get(), tmp);
   if (!s) return fail(rel, s);
+  settle_named(node, tmp, name, rel, st, existing);
+}
+
+void CopyRun::settle_named(DirNode& node, const std::string& tmp, const std::string& name,
+                           const std::string& rel, const FileStat& st, const FileStat* existing) {
+  // By name and never following: chown (before chmod, which chown would undo for
+  // setuid/setgid bits), mode (not for symlinks), xattrs (symlinks), times, rename.
+  Status s;
   auto uid = opt_.owner.apply(st.uid);
   auto gid = opt_.group.apply(st.gid);
   if (uid || gid) {
     s = fs_.chown_at(node.dst.get(), tmp, uid ? *uid : static_cast<uid_t>(-1),
                      gid ? *gid : static_cast<gid_t>(-1));
   }
-  if (s) s = copy_xattrs(node.src.get(), name, node.dst.get(), tmp);
+  if (s && st.type == FileType::kSymlink) {
+    s = copy_xattrs(node.src.get(), name, node.dst.get(), tmp);
+  } else if (s) {
+    s = fs_.chmod_at(node.dst.get(), tmp,
+                     opt_.preserve_perms ? st.permissions() : (0666 & ~umask_));
+  }
   const timespec times[2] = {st.atime, st.mtime};
   if (s) s = fs_.set_times_at(node.dst.get(), tmp, times);
   if (s) s = put_in_place(node, tmp, name, existing);
@@ -1019,19 +1032,9 @@ void CopyRun::copy_symlink(DirNode& node, const std::string& name, const std::st
 
 void CopyRun::copy_special(DirNode& node, const std::string& name, const std::string& rel,
                            const FileStat& st) {
-  FileStat existing_stat;
-  const FileStat* existing = nullptr;
-  if (node.dst.valid()) {
-    auto d = fs_.stat_at(node.dst.get(), name);
-    if (d.is_ok()) {
-      existing_stat = *d;
-      existing = &existing_stat;
-    }
-  }
-  if (keep_existing(st, existing)) {
-    files_skipped_.fetch_add(1);
-    return;
-  }
+  std::optional<FileStat> existing_stat;
+  if (!check_target(node, name, rel, st, existing_stat)) return;
+  const FileStat* existing = existing_stat ? &*existing_stat : nullptr;
   if (existing != nullptr && opt_.transfer_mode == TransferMode::kChanged &&
       existing->type == st.type && existing->rdev == st.rdev &&
       same_time(existing->mtime, st.mtime)) {
@@ -1045,23 +1048,7 @@ void CopyRun::copy_special(DirNode& node, const std::string& name, const std::st
   Status s =
       fs_.mknod_at(node.dst.get(), tmp, (st.mode & S_IFMT) | 0600, static_cast<dev_t>(st.rdev));
   if (!s) return fail(rel, s);
-  auto uid = opt_.owner.apply(st.uid);
-  auto gid = opt_.group.apply(st.gid);
-  if (uid || gid) {
-    s = fs_.chown_at(node.dst.get(), tmp, uid ? *uid : static_cast<uid_t>(-1),
-                     gid ? *gid : static_cast<gid_t>(-1));
-  }
-  if (s)
-    s = fs_.chmod_at(node.dst.get(), tmp,
-                     opt_.preserve_perms ? st.permissions() : (0666 & ~umask_));
-  const timespec times[2] = {st.atime, st.mtime};
-  if (s) s = fs_.set_times_at(node.dst.get(), tmp, times);
-  if (s) s = put_in_place(node, tmp, name, existing);
-  if (!s) {
-    (void)fs_.unlink_at(node.dst.get(), tmp, false);
-    return fail(rel, s);
-  }
-  files_transferred_.fetch_add(1);
+  settle_named(node, tmp, name, rel, st, existing);
 }
 
 // --- verify all -------------------------------------------------------------------------
