@@ -55,6 +55,9 @@ bool older(const timespec& a, const timespec& b) {
   return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec < b.tv_nsec);
 }
 
+// Fewer blocks allocated than the size needs: the file has holes worth keeping.
+bool is_sparse(const FileStat& st) { return st.size > 0 && st.blocks * 512 < st.size; }
+
 bool is_target_full(const Status& st) {
   return st.sys_errno() == ENOSPC || st.sys_errno() == EDQUOT;
 }
@@ -218,7 +221,9 @@ class CopyRun {
 
   // --- verify all ---
   void verify_tree(int src_dir, int dst_dir, const std::string& rel, bool included);
-  Result<std::string> hash_file(int fd);
+  // XXH3-128 of the first `size` bytes of `fd`; holes (when `sparse`) are hashed as zeros
+  // without being read.
+  Result<std::string> hash_file(int fd, std::uint64_t size, bool sparse);
 
   fs::FileSystem& fs_;
   const CopyOptions& opt_;
@@ -873,8 +878,7 @@ Status CopyRun::write_regular(DirNode& node, const std::string& name, const File
   }
   if (Status s = copy_xattrs(src.get(), "", out->get(), ""); !s) return cleanup(s);
   if (verify) {
-    const bool sparse = st.size > 0 && st.blocks * 512 < st.size;
-    if (Status s = verify_written(out->get(), copied, hasher->hex_digest(), sparse); !s) {
+    if (Status s = verify_written(out->get(), copied, hasher->hex_digest(), is_sparse(st)); !s) {
       return cleanup(s);
     }
     files_verified_.fetch_add(1);
@@ -900,7 +904,7 @@ Status CopyRun::copy_data(int in, int out, const FileStat& st, ContentHasher* ha
   bool use_buffer = hasher != nullptr || opt_.bwlimit > 0;
   if (use_buffer && !buffer) buffer = std::make_unique<char[]>(kBufferSize);
   const auto size = static_cast<off_t>(st.size);
-  const bool sparse = st.size > 0 && st.blocks * 512 < st.size;
+  const bool sparse = is_sparse(st);
   off_t pos = 0;
   bool eof = false;
   while (pos < size && !eof) {
@@ -964,6 +968,15 @@ Status CopyRun::copy_data(int in, int out, const FileStat& st, ContentHasher* ha
 
 Status CopyRun::verify_written(int fd, std::uint64_t size, const std::string& expected,
                                bool sparse) {
+  auto digest = hash_file(fd, size, sparse);
+  if (!digest.is_ok()) return digest.status().with_context("verify");
+  if (*digest != expected) {
+    return Status::io_error("verify: the written copy's checksum differs from the source's");
+  }
+  return Status::ok();
+}
+
+Result<std::string> CopyRun::hash_file(int fd, std::uint64_t size, bool sparse) {
   thread_local std::unique_ptr<char[]> buffer;
   if (!buffer) buffer = std::make_unique<char[]>(kBufferSize);
   ContentHasher h;
@@ -973,30 +986,25 @@ Status CopyRun::verify_written(int fd, std::uint64_t size, const std::string& ex
     if (sparse) {
       // Holes read as zeros: hash them as such instead of reading them.
       auto data = fs_.seek(fd, static_cast<off_t>(pos), SEEK_DATA);
-      if (!data.is_ok() && data.status().sys_errno() != ENXIO) {
-        return data.status().with_context("verify");
-      }
+      if (!data.is_ok() && data.status().sys_errno() != ENXIO) return data.status();
       auto data_at = data.is_ok() ? std::min<std::uint64_t>(*data, size) : size;
       h.update_zeros(data_at - pos);
       pos = data_at;
       if (pos >= size) break;
       auto hole = fs_.seek(fd, static_cast<off_t>(pos), SEEK_HOLE);
-      if (!hole.is_ok()) return hole.status().with_context("verify");
+      if (!hole.is_ok()) return hole.status();
       data_end = std::min<std::uint64_t>(*hole, size);
     }
     while (pos < data_end) {
       size_t want = static_cast<size_t>(std::min<std::uint64_t>(data_end - pos, kBufferSize));
       auto n = fs_.pread(fd, buffer.get(), want, static_cast<off_t>(pos));
-      if (!n.is_ok()) return n.status().with_context("verify");
-      if (*n == 0) return Status::io_error("verify: the written copy is shorter than the source");
+      if (!n.is_ok()) return n.status();
+      if (*n == 0) return Status::io_error("file shorter than expected");
       h.update(buffer.get(), *n);
       pos += *n;
     }
   }
-  if (pos != size || h.hex_digest() != expected) {
-    return Status::io_error("verify: the written copy's checksum differs from the source's");
-  }
-  return Status::ok();
+  return h.hex_digest();
 }
 
 void CopyRun::copy_symlink(DirNode& node, const std::string& name, const std::string& rel,
@@ -1075,21 +1083,6 @@ void CopyRun::copy_special(DirNode& node, const std::string& name, const std::st
 
 // --- verify all -------------------------------------------------------------------------
 
-Result<std::string> CopyRun::hash_file(int fd) {
-  thread_local std::unique_ptr<char[]> buffer;
-  if (!buffer) buffer = std::make_unique<char[]>(kBufferSize);
-  ContentHasher h;
-  off_t pos = 0;
-  for (;;) {
-    auto n = fs_.pread(fd, buffer.get(), kBufferSize, pos);
-    if (!n.is_ok()) return n.status();
-    if (*n == 0) break;
-    h.update(buffer.get(), *n);
-    pos += static_cast<off_t>(*n);
-  }
-  return h.hex_digest();
-}
-
 void CopyRun::verify_tree(int src_dir, int dst_dir, const std::string& rel_dir, bool included) {
   std::vector<DirEntry> entries;
   Status ls = fs_.read_dir(src_dir, [&](const DirEntry& e) {
@@ -1142,8 +1135,13 @@ void CopyRun::verify_tree(int src_dir, int dst_dir, const std::string& rel_dir, 
       fail(rel, d.status().with_context("verify"));
       continue;
     }
-    auto hs = hash_file(s->get());
-    auto hd = hash_file(d->get());
+
+    if (dst->size != st->size) {
+      fail(rel, "verify: size differs between source and target");
+      continue;
+    }
+    auto hs = hash_file(s->get(), st->size, is_sparse(*st));
+    auto hd = hash_file(d->get(), dst->size, is_sparse(*dst));
     if (!hs.is_ok()) continue;
     if (!hd.is_ok()) {
       fail(rel, hd.status().with_context("verify"));
