@@ -5,12 +5,14 @@ Inputs: the raw TSV (tree, tool, run, seconds, peak RSS KiB, user s, sys s, exit
 is the warm-up and is left out of every statistic), the machine description (key: value
 lines), the copy checks, and the lifeboat --report JSON files in the log directory.
 Everything after the ANALYSIS_MARKER line of an existing output file is hand-written
-analysis and is kept as it is.
+analysis and is kept as it is; so is every `<!-- NAME:begin --> ... <!-- NAME:end -->` block
+that other benchmark scripts (bench/recovery_latency.sh) maintain in the same file.
 """
 
 import argparse
 import json
 import os
+import re
 import statistics
 
 ANALYSIS_MARKER = "<!-- analysis: hand-written below this line; bench/gen_results.py keeps it -->"
@@ -122,8 +124,12 @@ def main():
     if os.path.exists(args.out):
         with open(args.out) as f:
             text = f.read()
+        before = text
         if ANALYSIS_MARKER in text:
-            kept = text.split(ANALYSIS_MARKER, 1)[1]
+            before, kept = text.split(ANALYSIS_MARKER, 1)
+        # Sections other scripts own, found outside the kept part, move below it.
+        for block in re.finditer(r"<!-- ([\w-]+):begin -->.*?<!-- \1:end -->", before, re.S):
+            kept = kept.rstrip("\n") + "\n\n" + block.group(0) + "\n"
 
     L = []
     w = L.append
@@ -158,7 +164,10 @@ def main():
     w("## Method")
     w("")
     w(f"- One warm-up run, then {m.get('runs')} timed runs per tool and tree; the order of the "
-      "tools rotates run by run. Medians, min–max and peak RSS exclude the warm-up.")
+      "tools rotates run by run. Medians, min–max and peak RSS exclude the warm-up. Tree (e) "
+      f"is the exception: {m.get('e_runs')} run(s) per tool and no warm-up — every run mounts "
+      "a fresh latencyfs, so there is no cache to warm, and cp and rsync need minutes per run "
+      "there (`bench/run.sh --e-runs 5` gives the full protocol in about an hour).")
     w("- Wall time of `TOOL SRC DST && sync -f DST`: each copy is timed until it is durable "
       "(lifeboat does its own syncfs; the sync then finds nothing to write). The target is "
       "removed, outside the timing, before every run — except (c), where each tool re-runs "
