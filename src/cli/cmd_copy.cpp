@@ -100,17 +100,21 @@ int run(const CopyArgs& args, const GlobalOptions& global) {
     print_error(options.status().message());
     return 2;
   }
-  // Ctrl-C / SIGTERM stop the copy at a safe point and still print what was done.
+  // Ctrl-C / SIGTERM stop the copy at a safe point and still print what was done. The
+  // signals are blocked in every thread and taken by one watcher; SIGUSR2 (sent by this
+  // function when the copy is over) ends the watcher without a polling delay.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGUSR2);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::stop_source stop;
-  std::jthread signal_watch([&](std::stop_token token) {
-    const timespec tick{0, 200 * 1000 * 1000};
-    while (!token.stop_requested()) {
-      if (sigtimedwait(&signals, nullptr, &tick) > 0) stop.request_stop();
+  std::thread signal_watch([&] {
+    for (;;) {
+      int sig = sigwaitinfo(&signals, nullptr);
+      if (sig == SIGUSR2) return;
+      if (sig == SIGINT || sig == SIGTERM) stop.request_stop();
     }
   });
 
@@ -120,8 +124,9 @@ int run(const CopyArgs& args, const GlobalOptions& global) {
   if (show_progress) progress = [&bar](const transfer::CopyProgress& p) { bar.update(p); };
   auto report =
       transfer::run_copy(fs::PosixFileSystem::instance(), *options, progress, stop.get_token());
-  signal_watch.request_stop();
+  pthread_kill(signal_watch.native_handle(), SIGUSR2);
   signal_watch.join();
+  sigdelset(&signals, SIGUSR2);
   pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
   if (!report.is_ok()) {
     print_error(report.status().message());
