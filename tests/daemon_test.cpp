@@ -160,7 +160,8 @@ TEST_F(DaemonTest, ScenarioOneRecreatedUserAndSpaceGetTheirFilesBack) {
 
   auto detail = daemon_->request("GET", "/v1/executions/" + executions[0]["id"].get<std::string>());
   Json d = Json::parse(detail.body);
-  EXPECT_NE(d["statePath"].dump().find("Replicate"), std::string::npos) << d["statePath"].dump();
+  EXPECT_NE(d["path"].dump().find("Replicate"), std::string::npos) << d["path"].dump();
+  EXPECT_FALSE(d["history"].empty());
   auto transfers = Json::parse(daemon_->request("GET", "/v1/transfers").body);
   EXPECT_EQ(transfers["transfers"].size(), 2u) << transfers.dump();
   auto cli = run_lifeboat({"--data-dir", tmp_ / "data", "--output", "json", "transfers", "list"});

@@ -132,47 +132,25 @@ int run_show(const IdOptions& opts, const GlobalOptions& global) {
   auto session = open_session(global);
   if (!session) return report_failure(session.status());
   auto& executions = session->runtime->executions();
-  auto rec = executions.get_execution(opts.id);
-  if (!rec) return report_failure(rec.status());
-  if (!*rec)
-    return report_failure(
-        core::Status::not_found("no execution '" + opts.id + "'; see `lifeboat executions list`"));
-  auto events = executions.list_events(opts.id);
-  if (!events) return report_failure(events.status());
-  store::ExecutionFilter children_filter;
-  children_filter.parent_id = opts.id;
-  auto children = executions.list_executions(children_filter);
-  if (!children) return report_failure(children.status());
-  Json path = Json::array();
-  Json history = Json::array();
-  for (const auto& e : *events) {
-    Json details = Json::parse(e.details, nullptr, false);
-    if (e.type.size() > 12 && e.type.compare(e.type.size() - 12, 12, "StateEntered") == 0 &&
-        details.is_object())
-      path.push_back(details.value("name", ""));
-    history.push_back({{"id", e.id},
-                       {"previousEventId", e.previous_event_id},
-                       {"type", e.type},
-                       {"timestamp", e.timestamp},
-                       {"details", details}});
-  }
-  Json child_ids = Json::array();
-  for (const auto& c : *children) child_ids.push_back(c.id);
+  auto detail = tasks::execution_detail_json(executions, opts.id);
+  if (!detail) return report_failure(detail.status());
   if (want_json(global)) {
-    Json j = tasks::execution_to_json(**rec);
-    j["path"] = path;
-    j["history"] = history;
-    j["children"] = child_ids;
-    print_json(j);
+    print_json(*detail);
     return 0;
   }
+  auto rec = executions.get_execution(opts.id);
+  if (!rec || !*rec) return report_failure(rec ? core::Status::not_found(opts.id) : rec.status());
   print_execution(global, **rec);
   std::string joined;
-  for (const auto& p : path) joined += (joined.empty() ? "" : " -> ") + p.get<std::string>();
+  for (const auto& p : (*detail)["path"]) {
+    joined += (joined.empty() ? "" : " -> ") + p.get<std::string>();
+  }
   std::printf("path: %s\n", joined.c_str());
   std::vector<std::vector<std::string>> rows;
-  for (const auto& e : *events)
-    rows.push_back({std::to_string(e.id), e.timestamp, e.type, e.details});
+  for (const auto& e : (*detail)["history"]) {
+    rows.push_back({std::to_string(e["id"].get<std::int64_t>()), e["timestamp"].get<std::string>(),
+                    e["type"].get<std::string>(), e["details"].dump()});
+  }
   print_table({"EVENT", "TIME", "TYPE", "DETAILS"}, rows);
   return 0;
 }

@@ -31,30 +31,6 @@ core::Result<core::ProfileKey> profile_key_from_json(const Json& body, const std
   return key;
 }
 
-core::Result<Json> execution_detail_json(store::ExecutionStore& executions, const std::string& id) {
-  LIFEBOAT_ASSIGN_OR_RETURN(auto rec, executions.get_execution(id));
-  if (!rec) return core::Status::not_found(fmt::format("no execution '{}'", id));
-  LIFEBOAT_ASSIGN_OR_RETURN(auto events, executions.list_events(id));
-  Json body = tasks::execution_to_json(*rec);
-  Json path = Json::array();
-  Json history = Json::array();
-  for (const auto& e : events) {
-    Json details = Json::parse(e.details, nullptr, false);
-    if (details.is_discarded()) details = e.details;
-    if (e.type.size() > 7 && e.type.ends_with("Entered") && details.is_object()) {
-      path.push_back(details.value("name", ""));
-    }
-    history.push_back({{"id", e.id},
-                       {"previousEventId", e.previous_event_id},
-                       {"type", e.type},
-                       {"timestamp", e.timestamp},
-                       {"details", details}});
-  }
-  body["statePath"] = path;
-  body["history"] = history;
-  return body;
-}
-
 core::Result<Json> transfers_json(store::Store& store, std::int64_t limit) {
   std::vector<store::TransferRecord> transfers;
   LIFEBOAT_RETURN_IF_ERROR(store.read([&](store::StoreTransaction& t) -> core::Status {

@@ -22,10 +22,6 @@ core::Json history_to_json(const std::vector<store::HistoryEntry>& entries);
 core::Result<core::ProfileKey> profile_key_from_json(const core::Json& body,
                                                      const std::string& field);
 
-//! An execution with its state path and its history; NotFound for an unknown id.
-core::Result<core::Json> execution_detail_json(store::ExecutionStore& executions,
-                                               const std::string& id);
-
 //! The newest transfers (at most `limit`).
 core::Result<core::Json> transfers_json(store::Store& store, std::int64_t limit = 1000);
 

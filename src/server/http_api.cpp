@@ -230,7 +230,7 @@ void HttpApi::Impl::routes() {
 
   server.Get(R"(/v1/executions/([^/]+))",
              [this](const httplib::Request& req, httplib::Response& res) {
-               auto detail = execution_detail_json(executions, req.matches[1].str());
+               auto detail = tasks::execution_detail_json(executions, req.matches[1].str());
                if (!detail.is_ok()) return send_status(res, detail.status());
                send_json(res, 200, *detail);
              });

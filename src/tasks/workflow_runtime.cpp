@@ -42,6 +42,39 @@ core::Json execution_to_json(const store::ExecutionRecord& rec) {
   return j;
 }
 
+core::Result<core::Json> execution_detail_json(store::ExecutionStore& executions,
+                                               const std::string& id) {
+  LIFEBOAT_ASSIGN_OR_RETURN(auto rec, executions.get_execution(id));
+  if (!rec) {
+    return core::Status::not_found("no execution '" + id + "'; see `lifeboat executions list`");
+  }
+  LIFEBOAT_ASSIGN_OR_RETURN(auto events, executions.list_events(id));
+  store::ExecutionFilter children_filter;
+  children_filter.parent_id = id;
+  LIFEBOAT_ASSIGN_OR_RETURN(auto children, executions.list_executions(children_filter));
+  core::Json path = core::Json::array();
+  core::Json history = core::Json::array();
+  for (const auto& e : events) {
+    core::Json details = core::Json::parse(e.details, nullptr, false);
+    if (details.is_discarded()) details = e.details;
+    if (e.type.ends_with("StateEntered") && details.is_object()) {
+      path.push_back(details.value("name", ""));
+    }
+    history.push_back({{"id", e.id},
+                       {"previousEventId", e.previous_event_id},
+                       {"type", e.type},
+                       {"timestamp", e.timestamp},
+                       {"details", details}});
+  }
+  core::Json child_ids = core::Json::array();
+  for (const auto& c : children) child_ids.push_back(c.id);
+  core::Json j = execution_to_json(*rec);
+  j["path"] = path;
+  j["history"] = history;
+  j["children"] = child_ids;
+  return j;
+}
+
 core::Json dead_letter_to_json(const store::DeadLetter& d) {
   return {{"id", d.id},
           {"executionId", d.execution_id},

@@ -34,6 +34,12 @@ class WorkflowRuntime {
 //! input/output as JSON, error, cause, startDate, stopDate, parentId.
 core::Json execution_to_json(const store::ExecutionRecord& rec);
 
+//! An execution with what `executions show` and GET /v1/executions/{id} add: "path" (the
+//! states entered, in order), "history" (every event, details as JSON) and "children"
+//! (ids of its Parallel/Map child executions). NotFound names the id.
+core::Result<core::Json> execution_detail_json(store::ExecutionStore& executions,
+                                               const std::string& id);
+
 //! A dead letter as users see it: payload as JSON; the definition is left out.
 core::Json dead_letter_to_json(const store::DeadLetter& letter);
 

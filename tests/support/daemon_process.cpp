@@ -15,8 +15,6 @@
 
 #include "support/process.h"
 
-extern char** environ;
-
 namespace lifeboat::testing {
 
 DaemonProcess::DaemonProcess(const std::string& data_dir,
@@ -29,22 +27,15 @@ DaemonProcess::DaemonProcess(const std::string& data_dir,
   std::vector<std::string> argv{lifeboat_bin(), "--data-dir",  data_dir,      "serve",
                                 "--listen",     "127.0.0.1:0", "--port-file", port_file};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-  std::vector<char*> args;
-  for (auto& a : argv) args.push_back(a.data());
-  args.push_back(nullptr);
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);
-  for (const auto& e : env) env_strings.push_back(e);
-  std::vector<char*> envp;
-  for (auto& e : env_strings) envp.push_back(e.data());
-  envp.push_back(nullptr);
+  SpawnArgs spawn_args(argv, env);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 1, log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND,
                                    0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  int rc = posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), envp.data());
+  int rc = posix_spawn(&pid_, spawn_args.argv()[0], &actions, nullptr, spawn_args.argv(),
+                       spawn_args.envp());
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::runtime_error("cannot spawn lifeboat serve: " + std::to_string(rc));
   for (int i = 0; i < 300; ++i) {

@@ -16,6 +16,18 @@ extern char** environ;
 
 namespace lifeboat::testing {
 
+SpawnArgs::SpawnArgs(const std::vector<std::string>& argv,
+                     const std::vector<std::string>& extra_env) {
+  strings_ = argv;
+  for (char** e = environ; *e != nullptr; ++e) strings_.emplace_back(*e);
+  strings_.insert(strings_.end(), extra_env.begin(), extra_env.end());
+  // strings_ no longer grows: pointers into it stay valid.
+  for (std::size_t i = 0; i < argv.size(); ++i) argv_.push_back(strings_[i].data());
+  argv_.push_back(nullptr);
+  for (std::size_t i = argv.size(); i < strings_.size(); ++i) envp_.push_back(strings_[i].data());
+  envp_.push_back(nullptr);
+}
+
 ProcessResult run_process(const std::vector<std::string>& argv, const std::string& input,
                           const std::vector<std::string>& env) {
   int in_pipe[2], out_pipe[2], err_pipe[2];
@@ -28,17 +40,10 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
   posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
   posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
   posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);
-  for (const auto& e : env) env_strings.push_back(e);
-  std::vector<char*> envp;
-  for (auto& e : env_strings) envp.push_back(e.data());
-  envp.push_back(nullptr);
+  SpawnArgs spawn_args(argv, env);
   pid_t pid = 0;
-  int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), envp.data());
+  int rc = posix_spawnp(&pid, spawn_args.argv()[0], &actions, nullptr, spawn_args.argv(),
+                        spawn_args.envp());
   posix_spawn_file_actions_destroy(&actions);
   close(in_pipe[0]);
   close(out_pipe[1]);

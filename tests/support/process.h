@@ -17,6 +17,20 @@ struct ProcessResult {
 ProcessResult run_process(const std::vector<std::string>& argv, const std::string& input = "",
                           const std::vector<std::string>& env = {});
 
+//! argv and envp arrays for posix_spawn: `argv` as given, the current environment plus
+//! `extra_env` ("K=V"). The pointers point into this object: keep it alive for the call.
+class SpawnArgs {
+ public:
+  SpawnArgs(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env);
+  char* const* argv() { return argv_.data(); }
+  char* const* envp() { return envp_.data(); }
+
+ private:
+  std::vector<std::string> strings_;
+  std::vector<char*> argv_;
+  std::vector<char*> envp_;
+};
+
 //! Path of the built `lifeboat` binary (from the LIFEBOAT_BIN compile definition).
 std::string lifeboat_bin();
 
