@@ -124,6 +124,8 @@ cleanup() {
   fi
   if [ -n "$loop_dev" ]; then
     sync -f "$work" 2>/dev/null || true
+    # Give the blocks of removed copies back to the host: the image keeps only the trees.
+    fstrim "$work" 2>/dev/null || true
     umount "$work" 2>/dev/null || umount -l "$work" 2>/dev/null || true
     losetup -d "$loop_dev" 2>/dev/null || true
     loop_dev=""
