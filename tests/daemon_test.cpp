@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -277,7 +278,7 @@ TEST_F(DaemonTest, GracefulStopMidCopyAndResumeOnRestart) {
 
 TEST_F(DaemonTest, TokenIsRequiredAndErrorsAreProblemJson) {
   std::ofstream(tmp_ / "token") << "s3cret-token\n";
-  start({"--token-file", tmp_ / "token", "--max-body-bytes", "2000"});
+  start({"--token-file", tmp_ / "token", "--max-body-bytes", "2000", "--log-format", "json"});
   EXPECT_EQ(daemon_->request("GET", "/healthz").status, 200);
   EXPECT_EQ(daemon_->request("GET", "/readyz").status, 200);
   auto denied = daemon_->request("GET", "/v1/profiles");
@@ -315,6 +316,15 @@ TEST_F(DaemonTest, TokenIsRequiredAndErrorsAreProblemJson) {
   EXPECT_EQ(ignored.status, 200) << ignored.body;
   EXPECT_EQ(Json::parse(ignored.body)["results"][0]["outcome"], "ignored");
   EXPECT_EQ(daemon_->stop(), 0);
+  // --log-format json: every log line is one JSON object with time, level and msg.
+  std::istringstream log(daemon_->log());
+  int lines = 0;
+  for (std::string line; std::getline(log, line); ++lines) {
+    Json entry = Json::parse(line, nullptr, false);
+    ASSERT_TRUE(entry.is_object()) << line;
+    EXPECT_TRUE(entry.contains("time") && entry.contains("level") && entry.contains("msg")) << line;
+  }
+  EXPECT_GE(lines, 2);
 }
 
 TEST_F(DaemonTest, BadConfigStopsTheStartNamingTheKey) {
