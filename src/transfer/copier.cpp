@@ -110,7 +110,7 @@ struct LinkGroup {
   std::string target_rel;  // where the first copy went
 };
 
-constexpr size_t kBatchSize = 64;
+constexpr size_t kBatchSize = 128;
 constexpr size_t kBufferSize = 1 << 20;
 
 class CopyRun {
@@ -498,10 +498,11 @@ void CopyRun::list_dir(const NodePtr& node) {
     }
   }
 
-  // Small batches when a directory has few entries, so that a handful of big files is
-  // still spread over the workers.
-  size_t batch =
-      std::clamp<size_t>(entries.size() / (static_cast<size_t>(threads_) * 4), 1, kBatchSize);
+  // A directory of a few entries (perhaps a handful of big files) is spread over the
+  // workers one entry each; otherwise a worker takes up to kBatchSize entries, so that
+  // workers mostly stay in different directories: creates and renames in one directory
+  // serialise on its lock, which costs a round trip each on network or FUSE file systems.
+  size_t batch = entries.size() <= 8 * static_cast<size_t>(threads_) ? 1 : kBatchSize;
   for (size_t i = 0; i < entries.size(); i += batch) {
     Job job;
     job.node = node;
