@@ -238,6 +238,18 @@ TEST_F(CopierTest, HardLinksStayLinkedInsideTheTree) {
   EXPECT_EQ(read(dst_ + "/c"), "shared");
 }
 
+TEST_F(CopierTest, WorksWhereOpenat2IsRefused) {
+  write(src_ + "/one/a", "shared");
+  sfs::create_directories(src_ + "/two");
+  ASSERT_EQ(::link((src_ + "/one/a").c_str(), (src_ + "/two/b").c_str()), 0);
+  ASSERT_EQ(::symlink("/etc/passwd", (src_ + "/two/out").c_str()), 0);
+  fs::PosixFileSystem without_openat2(false);
+  CopyReport r = copy(without_openat2);
+  EXPECT_EQ(r.status, CopyStatus::kSuccess);
+  EXPECT_EQ(lstat_of(dst_ + "/two/b").st_ino, lstat_of(dst_ + "/one/a").st_ino);
+  EXPECT_TRUE(sfs::is_symlink(dst_ + "/two/out"));
+}
+
 TEST_F(CopierTest, SparseFileKeepsItsHoles) {
   const std::string path = src_ + "/sparse";
   {
