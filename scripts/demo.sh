@@ -29,7 +29,9 @@ if [ "$(id -u)" -ne 0 ]; then
   gid=$(id -g)
 fi
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+bold="" plain=""
+if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; fi
+step() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
 failures=0
 check() {  # check DESCRIPTION COMMAND...: runs COMMAND, prints ok/FAIL
   local what=$1

@@ -107,6 +107,25 @@ TEST_F(CopyBehaviourTest, RerunTransfersExactlyTheChangedFile) {
   EXPECT_TRUE(diffs.empty()) << diff_text(diffs);
 }
 
+// A copy interrupted between the names of a hard link leaves one name at the target; the next
+// run must link the missing name to it, whichever name survived.
+TEST_F(CopyBehaviourTest, RerunRelinksAHardLinkWhoseOtherNameIsMissing) {
+  make_dir(src_ + "/sub");
+  write_file(src_ + "/a", "linked\n");
+  std::filesystem::create_hard_link(src_ + "/a", src_ + "/sub/b");
+  for (const char* missing : {"sub/b", "a"}) {
+    remove_tree(dst_);
+    ASSERT_EQ(copy().process.exit_code, 0);
+    ASSERT_EQ(inode_of(dst_ + "/a"), inode_of(dst_ + "/sub/b"));
+    ASSERT_EQ(unlink((dst_ + "/" + missing).c_str()), 0);
+    CopyRun run = copy();
+    ASSERT_EQ(run.process.exit_code, 0) << run.describe();
+    EXPECT_EQ(inode_of(dst_ + "/a"), inode_of(dst_ + "/sub/b"))
+        << "after '" << missing << "' was missing, the rerun copied it instead of linking it\n"
+        << run.describe();
+  }
+}
+
 TEST_F(CopyBehaviourTest, TransferModeAllRewritesEveryFile) {
   const int files = make_home(src_);
   CopyRun first = copy();

@@ -1,6 +1,7 @@
 #include "support/copy_fixture.h"
 
-#include <dirent.h>
+#include "support/manifest.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -26,20 +27,7 @@ timespec to_timespec(std::int64_t ns) {
 
 // Removes everything below the open directory `dir_fd`, working relative to descriptors.
 void remove_contents(int dir_fd, const std::string& where) {
-  int list_fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (list_fd < 0) fail("open", where, errno);
-  DIR* dir = fdopendir(list_fd);
-  if (dir == nullptr) {
-    close(list_fd);
-    fail("fdopendir", where, errno);
-  }
-  std::vector<std::string> names;
-  while (dirent* d = readdir(dir)) {
-    std::string name = d->d_name;
-    if (name != "." && name != "..") names.push_back(name);
-  }
-  closedir(dir);
-  for (const std::string& name : names) {
+  for (const std::string& name : list_directory(dir_fd, where)) {
     struct stat st {};
     if (fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
     if (S_ISDIR(st.st_mode)) {

@@ -225,29 +225,8 @@ class Walker {
     read_acls(fd, rel, entry.type == EntryType::kDirectory, entry);
   }
 
-  std::vector<std::string> list_names(int dir_fd, const std::string& rel) {
-    int dup_fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dup_fd < 0) fail("reopen directory", rel, errno);
-    DIR* dir = fdopendir(dup_fd);
-    if (dir == nullptr) {
-      close(dup_fd);
-      fail("fdopendir", rel, errno);
-    }
-    std::vector<std::string> names;
-    errno = 0;
-    while (dirent* d = readdir(dir)) {
-      std::string name = d->d_name;
-      if (name != "." && name != "..") names.push_back(std::move(name));
-    }
-    int err = errno;
-    closedir(dir);
-    if (err != 0) fail("readdir", rel, err);
-    std::sort(names.begin(), names.end());
-    return names;
-  }
-
   void walk_dir(int dir_fd, const std::string& rel_dir) {
-    for (const std::string& name : list_names(dir_fd, rel_dir)) {
+    for (const std::string& name : list_directory(dir_fd, rel_dir)) {
       std::string rel = join(rel_dir, name);
       struct stat st {};
       if (fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) fail("stat", rel, errno);
@@ -376,6 +355,28 @@ void compare_entries(const ManifestEntry& e, const ManifestEntry& a, const DiffO
 }
 
 }  // namespace
+
+std::vector<std::string> list_directory(int dir_fd, const std::string& where) {
+  // A new descriptor for the listing: fdopendir takes ownership of it and moves its offset.
+  int list_fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (list_fd < 0) fail("reopen directory", where, errno);
+  DIR* dir = fdopendir(list_fd);
+  if (dir == nullptr) {
+    close(list_fd);
+    fail("fdopendir", where, errno);
+  }
+  std::vector<std::string> names;
+  errno = 0;
+  while (dirent* d = readdir(dir)) {
+    std::string name = d->d_name;
+    if (name != "." && name != "..") names.push_back(std::move(name));
+  }
+  int err = errno;
+  closedir(dir);
+  if (err != 0) fail("readdir", where, err);
+  std::sort(names.begin(), names.end());
+  return names;
+}
 
 const char* entry_type_name(EntryType type) {
   switch (type) {

@@ -99,6 +99,10 @@ std::vector<std::string> diff_manifests(const Manifest& expected, const Manifest
 //! All lines of diff_manifests joined with newlines (for assertion messages).
 std::string diff_text(const std::vector<std::string>& diffs);
 
+//! The names in the open directory `dir_fd` (not "." or ".."), sorted bytewise; `where` names
+//! the directory in the error.
+std::vector<std::string> list_directory(int dir_fd, const std::string& where);
+
 //! `path` with non-printable bytes, backslashes and quotes C-escaped, in double quotes.
 std::string printable_path(const std::string& path);
 
