@@ -203,7 +203,7 @@ void setup_copy(CLI::App& app, CommandContext& ctx) {
                   "copy only entries matching PATTERN (repeatable; 'a|b' joins patterns)")
       ->allow_extra_args(false);
   cmd->add_option("--bwlimit", args->bwlimit, "[BytesPerSecond] read at most this many bytes/s");
-  cmd->add_option("--parallel", args->parallel, "worker threads (default: one per core)")
+  cmd->add_option("--parallel", args->parallel, "worker threads (default: cores, at least 8)")
       ->check(CLI::Range(1, 1024));
   cmd->add_flag("--dry-run", args->dry_run, "change nothing; report what would be done");
   cmd->add_flag("--fsync", args->fsync, "fsync every file (default: one syncfs at the end)");

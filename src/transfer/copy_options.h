@@ -33,7 +33,7 @@ struct CopyOptions {
   std::vector<std::string> excludes;  //!< patterns (each may be '|'-joined)
   std::vector<std::string> includes;
   std::uint64_t bwlimit = 0;  //!< bytes per second read from the source; 0: unlimited
-  int parallel = 0;           //!< worker threads; 0: one per core
+  int parallel = 0;           //!< worker threads; 0: max(8, cores)
   bool dry_run = false;
   bool fsync = false;  //!< fsync each file (default: one syncfs at the end)
 
