@@ -1,5 +1,8 @@
 #include "store/sqlite_session.h"
 
+#include <chrono>
+#include <thread>
+
 #include <sqlite3.h>
 
 #include <fmt/format.h>
@@ -49,8 +52,22 @@ core::Result<std::unique_ptr<SqliteSession>> SqliteSession::open(const std::stri
   sqlite3_extended_result_codes(db, 1);
   // WAL lets readers and one writer work at once across processes; synchronous=FULL makes
   // every commit durable; foreign keys are off by default in SQLite.
-  LIFEBOAT_RETURN_IF_ERROR(session->execute_script(
-      "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"));
+  // Switching a new database to WAL takes an exclusive lock, and SQLite answers BUSY at
+  // once (without the busy handler) when another process is switching or opening it at
+  // the same moment: retry that step for up to the busy timeout.
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(busy_timeout_ms);
+  for (;;) {
+    core::Status st = session->execute_script("PRAGMA journal_mode = WAL;");
+    if (st.is_ok()) break;
+    if (st.code() != core::StatusCode::kUnavailable ||
+        std::chrono::steady_clock::now() >= deadline) {
+      return st;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  LIFEBOAT_RETURN_IF_ERROR(
+      session->execute_script("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"));
   return session;
 }
 
