@@ -29,20 +29,8 @@ if [ "$(id -u)" -ne 0 ]; then
   gid=$(id -g)
 fi
 
-bold="" plain=""
-if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; fi
-step() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
-failures=0
-check() {  # check DESCRIPTION COMMAND...: runs COMMAND, prints ok/FAIL
-  local what=$1
-  shift
-  if "$@"; then
-    printf '  ok    %s\n' "$what"
-  else
-    printf '  FAIL  %s\n' "$what"
-    failures=$((failures + 1))
-  fi
-}
+# shellcheck source=scripts/demo_lib.sh
+. "$(dirname "$0")/demo_lib.sh"
 # A top-level integer or string field of the JSON report.
 field() { grep -o "\"$1\": *\"\{0,1\}[A-Za-z0-9_]*" "$report" | head -n 1 | sed 's/.*: *"\{0,1\}//'; }
 

@@ -56,8 +56,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold="" plain=""; fi
-step() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
+# shellcheck source=scripts/demo_lib.sh
+. "$(dirname "$0")/demo_lib.sh"
 show_log() {
   echo "--- last lines of the daemon's log ($log) ---" >&2
   tail -n 30 "$log" >&2 || true
@@ -215,17 +215,6 @@ step "9. lifeboat transfers list"
 "$BIN" --data-dir "$data" --output table transfers list | sed 's/^/  /'
 
 step "10. Checks"
-failures=0
-check() { # check DESCRIPTION COMMAND...: runs COMMAND, prints ok/FAIL
-  local what=$1
-  shift
-  if "$@"; then
-    printf '  ok    %s\n' "$what"
-  else
-    printf '  FAIL  %s\n' "$what"
-    failures=$((failures + 1))
-  fi
-}
 executions_succeeded() {
   local n
   n=$(count '"status":"SUCCEEDED"')
