@@ -276,6 +276,49 @@ TEST_F(DaemonTest, GracefulStopMidCopyAndResumeOnRestart) {
   }
 }
 
+// A failed recovery lands in the dead-letter table; redriving it over the API starts a new
+// execution with the same input. The workflow is an administrator's edit of the shipped one
+// without retries (so the failure is immediate), loaded with --workflow.
+TEST_F(DaemonTest, FailedRecoveryIsDeadLetteredAndRedriveRunsItAgain) {
+  Json workflow =
+      Json::parse(read_file(std::string(LIFEBOAT_SOURCE_DIR) + "/workflows/recovery.asl.json"));
+  workflow["States"]["Replicate"].erase("Retry");
+  std::ofstream(tmp_ / "no-retry.asl.json") << workflow.dump(2);
+  start({"--workflow", tmp_ / "no-retry.asl.json"});
+  post_events(Json::array(
+      {cloud_event("f1", "CreateUserProfile",
+                   profile_data("demo", "userProfileName", "erin", "700001", 700001), 1),
+       cloud_event("f2", "DeleteUserProfile",
+                   profile_data("demo", "userProfileName", "erin", "700001", 700001), 2)}));
+  // The old home is gone from the volume (nothing to copy from): the recovery fails.
+  make_home(home("700002"), 700002);
+  post_events(Json::array(
+      {cloud_event("f3", "CreateUserProfile",
+                   profile_data("demo", "userProfileName", "erin", "700002", 700002), 3)}));
+  Json executions = wait_for_executions(1);
+  ASSERT_EQ(executions.size(), 1u);
+  EXPECT_EQ(executions[0]["status"], "FAILED") << executions.dump();
+  Json letters = Json::parse(daemon_->request("GET", "/v1/dead-letters").body)["deadLetters"];
+  ASSERT_EQ(letters.size(), 1u) << letters.dump();
+  EXPECT_EQ(letters[0]["payload"]["profileName"], "erin");
+
+  write_file(home("700001/found.txt"), "restored from backup\n", 700001);
+  auto redrive = daemon_->request(
+      "POST", "/v1/dead-letters/" + letters[0]["id"].get<std::string>() + "/redrive");
+  ASSERT_EQ(redrive.status, 202) << redrive.body;
+  executions = wait_for_executions(2);
+  ASSERT_EQ(executions.size(), 2u);
+  bool succeeded = false;
+  for (const auto& e : executions) succeeded = succeeded || e["status"] == "SUCCEEDED";
+  EXPECT_TRUE(succeeded) << executions.dump() << daemon_->log();
+  EXPECT_EQ(read_file(home("700002/found.txt")), "restored from backup\n");
+  // A letter is redriven once.
+  auto again = daemon_->request(
+      "POST", "/v1/dead-letters/" + letters[0]["id"].get<std::string>() + "/redrive");
+  EXPECT_EQ(again.status, 409) << again.body;
+  EXPECT_EQ(daemon_->request("POST", "/v1/dead-letters/nope/redrive").status, 404);
+}
+
 TEST_F(DaemonTest, TokenIsRequiredAndErrorsAreProblemJson) {
   std::ofstream(tmp_ / "token") << "s3cret-token\n";
   start({"--token-file", tmp_ / "token", "--max-body-bytes", "2000", "--log-format", "json"});
