@@ -319,6 +319,57 @@ TEST_F(DaemonTest, FailedRecoveryIsDeadLetteredAndRedriveRunsItAgain) {
   EXPECT_EQ(daemon_->request("POST", "/v1/dead-letters/nope/redrive").status, 404);
 }
 
+// per_volume_concurrency = 1: recoveries into one volume run one at a time, while one into
+// another volume runs beside them. The workflow blocks in a test task until released.
+TEST_F(DaemonTest, PerVolumeConcurrencyLimitsCopiesIntoOneVolume) {
+  const std::string counter = tmp_ / "started.txt";
+  const std::string release = tmp_ / "release";
+  Json workflow{{"StartAt", "Block"},
+                {"States",
+                 {{"Block",
+                   {{"Type", "Task"},
+                    {"Resource", "lifeboat:test.block"},
+                    {"Parameters",
+                     {{"counterFile", counter}, {"releaseFile", release}, {"timeoutSeconds", 60}}},
+                    {"End", true}}}}}};
+  std::ofstream(tmp_ / "block.asl.json") << workflow.dump();
+  fsys::create_directories(tmp_ / "volume2");
+  std::ofstream(config_, std::ios::app)
+      << "[[volumes]]\nid = \"home2\"\npath = \"" << (tmp_ / "volume2") << "\"\n";
+  daemon_ = std::make_unique<DaemonProcess>(
+      tmp_ / "data",
+      std::vector<std::string>{"--config", config_, "--workflow", tmp_ / "block.asl.json",
+                               "--workers", "4", "--per-volume-concurrency", "1"},
+      std::vector<std::string>{"LIFEBOAT_ENABLE_TEST_RESOURCES=1"});
+  Json events = Json::array();
+  int minute = 0;
+  for (const std::string name : {"u1", "u2", "u3"}) {
+    Json old_home = profile_data("demo", "userProfileName", name, name + "-old", 1000);
+    Json new_home = profile_data("demo", "userProfileName", name, name + "-new", 1000);
+    if (name == "u3") new_home["homeEfsFileSystemId"] = "home2";
+    events.push_back(cloud_event(name + "-c", "CreateUserProfile", old_home, ++minute));
+    events.push_back(cloud_event(name + "-d", "DeleteUserProfile", old_home, ++minute));
+    events.push_back(cloud_event(name + "-r", "CreateUserProfile", new_home, ++minute));
+  }
+  post_events(events);
+  auto started = [&] {
+    std::ifstream in(counter);
+    int n = 0;
+    for (std::string line; std::getline(in, line);) ++n;
+    return n;
+  };
+  for (int i = 0; i < 100 && started() < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  EXPECT_EQ(started(), 2) << "one per volume may run: " << read_file(counter);
+  std::ofstream(release) << "go\n";
+  Json executions = wait_for_executions(3);
+  ASSERT_EQ(executions.size(), 3u);
+  for (const auto& e : executions) EXPECT_EQ(e["status"], "SUCCEEDED") << e.dump();
+  EXPECT_EQ(started(), 3);
+}
+
 TEST_F(DaemonTest, TokenIsRequiredAndErrorsAreProblemJson) {
   std::ofstream(tmp_ / "token") << "s3cret-token\n";
   start({"--token-file", tmp_ / "token", "--max-body-bytes", "2000", "--log-format", "json"});

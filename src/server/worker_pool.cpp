@@ -14,8 +14,9 @@ std::string target_volume(store::Store& store, const std::string& id) {
   auto rec = executions.get_execution(id);
   if (!rec.is_ok() || !*rec) return "";
   core::Json input = core::Json::parse((*rec)->input, nullptr, false);
-  if (input.is_object() && input.contains("target") && input["target"].is_object()) {
-    return input["target"].value("volumeId", "");
+  // The recovery input (dispatch/recovery_planner.h) names the target home's volume.
+  if (input.is_object() && input.contains("targetHome") && input["targetHome"].is_object()) {
+    return input["targetHome"].value("volumeId", "");
   }
   return "";
 }
