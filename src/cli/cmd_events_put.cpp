@@ -18,6 +18,7 @@
 #include "cli/command_registry.h"
 #include "cli/output.h"
 #include "cli/store_access.h"
+#include "core/file_text.h"
 #include "ingest/event_envelope.h"
 
 namespace lifeboat::cli {
@@ -30,12 +31,7 @@ core::Result<std::string> read_input(const std::string& file) {
     if (std::cin.bad()) return core::Status::io_error("cannot read events from standard input");
     return text.str();
   }
-  std::ifstream in(file, std::ios::binary);
-  if (!in)
-    return core::Status::from_errno(errno, fmt::format("cannot read events file '{}'", file));
-  text << in.rdbuf();
-  if (in.bad()) return core::Status::io_error(fmt::format("cannot read events file '{}'", file));
-  return text.str();
+  return core::read_file_text(file, "events file");
 }
 
 struct Row {

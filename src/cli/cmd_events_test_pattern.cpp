@@ -15,6 +15,7 @@
 
 #include "cli/command_registry.h"
 #include "cli/output.h"
+#include "core/file_text.h"
 #include "core/json.h"
 #include "ingest/event_pattern.h"
 
@@ -29,17 +30,7 @@ struct TestPatternOptions {
 // The text of an argument: itself, or the contents of FILE for "@FILE".
 core::Result<std::string> argument_text(const std::string& arg, std::string_view what) {
   if (arg.empty() || arg[0] != '@') return arg;
-  const std::string path = arg.substr(1);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return core::Status::from_errno(errno, fmt::format("cannot read {} file '{}'", what, path));
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    return core::Status::io_error(fmt::format("cannot read {} file '{}'", what, path));
-  }
-  return text.str();
+  return core::read_file_text(arg.substr(1), fmt::format("{} file", what));
 }
 
 int run_test_pattern(const TestPatternOptions& opts) {

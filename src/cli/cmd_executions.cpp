@@ -16,6 +16,7 @@
 #include "cli/output.h"
 #include "cli/store_access.h"
 #include "core/clock.h"
+#include "core/file_text.h"
 #include "core/json.h"
 #include "tasks/workflow_runtime.h"
 
@@ -54,11 +55,7 @@ core::Result<Session> open_session(const GlobalOptions& global) {
 }
 
 core::Result<std::string> read_file(const std::string& path, const std::string& what) {
-  std::ifstream in(path);
-  if (!in) return core::Status::invalid_argument("cannot read " + what + " '" + path + "'");
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return core::read_file_text(path, what);
 }
 
 void print_execution(const GlobalOptions& global, const store::ExecutionRecord& rec) {

@@ -9,6 +9,7 @@
 
 #include "cli/command_registry.h"
 #include "cli/output.h"
+#include "core/file_text.h"
 #include "core/json.h"
 #include "tasks/workflow_runtime.h"
 #include "workflow/state_machine.h"
@@ -22,14 +23,12 @@ struct ValidateOptions {
 };
 
 int run_validate(const ValidateOptions& opts, const GlobalOptions& global) {
-  std::ifstream in(opts.file);
-  if (!in) {
-    print_error("cannot read workflow definition '" + opts.file + "'; check the path");
+  auto text = core::read_file_text(opts.file, "workflow definition");
+  if (!text) {
+    print_error(text.status().message());
     return 2;
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  auto def = core::parse_json(text.str(), "workflow definition '" + opts.file + "'");
+  auto def = core::parse_json(*text, "workflow definition '" + opts.file + "'");
   if (!def) {
     print_error(def.status().message());
     return 2;

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "core/file_text.h"
 #include "dispatch/dispatcher.h"
 #include "platform/local_platform_directory.h"
 #include "registry/registry.h"
@@ -69,14 +70,8 @@ Status Daemon::Impl::load_workflow() {
   std::string text = kShippedRecoveryWorkflow;
   std::string origin = "the shipped recovery workflow";
   if (!config.workflow.empty()) {
-    std::ifstream in(config.workflow, std::ios::binary);
-    if (!in) {
-      return Status::invalid_argument(fmt::format(
-          "cannot read workflow file '{}'; fix the 'workflow' setting", config.workflow));
-    }
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    text = buf.str();
+    LIFEBOAT_ASSIGN_OR_RETURN(
+        text, core::read_file_text(config.workflow, "the workflow file (setting 'workflow')"));
     origin = fmt::format("workflow file '{}'", config.workflow);
   }
   LIFEBOAT_ASSIGN_OR_RETURN(workflow, core::parse_json(text, origin));

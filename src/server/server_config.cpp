@@ -8,6 +8,7 @@
 
 #include <toml++/toml.h>
 
+#include "core/file_text.h"
 #include "ingest/event_pattern.h"
 #include "transfer/copy_options.h"
 
@@ -193,14 +194,8 @@ Result<ServerConfig> parse_server_config(std::string_view toml_text, const std::
 }
 
 Result<ServerConfig> load_server_config(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Status::invalid_argument(
-        fmt::format("cannot read config file '{}'; give an existing TOML file to --config", path));
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_server_config(text.str(), path);
+  LIFEBOAT_ASSIGN_OR_RETURN(std::string text, core::read_file_text(path, "config file (--config)"));
+  return parse_server_config(text, path);
 }
 
 Status validate_server_config(const ServerConfig& config) {
