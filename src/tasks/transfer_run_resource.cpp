@@ -26,7 +26,7 @@ Result<Json> TransferRunResource::run(const Json& input, workflow::TaskContext& 
   }
   auto parsed = transfer::CopyOptions::from_json(options);
   if (!parsed) return asl_error("Lifeboat.TransferRefused", parsed.status().message());
-  // A daemon shutting down sets ctx.cancelled: the copy stops at its next entry (the
+  // A daemon shutting down sets ctx.cancelled: the copy stops within a chunk of data (the
   // executor then drops this step and the task re-runs after restart). The Task's
   // TimeoutSeconds deadline stops it the same way (the executor then reports States.Timeout).
   std::stop_source stop;

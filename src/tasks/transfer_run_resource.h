@@ -8,7 +8,7 @@
 // not start or stopped for another reason (a missing root, ENOSPC: may be transient);
 // "Lifeboat.TransferPartial" when some files failed.
 //
-// Stops early (at the next entry) when the execution is interrupted or the Task's
+// Stops early (within a chunk of data) when the execution is interrupted or the Task's
 // TimeoutSeconds deadline passes.
 //
 // IDEMPOTENT: a re-run copies only what is missing or changed and leaves the same tree.

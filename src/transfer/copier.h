@@ -14,7 +14,7 @@
 // Failure policy: a failure on one entry (EACCES, EIO, ...) is recorded in the report's
 // errors and the copy goes on (status PARTIAL). ENOSPC/EDQUOT on the target stops the
 // whole copy (status ERROR, report.message says the target is full). A stop request
-// stops it at the next entry (status ERROR, message says it was cancelled).
+// stops it within one chunk of data (status ERROR, message says it was cancelled).
 //
 // Thread safety: one run() at a time per Copier; run() itself uses many threads.
 #pragma once
