@@ -17,6 +17,7 @@ packages=(
   time  # /usr/bin/time -f %M: peak RSS in bench/run.sh
   curl  # scripts/demo_recovery.sh and bench/recovery_latency.sh talk to the daemon
   python3  # bench/gen_results.py, bench/recovery_latency.py
+  git  # bench/gen_trees.py builds a real repository for tree (d)
 )
 
 missing=()
