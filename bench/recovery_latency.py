@@ -33,6 +33,8 @@ import sys
 import time
 import urllib.request
 
+from gen_results import read_machine  # one parser for the machine description
+
 BEGIN = "<!-- recovery-latency:begin -->"
 END = "<!-- recovery-latency:end -->"
 TARGET_MS = 500
@@ -114,16 +116,6 @@ def measure(args):
                      ms(last), ms(iso_ns(execution["stopDate"])), str(files), str(size),
                      execution["status"], execution["id"], f"{cpu_user + cpu_sys:.0f}",
                      f"{cpu_sys:.0f}"]))
-
-
-def read_machine(path):
-    out = {}
-    with open(path) as f:
-        for line in f:
-            if ": " in line:
-                k, v = line.rstrip("\n").split(": ", 1)
-                out[k] = v
-    return out
 
 
 def analysis_marker():
