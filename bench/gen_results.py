@@ -156,9 +156,13 @@ def main():
     if cache == "cold":
         w("- page cache: **cold** — `echo 3 > /proc/sys/vm/drop_caches` before every run")
     else:
-        w("- page cache: **warm** — the source trees stay in the page cache (RAM is far "
-          "larger than the trees; the warm-up run loads them). Dropping caches is allowed "
-          "here (`bench/run.sh --cold`), but it would slow the other engineers' builds and "
+        w("- page cache: **warm** — before every timed run the source tree is read once "
+          "(`cat` of every file, outside the timing), so every tool starts with the whole "
+          "source in the page cache. This matters: rclone drops the cached pages of each "
+          "file it reads (`posix_fadvise(DONTNEED)`), so without it whichever tool ran right "
+          "after rclone read the tree from disk and took up to 2.5x as long (the spread of "
+          "the runs before this was found). Dropping caches is allowed here "
+          "(`bench/run.sh --cold`), but it would slow the other engineers' builds and "
           "measure the virtual disk more than the tools.")
     w("")
     w("## Method")

@@ -215,14 +215,27 @@ tool_cmd() {
   esac
 }
 
-# measure TREE TOOL RUN SRC DST: runs the tool once and appends a row to $raw.
+# warm_tree DIR: reads every file below DIR once, so that it is in the page cache.
+warm_tree() {
+  find "$1" -type f -print0 | xargs -0 -r cat >/dev/null 2>&1 || true
+}
+
+# measure TREE TOOL RUN SRC DST [WARM_DIR]: runs the tool once and appends a row to $raw.
+# Warm runs first read the source (or WARM_DIR, where the source is reached through a mount):
+# rclone drops the page-cache pages of every file it reads (posix_fadvise DONTNEED), so
+# without this whichever tool ran after rclone read the whole tree from disk.
 measure() {
-  local tree=$1 tool=$2 run=$3 src=$4 dst=$5
+  local tree=$1 tool=$2 run=$3 src=$4 dst=$5 warm_dir=${6:-$4}
   local tag="$tree.$tool.$run"
   local report="$logs/$tag.report.json"
   local cmd
   cmd=$(tool_cmd "$tool" "$src" "$dst" "$report")
-  if [ "$cold" = 1 ]; then sync; echo 3 >/proc/sys/vm/drop_caches; fi
+  if [ "$cold" = 1 ]; then
+    sync
+    echo 3 >/proc/sys/vm/drop_caches
+  else
+    warm_tree "$warm_dir"
+  fi
   local t0 t1 rc=0
   t0=$(date +%s%N)
   /usr/bin/time -o "$logs/$tag.time" -f '%M %U %S' bash -c "$cmd" >"$logs/$tag.log" 2>&1 || rc=$?
@@ -321,7 +334,7 @@ if want e; then
       lfs_unmount
       drop_target "$e_backing/dst"
       lfs_mount
-      measure e "$tool" "$run" "$e_mnt/src" "$e_mnt/dst"
+      measure e "$tool" "$run" "$e_mnt/src" "$e_mnt/dst" "$e_backing/src"
       if [ "$run" = "$e_runs" ]; then
         lfs_unmount
         check_copy "$e_backing/src" "$e_backing/dst" "e.$tool"

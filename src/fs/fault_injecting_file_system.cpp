@@ -100,8 +100,26 @@ Status FaultInjectingFileSystem::link_at(int old_dir, const std::string& old_nam
   return base_.link_at(old_dir, old_name, new_dir, new_name);
 }
 
+Result<Fd> FaultInjectingFileSystem::open_unnamed(int dir_fd, const std::string& for_name,
+                                                  int flags, mode_t mode) {
+  ++unnamed_opens_;
+  if (!unnamed_files_.load()) {
+    return Status::from_errno(EOPNOTSUPP,
+                              fmt::format("create '{}' (no unnamed files here)", for_name));
+  }
+  LIFEBOAT_RETURN_IF_ERROR(check(FaultOp::kOpen, for_name));
+  return remember(base_.open_unnamed(dir_fd, for_name, flags, mode), for_name);
+}
+
+Status FaultInjectingFileSystem::link_fd(int fd, int new_dir, const std::string& new_name) {
+  ++fd_links_;
+  LIFEBOAT_RETURN_IF_ERROR(check(FaultOp::kRename, new_name));
+  return base_.link_fd(fd, new_dir, new_name);
+}
+
 Status FaultInjectingFileSystem::rename_at(int old_dir, const std::string& old_name, int new_dir,
                                            const std::string& new_name, unsigned flags) {
+  ++renames_;
   LIFEBOAT_RETURN_IF_ERROR(check(FaultOp::kRename, new_name));
   return base_.rename_at(old_dir, old_name, new_dir, new_name, flags);
 }

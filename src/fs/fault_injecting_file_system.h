@@ -19,13 +19,13 @@ namespace lifeboat::fs {
 
 enum class FaultOp {
   kAny,
-  kOpen,      //!< open_at, open_beneath
+  kOpen,      //!< open_at, open_beneath, open_unnamed (matched against the name it is for)
   kStat,      //!< stat_at
   kReadDir,   //!< read_dir
   kRead,      //!< read, pread, and copy_range's input side
   kWrite,     //!< write, pwrite, truncate, and copy_range's output side
   kMkdir,     //!< mkdir_at, mknod_at, symlink_at, link_at
-  kRename,    //!< rename_at (matched against the new name)
+  kRename,    //!< rename_at, link_fd (matched against the new name)
   kUnlink,    //!< unlink_at
   kMetadata,  //!< chown, chmod, set_times, set_xattr, set_acl
   kSync,      //!< fsync_fd, syncfs_fd
@@ -48,6 +48,13 @@ class FaultInjectingFileSystem final : public FileSystem {
   void clear_rules();
   //! How many calls have been failed so far.
   int faults_injected() const { return injected_.load(); }
+  //! false: open_unnamed fails with EOPNOTSUPP, as on NFS (EFS) or FUSE, so the copier
+  //! takes its temporary-name path.
+  void set_unnamed_files(bool available) { unnamed_files_.store(available); }
+  //! How many times each way of putting a file in place was called (failed calls count).
+  int unnamed_opens() const { return unnamed_opens_.load(); }
+  int fd_links() const { return fd_links_.load(); }
+  int renames() const { return renames_.load(); }
 
   core::Result<Fd> open_root(const std::string& path, bool create) override;
   core::Result<Fd> open_beneath(int root_fd, const std::string& rel_path, int flags) override;
@@ -60,6 +67,9 @@ class FaultInjectingFileSystem final : public FileSystem {
   core::Status symlink_at(const std::string& target, int dir_fd, const std::string& name) override;
   core::Status link_at(int old_dir, const std::string& old_name, int new_dir,
                        const std::string& new_name) override;
+  core::Result<Fd> open_unnamed(int dir_fd, const std::string& for_name, int flags,
+                                mode_t mode) override;
+  core::Status link_fd(int fd, int new_dir, const std::string& new_name) override;
   core::Status rename_at(int old_dir, const std::string& old_name, int new_dir,
                          const std::string& new_name, unsigned flags) override;
   core::Status unlink_at(int dir_fd, const std::string& name, bool is_dir) override;
@@ -99,6 +109,8 @@ class FaultInjectingFileSystem final : public FileSystem {
   std::vector<FaultRule> rules_;
   std::map<int, std::string> fd_names_;
   std::atomic<int> injected_{0};
+  std::atomic<bool> unnamed_files_{true};
+  std::atomic<int> unnamed_opens_{0}, fd_links_{0}, renames_{0};
 };
 
 }  // namespace lifeboat::fs

@@ -13,6 +13,8 @@
 
 #include <sys/types.h>
 
+#include <cerrno>
+
 #include <ctime>
 #include <functional>
 #include <string>
@@ -25,6 +27,11 @@
 namespace lifeboat::fs {
 
 enum class AclKind { kAccess, kDefault };
+
+//! True for the errors open_unnamed gives where the file system has no unnamed files.
+inline bool is_unnamed_unsupported(int err) {
+  return err == EOPNOTSUPP || err == EISDIR || err == EINVAL || err == ENOSYS;
+}
 
 class FileSystem {
  public:
@@ -56,6 +63,17 @@ class FileSystem {
   //! linkat without AT_SYMLINK_FOLLOW: links the entry itself.
   virtual core::Status link_at(int old_dir, const std::string& old_name, int new_dir,
                                const std::string& new_name) = 0;
+  //! A new regular file in directory `dir_fd` with no name yet (openat(dir_fd, ".",
+  //! O_TMPFILE | flags, mode)): nothing can see it, and the kernel frees it if it is closed
+  //! or the process dies before link_fd gives it a name. `for_name` is the name it is meant
+  //! to get (for messages only). Where the file system cannot (NFS, most FUSE file systems,
+  //! old kernels) it fails with EOPNOTSUPP, EISDIR or EINVAL: see is_unnamed_unsupported.
+  virtual core::Result<Fd> open_unnamed(int dir_fd, const std::string& for_name, int flags,
+                                        mode_t mode) = 0;
+  //! Names the open file `fd` (one from open_unnamed, or any other) `new_name` in `new_dir`:
+  //! linkat through /proc/self/fd/N with AT_SYMLINK_FOLLOW, or AT_EMPTY_PATH where /proc is
+  //! not mounted (needs CAP_DAC_READ_SEARCH). Never replaces: EEXIST when the name is taken.
+  virtual core::Status link_fd(int fd, int new_dir, const std::string& new_name) = 0;
   //! renameat2 with `flags` (0, RENAME_NOREPLACE, RENAME_EXCHANGE).
   virtual core::Status rename_at(int old_dir, const std::string& old_name, int new_dir,
                                  const std::string& new_name, unsigned flags = 0) = 0;

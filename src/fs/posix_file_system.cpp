@@ -268,6 +268,34 @@ Status PosixFileSystem::link_at(int old_dir, const std::string& old_name, int ne
   return Status::ok();
 }
 
+Result<Fd> PosixFileSystem::open_unnamed(int dir_fd, const std::string& for_name, int flags,
+                                         mode_t mode) {
+  int fd = ::openat(dir_fd, ".", flags | O_TMPFILE | O_CLOEXEC, mode);
+  if (fd < 0) return errno_status("create", for_name);
+  return Fd(fd);
+}
+
+Status PosixFileSystem::link_fd(int fd, int new_dir, const std::string& new_name) {
+  // AT_EMPTY_PATH names the descriptor itself: allowed to the file's opener since Linux
+  // 6.10, to holders of CAP_DAC_READ_SEARCH before. Elsewhere the /proc link works for any
+  // user. Which one works is learned once per process.
+  int way = link_way_.load(std::memory_order_relaxed);
+  if (way != kLinkViaProc) {
+    if (::linkat(fd, "", new_dir, new_name.c_str(), AT_EMPTY_PATH) == 0) {
+      if (way == kLinkUnknown) link_way_.store(kLinkEmptyPath, std::memory_order_relaxed);
+      return Status::ok();
+    }
+    if (errno != ENOENT && errno != EPERM) return errno_status("link into place", new_name);
+    if (way == kLinkEmptyPath) return errno_status("link into place", new_name);
+  }
+  std::string self = "/proc/self/fd/" + std::to_string(fd);
+  if (::linkat(AT_FDCWD, self.c_str(), new_dir, new_name.c_str(), AT_SYMLINK_FOLLOW) != 0) {
+    return errno_status("link into place", new_name);
+  }
+  if (way == kLinkUnknown) link_way_.store(kLinkViaProc, std::memory_order_relaxed);
+  return Status::ok();
+}
+
 Status PosixFileSystem::rename_at(int old_dir, const std::string& old_name, int new_dir,
                                   const std::string& new_name, unsigned flags) {
   int rc = flags == 0 ? ::renameat(old_dir, old_name.c_str(), new_dir, new_name.c_str())

@@ -1,6 +1,9 @@
 // PosixFileSystem: the production FileSystem, straight onto Linux system calls (openat2,
-// statx, getdents64, copy_file_range, *xattr, libacl). Immutable; safe from any thread.
+// statx, getdents64, copy_file_range, *xattr, libacl). Safe from any thread; its only state
+// is which way of naming an open file (link_fd) the kernel allows, learned on first use.
 #pragma once
+
+#include <atomic>
 
 #include "fs/file_system.h"
 
@@ -26,6 +29,9 @@ class PosixFileSystem final : public FileSystem {
   core::Status symlink_at(const std::string& target, int dir_fd, const std::string& name) override;
   core::Status link_at(int old_dir, const std::string& old_name, int new_dir,
                        const std::string& new_name) override;
+  core::Result<Fd> open_unnamed(int dir_fd, const std::string& for_name, int flags,
+                                mode_t mode) override;
+  core::Status link_fd(int fd, int new_dir, const std::string& new_name) override;
   core::Status rename_at(int old_dir, const std::string& old_name, int new_dir,
                          const std::string& new_name, unsigned flags) override;
   core::Status unlink_at(int dir_fd, const std::string& name, bool is_dir) override;
@@ -55,7 +61,9 @@ class PosixFileSystem final : public FileSystem {
   core::Status syncfs_fd(int fd) override;
 
  private:
+  static constexpr int kLinkUnknown = 0, kLinkEmptyPath = 1, kLinkViaProc = 2;
   bool use_openat2_;
+  std::atomic<int> link_way_{kLinkUnknown};
 };
 
 }  // namespace lifeboat::fs

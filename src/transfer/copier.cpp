@@ -197,6 +197,15 @@ class CopyRun {
   bool keep_existing(const FileStat& src, const FileStat* dst);
   Status put_in_place(DirNode& node, const std::string& tmp, const std::string& name,
                       const FileStat* existing);
+  //! Whether the target root takes unnamed files that can be linked into place.
+  bool probe_unnamed_files();
+  //! The descriptor a new copy of `name` is written through: an unnamed file when `unnamed`
+  //! (cleared if the file system turns out not to have them), else the temporary `tmp`.
+  Result<Fd> create_output(DirNode& node, const std::string& name, mode_t mode, bool& unnamed,
+                           std::string& tmp);
+  //! Puts the finished unnamed file `fd` in place as `name`. False when an entry appeared
+  //! under `name` during the copy and the overwrite rules keep it.
+  Result<bool> link_output(DirNode& node, int fd, const std::string& name, const FileStat& st);
   // `fresh`: the file was just created by this run in a directory it created, so it already
   // has the copier's own ids.
   Status set_owner_fd(int fd, const FileStat& st, bool fresh = false);
@@ -250,6 +259,9 @@ class CopyRun {
   int threads_ = 1;
   std::string temp_tag_;
   std::atomic<std::uint64_t> temp_counter_{0};
+  // New files are written unnamed and linked into place (see copier.h); false once the
+  // target has shown it cannot.
+  std::atomic<bool> unnamed_ok_{false};
   Fd dst_root_;
   Clock::time_point start_;
 
@@ -749,6 +761,19 @@ bool CopyRun::link_hard(DirNode& node, const std::string& name, const std::strin
   std::string first_name = slash == std::string::npos ? first_rel : first_rel.substr(slash + 1);
   auto dir = fs_.open_beneath(dst_root_.get(), first_dir, O_PATH | O_DIRECTORY);
   if (!dir.is_ok()) return false;  // copy it as a file of its own instead
+  if (node.dst_created) {
+    // A directory this run made holds only what the run put there: link straight to the
+    // name (a link is never partial). Taken meanwhile: the general path below decides.
+    Status direct = fs_.link_at(dir->get(), first_name, node.dst.get(), name);
+    if (direct) {
+      files_transferred_.fetch_add(1);
+      return true;
+    }
+    if (direct.sys_errno() != EEXIST) {
+      if (is_target_full(direct)) fail(rel, direct);
+      return false;
+    }
+  }
   std::string tmp = temp_name();
   Status ln = fs_.link_at(dir->get(), first_name, node.dst.get(), tmp);
   if (!ln) {
@@ -899,18 +924,19 @@ Status CopyRun::write_regular(DirNode& node, const std::string& name, const File
           "changed during the copy (replaced by another entry); not copied");
     }
   }
-  std::string tmp = temp_name();
   // In a directory this run created (no default ACL yet), a file created with its final
   // permission bits needs no chmod when the umask leaves them alone and there are no
   // setuid/setgid/sticky bits (those need a chmod after the chown).
   const mode_t want = opt_.preserve_perms ? st.permissions() : (0666 & ~umask_);
   const bool create_final = node.dst_created && (want & 07000) == 0 && (want & umask_) == 0;
-  auto out =
-      fs_.open_at(node.dst.get(), tmp, O_RDWR | O_CREAT | O_EXCL, create_final ? want : 0600);
+  // A name to replace needs rename(2); linkat never replaces.
+  bool unnamed = existing == nullptr && unnamed_ok_.load(std::memory_order_relaxed);
+  std::string tmp;
+  auto out = create_output(node, name, create_final ? want : 0600, unnamed, tmp);
   if (!out.is_ok()) return out.status();
   auto cleanup = [&](const Status& st2) {
-    out->reset();
-    (void)fs_.unlink_at(node.dst.get(), tmp, false);
+    out->reset();  // an unnamed file is freed with its last descriptor
+    if (!unnamed) (void)fs_.unlink_at(node.dst.get(), tmp, false);
     return st2;
   };
   bool verify = opt_.verify == VerifyMode::kTransferred;
@@ -935,13 +961,65 @@ Status CopyRun::write_regular(DirNode& node, const std::string& name, const File
   if (opt_.fsync) {
     if (Status s = fs_.fsync_fd(out->get()); !s) return cleanup(s);
   }
-  out->reset();
+  if (unnamed) {
+    auto linked = link_output(node, out->get(), name, st);
+    out->reset();
+    if (!linked.is_ok()) return linked.status();
+    if (!*linked) {
+      files_skipped_.fetch_add(1);
+      return Status::ok();
+    }
+  } else {
+    out->reset();
+    if (Status s = put_in_place(node, tmp, name, existing); !s) {
+      (void)fs_.unlink_at(node.dst.get(), tmp, false);
+      return s;
+    }
+  }
+  files_transferred_.fetch_add(1);
+  return Status::ok();
+}
+
+Result<Fd> CopyRun::create_output(DirNode& node, const std::string& name, mode_t mode,
+                                  bool& unnamed, std::string& tmp) {
+  if (unnamed) {
+    auto fd = fs_.open_unnamed(node.dst.get(), name, O_RDWR, mode);
+    if (fd.is_ok() || !fs::is_unnamed_unsupported(fd.status().sys_errno())) return fd;
+    // Not on this directory's file system (another mount below the target root).
+    unnamed_ok_.store(false, std::memory_order_relaxed);
+    unnamed = false;
+  }
+  tmp = temp_name();
+  return fs_.open_at(node.dst.get(), tmp, O_RDWR | O_CREAT | O_EXCL, mode);
+}
+
+Result<bool> CopyRun::link_output(DirNode& node, int fd, const std::string& name,
+                                  const FileStat& st) {
+  Status linked = fs_.link_fd(fd, node.dst.get(), name);
+  if (linked) return true;
+  if (linked.sys_errno() != EEXIST) return linked;
+  // Something took the name while the file was being copied: the overwrite rules decide
+  // again, and a replacement goes through a temporary name (linkat never replaces).
+  auto now = fs_.stat_at(node.dst.get(), name);
+  if (!now.is_ok() && now.status().sys_errno() != ENOENT) return now.status();
+  const FileStat* existing = now.is_ok() ? &*now : nullptr;
+  if (keep_existing(st, existing)) return false;
+  std::string tmp = temp_name();
+  LIFEBOAT_RETURN_IF_ERROR(fs_.link_fd(fd, node.dst.get(), tmp));
   if (Status s = put_in_place(node, tmp, name, existing); !s) {
     (void)fs_.unlink_at(node.dst.get(), tmp, false);
     return s;
   }
-  files_transferred_.fetch_add(1);
-  return Status::ok();
+  return true;
+}
+
+bool CopyRun::probe_unnamed_files() {
+  std::string tmp = temp_name();
+  auto fd = fs_.open_unnamed(dst_root_.get(), tmp, O_RDWR, 0600);
+  if (!fd.is_ok()) return false;
+  if (!fs_.link_fd(fd->get(), dst_root_.get(), tmp)) return false;
+  (void)fs_.unlink_at(dst_root_.get(), tmp, false);
+  return true;
 }
 
 Status CopyRun::copy_data(int in, int out, const FileStat& st, ContentHasher* hasher,
@@ -1285,6 +1363,7 @@ Result<CopyReport> CopyRun::run() {
     auto again = fs_.open_at(dst->get(), ".", O_PATH | O_DIRECTORY);
     if (!again.is_ok()) return again.status();
     dst_root_ = std::move(*again);
+    if (!opt_.dry_run) unnamed_ok_.store(probe_unnamed_files());
   }
 
   auto root = std::make_shared<DirNode>();

@@ -7,9 +7,12 @@
 // lead the copier outside the two roots. Directories are listed by a pool of worker
 // threads (options.parallel), files are copied by the worker that finds them; memory holds
 // only the directories in progress and the hard-link candidates (nlink > 1) seen so far.
-// Each file is written under a temporary name (kTempPrefix...) and renamed into place, so
-// no partial file ever sits under its final name; leftovers from an earlier crash are
-// removed when their directory is next copied.
+// No partial file ever sits under its final name. Where the target file system has unnamed
+// files (O_TMPFILE: ext4, XFS, btrfs, tmpfs) a new file is written with no name and linked
+// under its name once complete — one directory entry made per file, and a crash leaves
+// nothing behind. Elsewhere (NFS/EFS, FUSE) and when an existing entry is replaced, it is
+// written under a temporary name (kTempPrefix...) and renamed into place; leftovers from an
+// earlier crash are removed when their directory is next copied.
 //
 // Failure policy: a failure on one entry (EACCES, EIO, ...) is recorded in the report's
 // errors and the copy goes on (status PARTIAL). ENOSPC/EDQUOT on the target stops the

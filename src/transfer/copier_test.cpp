@@ -18,9 +18,12 @@ namespace {
 
 namespace sfs = std::filesystem;
 
-class CopierTest : public ::testing::Test {
+// Run twice: on a target with unnamed files (O_TMPFILE, as this machine's ext4/tmpfs: new
+// files are linked into place) and on one without (as NFS/EFS: temporary name + rename).
+class CopierTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
+    base_.set_unnamed_files(GetParam());
     char tmpl[] = "/tmp/lifeboat-copier-test-XXXXXX";
     ASSERT_NE(::mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
@@ -71,13 +74,17 @@ class CopierTest : public ::testing::Test {
     EXPECT_TRUE(r.is_ok()) << r.status().to_string();
     return r.is_ok() ? *r : CopyReport{};
   }
-  CopyReport copy() { return copy(fs::PosixFileSystem::instance()); }
+  CopyReport copy() { return copy(base_); }
+  // To wrap in another fault injector (the name alone would pick the copy constructor).
+  fs::FileSystem& base() { return base_; }
 
+  // The file system under test: the real one, with or without unnamed files.
+  fs::FaultInjectingFileSystem base_{fs::PosixFileSystem::instance()};
   std::string dir_, src_, dst_;
   CopyOptions options_;
 };
 
-TEST_F(CopierTest, CopiesATreeAndARerunTransfersNothing) {
+TEST_P(CopierTest, CopiesATreeAndARerunTransfersNothing) {
   write(src_ + "/a.txt", "alpha");
   write(src_ + "/sub/deeper/b.txt", "beta");
   sfs::create_directories(src_ + "/empty");
@@ -102,11 +109,11 @@ TEST_F(CopierTest, CopiesATreeAndARerunTransfersNothing) {
   EXPECT_EQ(again.files_skipped, 3U);
 }
 
-TEST_F(CopierTest, EioOnOneFileIsReportedAndTheRestIsCopiedWithNoPartialFile) {
+TEST_P(CopierTest, EioOnOneFileIsReportedAndTheRestIsCopiedWithNoPartialFile) {
   write(src_ + "/a.txt", "alpha");
   write(src_ + "/b.txt", std::string(3 << 20, 'b'));
   write(src_ + "/c.txt", "gamma");
-  fs::FaultInjectingFileSystem faulty(fs::PosixFileSystem::instance());
+  fs::FaultInjectingFileSystem faulty(base());
   faulty.add_rule({fs::FaultOp::kRead, "b.txt", EIO});
   CopyReport r = copy(faulty);
   EXPECT_EQ(r.status, CopyStatus::kPartial);
@@ -120,11 +127,11 @@ TEST_F(CopierTest, EioOnOneFileIsReportedAndTheRestIsCopiedWithNoPartialFile) {
   EXPECT_FALSE(has_temp(dst_));
 }
 
-TEST_F(CopierTest, EioWithoutVerifyUsesTheKernelCopyPathAndStillReports) {
+TEST_P(CopierTest, EioWithoutVerifyUsesTheKernelCopyPathAndStillReports) {
   write(src_ + "/a.txt", "alpha");
   write(src_ + "/b.txt", "beta");
   options_.verify = VerifyMode::kNone;
-  fs::FaultInjectingFileSystem faulty(fs::PosixFileSystem::instance());
+  fs::FaultInjectingFileSystem faulty(base());
   faulty.add_rule({fs::FaultOp::kRead, "b.txt", EIO});
   CopyReport r = copy(faulty);
   EXPECT_EQ(r.status, CopyStatus::kPartial);
@@ -133,10 +140,10 @@ TEST_F(CopierTest, EioWithoutVerifyUsesTheKernelCopyPathAndStillReports) {
   EXPECT_FALSE(has_temp(dst_));
 }
 
-TEST_F(CopierTest, EaccesOnOpenIsPartial) {
+TEST_P(CopierTest, EaccesOnOpenIsPartial) {
   write(src_ + "/ok.txt", "fine");
   write(src_ + "/secret.txt", "no");
-  fs::FaultInjectingFileSystem faulty(fs::PosixFileSystem::instance());
+  fs::FaultInjectingFileSystem faulty(base());
   faulty.add_rule({fs::FaultOp::kOpen, "secret.txt", EACCES});
   CopyReport r = copy(faulty);
   EXPECT_EQ(r.status, CopyStatus::kPartial);
@@ -147,9 +154,9 @@ TEST_F(CopierTest, EaccesOnOpenIsPartial) {
   EXPECT_FALSE(sfs::exists(dst_ + "/secret.txt"));
 }
 
-TEST_F(CopierTest, EnospcStopsTheWholeCopyWithError) {
+TEST_P(CopierTest, EnospcStopsTheWholeCopyWithError) {
   for (int i = 0; i < 50; ++i) write(src_ + "/d/f" + std::to_string(i), std::string(1000, 'x'));
-  fs::FaultInjectingFileSystem faulty(fs::PosixFileSystem::instance());
+  fs::FaultInjectingFileSystem faulty(base());
   faulty.add_rule({fs::FaultOp::kWrite, "", ENOSPC});
   CopyReport r = copy(faulty);
   EXPECT_EQ(r.status, CopyStatus::kError);
@@ -161,7 +168,7 @@ TEST_F(CopierTest, EnospcStopsTheWholeCopyWithError) {
   for (int i = 0; i < 50; ++i) EXPECT_FALSE(sfs::exists(dst_ + "/d/f" + std::to_string(i)));
 }
 
-TEST_F(CopierTest, DeleteRemovesExactlyTheExtraEntriesAndRespectsExcludes) {
+TEST_P(CopierTest, DeleteRemovesExactlyTheExtraEntriesAndRespectsExcludes) {
   write(src_ + "/keep.txt", "k");
   write(dst_ + "/keep.txt", "old");
   write(dst_ + "/extra.txt", "e");
@@ -183,7 +190,7 @@ TEST_F(CopierTest, DeleteRemovesExactlyTheExtraEntriesAndRespectsExcludes) {
   EXPECT_EQ(read(dst_ + "/keep.txt"), "k");
 }
 
-TEST_F(CopierTest, OverwriteOlderKeepsNewerTargetFilesAndNeverKeepsAll) {
+TEST_P(CopierTest, OverwriteOlderKeepsNewerTargetFilesAndNeverKeepsAll) {
   write(src_ + "/newer_in_target.txt", "source");
   write(src_ + "/older_in_target.txt", "source");
   set_mtime(src_ + "/newer_in_target.txt", 2000000000);
@@ -205,7 +212,7 @@ TEST_F(CopierTest, OverwriteOlderKeepsNewerTargetFilesAndNeverKeepsAll) {
   EXPECT_EQ(read(dst_ + "/older_in_target.txt"), "source");
 }
 
-TEST_F(CopierTest, DryRunChangesNothingButReports) {
+TEST_P(CopierTest, DryRunChangesNothingButReports) {
   write(src_ + "/a.txt", "alpha");
   write(src_ + "/sub/b.txt", "beta");
   options_.dry_run = true;
@@ -224,7 +231,7 @@ TEST_F(CopierTest, DryRunChangesNothingButReports) {
   EXPECT_FALSE(sfs::exists(dst_ + "/a.txt"));
 }
 
-TEST_F(CopierTest, HardLinksStayLinkedInsideTheTree) {
+TEST_P(CopierTest, HardLinksStayLinkedInsideTheTree) {
   write(src_ + "/one/a", "shared");
   sfs::create_directories(src_ + "/two");
   ASSERT_EQ(::link((src_ + "/one/a").c_str(), (src_ + "/two/b").c_str()), 0);
@@ -238,19 +245,21 @@ TEST_F(CopierTest, HardLinksStayLinkedInsideTheTree) {
   EXPECT_EQ(read(dst_ + "/c"), "shared");
 }
 
-TEST_F(CopierTest, WorksWhereOpenat2IsRefused) {
+TEST_P(CopierTest, WorksWhereOpenat2IsRefused) {
   write(src_ + "/one/a", "shared");
   sfs::create_directories(src_ + "/two");
   ASSERT_EQ(::link((src_ + "/one/a").c_str(), (src_ + "/two/b").c_str()), 0);
   ASSERT_EQ(::symlink("/etc/passwd", (src_ + "/two/out").c_str()), 0);
   fs::PosixFileSystem without_openat2(false);
-  CopyReport r = copy(without_openat2);
+  fs::FaultInjectingFileSystem target(without_openat2);
+  target.set_unnamed_files(GetParam());
+  CopyReport r = copy(target);
   EXPECT_EQ(r.status, CopyStatus::kSuccess);
   EXPECT_EQ(lstat_of(dst_ + "/two/b").st_ino, lstat_of(dst_ + "/one/a").st_ino);
   EXPECT_TRUE(sfs::is_symlink(dst_ + "/two/out"));
 }
 
-TEST_F(CopierTest, SparseFileKeepsItsHoles) {
+TEST_P(CopierTest, SparseFileKeepsItsHoles) {
   const std::string path = src_ + "/sparse";
   {
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT, 0644);
@@ -274,7 +283,7 @@ TEST_F(CopierTest, SparseFileKeepsItsHoles) {
   }
 }
 
-TEST_F(CopierTest, SymlinkInTheTargetIsReplacedNotFollowed) {
+TEST_P(CopierTest, SymlinkInTheTargetIsReplacedNotFollowed) {
   write(dir_ + "/outside/victim.txt", "untouched");
   sfs::create_directories(dir_ + "/outside/dir");
   write(src_ + "/victim.txt", "from source");
@@ -292,7 +301,7 @@ TEST_F(CopierTest, SymlinkInTheTargetIsReplacedNotFollowed) {
   EXPECT_EQ(read(dst_ + "/dir/file.txt"), "inside");
 }
 
-TEST_F(CopierTest, LeftoverTemporariesOfACrashAreCleanedUp) {
+TEST_P(CopierTest, LeftoverTemporariesOfACrashAreCleanedUp) {
   write(src_ + "/sub/a.txt", "alpha");
   write(dst_ + "/" + kTempPrefix + "deadbeef.1", "partial");
   write(dst_ + "/sub/" + kTempPrefix + "deadbeef.2", "partial");
@@ -303,26 +312,26 @@ TEST_F(CopierTest, LeftoverTemporariesOfACrashAreCleanedUp) {
   EXPECT_EQ(read(dst_ + "/sub/a.txt"), "alpha");
 }
 
-TEST_F(CopierTest, NestedRootsAreRefused) {
+TEST_P(CopierTest, NestedRootsAreRefused) {
   options_.target = src_ + "/inner";
-  auto inside = run_copy(fs::PosixFileSystem::instance(), options_);
+  auto inside = run_copy(base_, options_);
   ASSERT_FALSE(inside.is_ok());
   EXPECT_EQ(inside.status().code(), core::StatusCode::kInvalidArgument);
   options_.source = src_;
   options_.target = dir_;
-  auto around = run_copy(fs::PosixFileSystem::instance(), options_);
+  auto around = run_copy(base_, options_);
   ASSERT_FALSE(around.is_ok());
   EXPECT_EQ(around.status().code(), core::StatusCode::kInvalidArgument);
   options_.target = src_;
-  EXPECT_FALSE(run_copy(fs::PosixFileSystem::instance(), options_).is_ok());
+  EXPECT_FALSE(run_copy(base_, options_).is_ok());
   options_.target = src_ + "/not/yet/there";
-  auto missing = run_copy(fs::PosixFileSystem::instance(), options_);
+  auto missing = run_copy(base_, options_);
   ASSERT_FALSE(missing.is_ok());
   EXPECT_EQ(missing.status().code(), core::StatusCode::kInvalidArgument);
   EXPECT_FALSE(sfs::exists(src_ + "/not")) << "nothing is created inside the source";
 }
 
-TEST_F(CopierTest, FifosAreSkippedAndReportedUnlessDevicesIsSet) {
+TEST_P(CopierTest, FifosAreSkippedAndReportedUnlessDevicesIsSet) {
   write(src_ + "/a.txt", "alpha");
   ASSERT_EQ(::mkfifo((src_ + "/pipe").c_str(), 0640), 0);
   CopyReport r = copy();
@@ -338,7 +347,7 @@ TEST_F(CopierTest, FifosAreSkippedAndReportedUnlessDevicesIsSet) {
   EXPECT_EQ(st.st_mode & 07777, 0640U);
 }
 
-TEST_F(CopierTest, ModesOwnersAndTimesAreKept) {
+TEST_P(CopierTest, ModesOwnersAndTimesAreKept) {
   write(src_ + "/suid", "x");
   sfs::create_directories(src_ + "/sticky");
   ASSERT_EQ(::chmod((src_ + "/suid").c_str(), 04750), 0);
@@ -375,7 +384,7 @@ TEST_F(CopierTest, ModesOwnersAndTimesAreKept) {
   }
 }
 
-TEST_F(CopierTest, IncludeAndExcludePatterns) {
+TEST_P(CopierTest, IncludeAndExcludePatterns) {
   write(src_ + "/notes/a.txt", "a");
   write(src_ + "/notes/b.log", "b");
   write(src_ + "/cache/big.bin", "c");
@@ -396,7 +405,7 @@ TEST_F(CopierTest, IncludeAndExcludePatterns) {
   EXPECT_FALSE(sfs::exists(dst_ + "/top.txt"));
 }
 
-TEST_F(CopierTest, VerifyAllComparesTheTrees) {
+TEST_P(CopierTest, VerifyAllComparesTheTrees) {
   write(src_ + "/a.txt", "alpha");
   write(src_ + "/sub/b.txt", "beta");
   options_.verify = VerifyMode::kAll;
@@ -405,16 +414,68 @@ TEST_F(CopierTest, VerifyAllComparesTheTrees) {
   EXPECT_EQ(r.files_verified, 2U);
 }
 
-TEST_F(CopierTest, CancelStopsAndReports) {
+TEST_P(CopierTest, CancelStopsAndReports) {
   for (int i = 0; i < 200; ++i) write(src_ + "/f" + std::to_string(i), "x");
   std::stop_source stop;
   stop.request_stop();
-  auto r = run_copy(fs::PosixFileSystem::instance(), options_, {}, stop.get_token());
+  auto r = run_copy(base_, options_, {}, stop.get_token());
   ASSERT_TRUE(r.is_ok());
   EXPECT_EQ(r->status, CopyStatus::kError);
   EXPECT_NE(r->message.find("cancel"), std::string::npos);
   EXPECT_LT(r->files_transferred, 200U);
 }
+
+TEST_P(CopierTest, NewFilesAreLinkedIntoPlaceWhereTheTargetHasUnnamedFiles) {
+  for (int i = 0; i < 20; ++i)
+    write(src_ + "/d" + std::to_string(i % 3) + "/f" + std::to_string(i), "x");
+  CopyReport r = copy();
+  EXPECT_EQ(r.status, CopyStatus::kSuccess);
+  EXPECT_EQ(r.files_transferred, 20U);
+  if (GetParam()) {
+    // One probe of the root, then every file: written unnamed, linked once, never renamed.
+    EXPECT_EQ(base_.unnamed_opens(), 21);
+    EXPECT_EQ(base_.fd_links(), 21);
+    EXPECT_EQ(base_.renames(), 0);
+  } else {
+    // The probe fails and is not retried per file; every file goes through rename.
+    EXPECT_EQ(base_.unnamed_opens(), 1);
+    EXPECT_EQ(base_.fd_links(), 0);
+    EXPECT_EQ(base_.renames(), 20);
+  }
+  EXPECT_EQ(tree(src_), tree(dst_));
+  EXPECT_FALSE(has_temp(dst_));
+}
+
+TEST_P(CopierTest, ReplacingAnExistingFileGoesThroughATemporaryName) {
+  write(src_ + "/a.txt", "new content");
+  write(dst_ + "/a.txt", "old");
+  set_mtime(dst_ + "/a.txt", 1000);  // older than the source: replaced
+  CopyReport r = copy();
+  EXPECT_EQ(r.files_transferred, 1U);
+  EXPECT_EQ(read(dst_ + "/a.txt"), "new content");
+  // linkat cannot replace a name; rename does, in one step, so the old file is never missing.
+  EXPECT_EQ(base_.renames(), 1);
+  EXPECT_FALSE(has_temp(dst_));
+}
+
+TEST_P(CopierTest, AFailureToLinkIntoPlaceLeavesNothingBehind) {
+  write(src_ + "/a.txt", "alpha");
+  write(src_ + "/b.txt", "beta");
+  fs::FaultInjectingFileSystem faulty(base());
+  faulty.add_rule({fs::FaultOp::kRename, "b.txt", EIO});
+  CopyReport r = copy(faulty);
+  EXPECT_EQ(r.status, CopyStatus::kPartial);
+  ASSERT_EQ(r.errors.size(), 1U);
+  EXPECT_EQ(r.errors[0].path, "b.txt");
+  EXPECT_EQ(read(dst_ + "/a.txt"), "alpha");
+  EXPECT_FALSE(sfs::exists(dst_ + "/b.txt"));
+  EXPECT_FALSE(has_temp(dst_));
+}
+
+INSTANTIATE_TEST_SUITE_P(Targets, CopierTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& param) {
+                           return param.param ? "UnnamedFiles" : "TemporaryNames";
+                         });
 
 }  // namespace
 }  // namespace lifeboat::transfer
