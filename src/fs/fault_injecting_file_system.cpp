@@ -230,6 +230,11 @@ Status FaultInjectingFileSystem::truncate_fd(int fd, off_t size) {
   return base_.truncate_fd(fd, size);
 }
 
+Status FaultInjectingFileSystem::start_writeback(int fd, off_t offset, off_t count) {
+  LIFEBOAT_RETURN_IF_ERROR(check_fd(FaultOp::kSync, fd));
+  return base_.start_writeback(fd, offset, count);
+}
+
 Status FaultInjectingFileSystem::fsync_fd(int fd) {
   LIFEBOAT_RETURN_IF_ERROR(check_fd(FaultOp::kSync, fd));
   return base_.fsync_fd(fd);

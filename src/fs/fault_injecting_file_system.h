@@ -28,7 +28,7 @@ enum class FaultOp {
   kRename,    //!< rename_at, link_fd (matched against the new name)
   kUnlink,    //!< unlink_at
   kMetadata,  //!< chown, chmod, set_times, set_xattr, set_acl
-  kSync,      //!< fsync_fd, syncfs_fd
+  kSync,      //!< fsync_fd, syncfs_fd, start_writeback
 };
 
 struct FaultRule {
@@ -95,6 +95,7 @@ class FaultInjectingFileSystem final : public FileSystem {
                                   size_t count) override;
   core::Result<off_t> seek(int fd, off_t offset, int whence) override;
   core::Status truncate_fd(int fd, off_t size) override;
+  core::Status start_writeback(int fd, off_t offset, off_t count) override;
   core::Status fsync_fd(int fd) override;
   core::Status syncfs_fd(int fd) override;
 

@@ -118,6 +118,11 @@ class FileSystem {
   //! lseek; SEEK_DATA/SEEK_HOLE past the last data give a status with sys_errno() == ENXIO.
   virtual core::Result<off_t> seek(int fd, off_t offset, int whence) = 0;
   virtual core::Status truncate_fd(int fd, off_t size) = 0;
+  //! Starts writing `count` bytes of `fd` from `offset` back to storage without waiting
+  //! (sync_file_range SYNC_FILE_RANGE_WRITE), so that a large file's data goes out while
+  //! the rest is still being copied. Promises nothing about durability; EINVAL/ESPIPE where
+  //! the file system has no such thing.
+  virtual core::Status start_writeback(int fd, off_t offset, off_t count) = 0;
   virtual core::Status fsync_fd(int fd) = 0;
   virtual core::Status syncfs_fd(int fd) = 0;
 };

@@ -513,6 +513,13 @@ Status PosixFileSystem::truncate_fd(int fd, off_t size) {
   return Status::ok();
 }
 
+Status PosixFileSystem::start_writeback(int fd, off_t offset, off_t count) {
+  if (::sync_file_range(fd, offset, count, SYNC_FILE_RANGE_WRITE) != 0) {
+    return errno_status("start writeback", "");
+  }
+  return Status::ok();
+}
+
 Status PosixFileSystem::fsync_fd(int fd) {
   if (::fsync(fd) != 0) return errno_status("fsync", "");
   return Status::ok();

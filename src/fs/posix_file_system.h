@@ -57,6 +57,7 @@ class PosixFileSystem final : public FileSystem {
                                   size_t count) override;
   core::Result<off_t> seek(int fd, off_t offset, int whence) override;
   core::Status truncate_fd(int fd, off_t size) override;
+  core::Status start_writeback(int fd, off_t offset, off_t count) override;
   core::Status fsync_fd(int fd) override;
   core::Status syncfs_fd(int fd) override;
 

@@ -112,6 +112,13 @@ struct LinkGroup {
 
 constexpr size_t kBatchSize = 128;
 constexpr size_t kBufferSize = 1 << 20;
+constexpr size_t kSmallWrite = 64 << 10;
+// Every this many bytes written to one file, their writeback is started (sync_file_range),
+// so a large file's data goes to storage while the copy goes on instead of all at the final
+// syncfs. Measured on tree (a), 1 GiB in 128 MiB files, one writer: 0.50 s to durable with
+// no early writeback, 0.36 s with a 4 MiB window, 0.40 s with 16 MiB. Small files never
+// reach it: per-file writeback of 4 KiB files made tree (b) 40 % slower.
+constexpr off_t kWritebackWindow = 4 << 20;
 
 class CopyRun {
  public:
@@ -171,6 +178,15 @@ class CopyRun {
                      const FileStat& st, const FileStat* existing, Fd src);
   Status copy_data(int in, int out, const FileStat& st, ContentHasher* hasher,
                    std::uint64_t& copied_size);
+  // Puts `count` bytes of `in` at `pos` into `out` at the same offset by the kernel's copy
+  // (copy_file_range, as cp does; `bytes`, what was just read there and hashed, fill in if
+  // the source has shrunk since). Not a pwrite of `bytes`: a large write makes the kernel
+  // allocate large page-cache folios, which on this project's VMs come from memory the
+  // balloon (free page reporting) has handed back to the host, so every first touch is a
+  // host page fault: 1 GiB (tree (a)) took 1.0–2.3 s in 1 MiB and 256 KiB writes at times
+  // against a steady 0.45–0.55 s by the kernel's copy, which works in 64 KiB pieces. A
+  // source that changes in between fails the verify, as it should.
+  Status copy_exactly(int in, int out, off_t pos, size_t count, const char* bytes);
   // Re-reads the written copy (skipping holes when `sparse`) and compares its checksum.
   Status verify_written(int fd, std::uint64_t size, const std::string& expected, bool sparse);
   void copy_symlink(DirNode& node, const std::string& name, const std::string& rel,
@@ -1025,11 +1041,11 @@ bool CopyRun::probe_unnamed_files() {
 Status CopyRun::copy_data(int in, int out, const FileStat& st, ContentHasher* hasher,
                           std::uint64_t& copied_size) {
   thread_local std::unique_ptr<char[]> buffer;
-  bool use_buffer = hasher != nullptr || opt_.bwlimit > 0;
-  if (use_buffer && !buffer) buffer = std::make_unique<char[]>(kBufferSize);
+  if (hasher != nullptr && !buffer) buffer = std::make_unique<char[]>(kBufferSize);
   const auto size = static_cast<off_t>(st.size);
   const bool sparse = is_sparse(st);
   off_t pos = 0;
+  off_t writeback_from = 0;  // start of the bytes written since writeback was last started
   bool eof = false;
   while (pos < size && !eof) {
     off_t data_end = size;
@@ -1053,8 +1069,8 @@ Status CopyRun::copy_data(int in, int out, const FileStat& st, ContentHasher* ha
       if (stop_requested()) return Status::cancelled("copy stopped");
       size_t want = static_cast<size_t>(std::min<off_t>(data_end - pos, chunk_limit_));
       size_t got = 0;
-      if (use_buffer) {
-        bucket_.acquire(want);
+      if (opt_.bwlimit > 0) bucket_.acquire(want);
+      if (hasher != nullptr) {
         auto n = fs_.pread(in, buffer.get(), want, pos);
         if (!n.is_ok()) return n.status();
         got = *n;
@@ -1062,14 +1078,8 @@ Status CopyRun::copy_data(int in, int out, const FileStat& st, ContentHasher* ha
           eof = true;
           break;
         }
-        if (hasher) hasher->update(buffer.get(), got);
-        size_t done = 0;
-        while (done < got) {
-          auto w = fs_.pwrite(out, buffer.get() + done, got - done, pos + static_cast<off_t>(done));
-          if (!w.is_ok()) return w.status();
-          if (*w == 0) return Status::from_errno(EIO, "write returned 0");
-          done += *w;
-        }
+        hasher->update(buffer.get(), got);
+        LIFEBOAT_RETURN_IF_ERROR(copy_exactly(in, out, pos, got, buffer.get()));
       } else {
         auto n = fs_.copy_range(in, pos, out, pos, want);
         if (!n.is_ok()) return n.status();
@@ -1082,12 +1092,38 @@ Status CopyRun::copy_data(int in, int out, const FileStat& st, ContentHasher* ha
       pos += static_cast<off_t>(got);
       bytes_transferred_.fetch_add(got, std::memory_order_relaxed);
       bytes_written_.fetch_add(got, std::memory_order_relaxed);
+      if (pos - writeback_from >= kWritebackWindow) {
+        Status wb = fs_.start_writeback(out, writeback_from, pos - writeback_from);
+        // Only a hint where the file system has no such thing; a real write error counts.
+        if (!wb && wb.sys_errno() != EINVAL && wb.sys_errno() != ESPIPE) return wb;
+        writeback_from = pos;
+      }
     }
   }
   // The file may have shrunk while being read: the copy is what was there.
   copied_size = static_cast<std::uint64_t>(std::min(pos, size));
   if (sparse || eof) {
     LIFEBOAT_RETURN_IF_ERROR(fs_.truncate_fd(out, static_cast<off_t>(copied_size)));
+  }
+  return Status::ok();
+}
+
+Status CopyRun::copy_exactly(int in, int out, off_t pos, size_t count, const char* bytes) {
+  size_t done = 0;
+  while (done < count) {
+    const off_t at = pos + static_cast<off_t>(done);
+    // Up to 64 KiB, a write from the buffer (no larger folios than the kernel's copy makes,
+    // and one system call less for the small files most homes are made of).
+    auto n = count <= kSmallWrite ? fs_.pwrite(out, bytes + done, count - done, at)
+                                  : fs_.copy_range(in, at, out, at, count - done);
+    if (!n.is_ok()) return n.status();
+    if (*n == 0) {
+      // The source shrank since it was read: the bytes that were read go in as they were.
+      n = fs_.pwrite(out, bytes + done, count - done, at);
+      if (!n.is_ok()) return n.status();
+      if (*n == 0) return Status::from_errno(EIO, "write returned 0");
+    }
+    done += *n;
   }
   return Status::ok();
 }

@@ -472,6 +472,31 @@ TEST_P(CopierTest, AFailureToLinkIntoPlaceLeavesNothingBehind) {
   EXPECT_FALSE(has_temp(dst_));
 }
 
+TEST_P(CopierTest, EarlyWritebackOfALargeFileFailsItOnAnErrorAndIsOnlyAHintOtherwise) {
+  const std::string big(9 << 20, 'z');  // crosses the 4 MiB writeback window twice
+  write(src_ + "/big.bin", big);
+  {
+    // The first sync call of the run is the big file's early writeback: EIO fails the file.
+    fs::FaultInjectingFileSystem faulty(base());
+    faulty.add_rule({fs::FaultOp::kSync, "", EIO, 1});
+    CopyReport r = copy(faulty);
+    EXPECT_EQ(r.status, CopyStatus::kPartial);
+    ASSERT_EQ(r.errors.size(), 1U);
+    EXPECT_EQ(r.errors[0].path, "big.bin");
+    EXPECT_FALSE(sfs::exists(dst_ + "/big.bin"));
+    EXPECT_FALSE(has_temp(dst_));
+  }
+  {
+    // A file system without sync_file_range (EINVAL): the copy goes on.
+    fs::FaultInjectingFileSystem faulty(base());
+    faulty.add_rule({fs::FaultOp::kSync, "", EINVAL, 2});
+    CopyReport r = copy(faulty);
+    EXPECT_EQ(r.status, CopyStatus::kSuccess);
+    EXPECT_EQ(faulty.faults_injected(), 2);
+    EXPECT_EQ(read(dst_ + "/big.bin"), big);
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Targets, CopierTest, ::testing::Bool(),
                          [](const ::testing::TestParamInfo<bool>& param) {
                            return param.param ? "UnnamedFiles" : "TemporaryNames";
