@@ -106,6 +106,12 @@ def report_summary(rep):
     return ", ".join(f"{k} {rep[k]}" for k in keys if k in rep)
 
 
+
+def pressure_avg60(text):
+    """The avg60 figure of a /proc/pressure/cpu line ("some avg10=… avg60=5.75 …"), or 0."""
+    match = re.search(r"avg60=([0-9.]+)", text or "")
+    return float(match.group(1)) if match else 0.0
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--raw", required=True)
@@ -143,13 +149,17 @@ def main():
     w("")
     w(f"- {m.get('cpus')} CPUs ({m.get('cpu')}), {m.get('ram')} RAM, kernel {m.get('kernel')}")
     w(f"- trees and targets on {m.get('fs')}")
+    busy = max(pressure_avg60(m.get("cpu_pressure_start")),
+               pressure_avg60(m.get("cpu_pressure_end"))) >= 30.0
     w(f"- load average (1, 5, 15 min): {m.get('load')}; CPU pressure (/proc/pressure/cpu) "
       f"{m.get('cpu_pressure_start')} at the start, {m.get('cpu_pressure_end')} at the end. "
-      "The machine was shared with other engineers compiling C++ during the run: when "
-      "`some` is near 100 %, runnable tasks were waiting for a CPU nearly all the time, so "
-      "absolute times carry noise and multi-threaded tools get a larger share of the "
-      "contended CPUs than single-threaded ones. Tools were alternated run by run so that "
-      "the noise falls on all of them alike.")
+      + ("**The machine was busy with other work during the run**: when `some` is near "
+         "100 %, runnable tasks wait for a CPU nearly all the time, so absolute times carry "
+         "noise and multi-threaded tools get a larger share of the contended CPUs than "
+         "single-threaded ones. " if busy else
+         "The machine was quiet (under 30 % CPU pressure over a minute at both ends); it is "
+         "shared with other engineers, so some noise remains. ")
+      + "Tools were alternated run by run so that noise falls on all of them alike.")
     w(f"- {m.get('lifeboat')}; {m.get('cp')}; {m.get('rsync')}; {m.get('rclone')}; "
       f"{m.get('fuse')}")
     cache = m.get("cache")
