@@ -388,18 +388,27 @@ TEST_F(CopyBehaviourTest, KilledCopyLeavesNoPartialFileAndTheNextRunCleansUp) {
   make_home(src_);
   const std::string big = pseudo_random_bytes(24 * 1024 * 1024, 42);
   write_file(src_ + "/big.bin", big);
-  // --bwlimit makes the big file take ~12 s, so the kill lands inside it.
-  ProcessResult killed = run_process({"timeout", "-s", "KILL", "2", lifeboat_bin(), "copy", src_,
-                                      dst_, "--bwlimit", "2000000", "--parallel", "1"});
-  ASSERT_EQ(killed.exit_code, 128 + 9) << "the copy was meant to be killed mid-way: " << killed.err;
-  if (exists_nofollow(dst_ + "/big.bin")) {
-    EXPECT_EQ(read_file(dst_ + "/big.bin").size(), big.size()) << "partial file under its name";
+  // Unnamed files (this machine's file system) and temporary names (as on EFS/NFS).
+  for (const char* names : {"", "--temp-names"}) {
+    SCOPED_TRACE(*names != '\0' ? names : "unnamed files");
+    remove_tree(dst_);
+    // --bwlimit makes the big file take ~12 s, so the kill lands inside it.
+    std::vector<std::string> argv = {"timeout",      "-s",      "KILL",       "2",
+                                     lifeboat_bin(), "copy",    src_,         dst_,
+                                     "--bwlimit",    "2000000", "--parallel", "1"};
+    if (*names != '\0') argv.emplace_back(names);
+    ProcessResult killed = run_process(argv);
+    ASSERT_EQ(killed.exit_code, 128 + 9)
+        << "the copy was meant to be killed mid-way: " << killed.err;
+    if (exists_nofollow(dst_ + "/big.bin")) {
+      EXPECT_EQ(read_file(dst_ + "/big.bin").size(), big.size()) << "partial file under its name";
+    }
+    CopyRun run = copy();
+    ASSERT_EQ(run.process.exit_code, 0) << run.describe();
+    auto diffs =
+        diff_manifests(take_manifest(src_), take_manifest(dst_), DiffOptions::without_atime());
+    EXPECT_TRUE(diffs.empty()) << "leftovers of the killed copy:\n" << diff_text(diffs);
   }
-  CopyRun run = copy();
-  ASSERT_EQ(run.process.exit_code, 0) << run.describe();
-  auto diffs =
-      diff_manifests(take_manifest(src_), take_manifest(dst_), DiffOptions::without_atime());
-  EXPECT_TRUE(diffs.empty()) << "leftovers of the killed copy:\n" << diff_text(diffs);
 }
 
 // ENOSPC on the target stops the whole copy: exit 4, status ERROR, a message that says the disk

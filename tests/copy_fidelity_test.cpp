@@ -200,6 +200,32 @@ class CopyFidelityTest : public ::testing::Test {
     }
   }
 
+  // The whole fixture copied with `options`; every entry compared with its source.
+  void expect_every_kind_kept(const std::vector<std::string>& options) {
+    build_full_tree();
+    const Manifest source = take_manifest(src_);
+    // The fixture itself must be what it claims to be.
+    ASSERT_LT(source.at("sparse.img").blocks, 64u * 1024 * 1024 / 512 / 4) << "fixture not sparse";
+    ASSERT_EQ(source.at("hard/b").hardlink_group, "dir/c");
+    ASSERT_FALSE(source.at("acls/dir").acl_default.empty());
+
+    CopyRun run = copy(options);
+    ASSERT_EQ(run.process.exit_code, 0) << run.describe();
+    EXPECT_EQ(run.status(), "SUCCESS") << run.describe();
+    EXPECT_EQ(run.field("files_failed"), 0) << run.describe();
+
+    const Manifest target = take_manifest(dst_);
+    auto diffs = diff_manifests(source, target);
+    EXPECT_TRUE(diffs.empty()) << diffs.size() << " differences:\n" << diff_text(diffs);
+    // The deep leaf is compared like any entry above; say so plainly if it is the one missing.
+    std::string leaf = "deep";
+    for (int i = 0; i < kDeepLevels; ++i) leaf += "/" + kDeepDirName;
+    EXPECT_TRUE(target.contains(leaf + "/bottom.txt")) << "the chain deeper than PATH_MAX";
+    // The source is never changed by a copy (compare all but atimes: reading may touch them).
+    auto source_after = diff_manifests(source, take_manifest(src_), DiffOptions::without_atime());
+    EXPECT_TRUE(source_after.empty()) << "source changed:\n" << diff_text(source_after);
+  }
+
   CopyRun copy(const std::vector<std::string>& options = {}) {
     return run_copy(src_, dst_, options);
   }
@@ -209,29 +235,11 @@ class CopyFidelityTest : public ::testing::Test {
   std::string dst_ = tmp_ / "dst";
 };
 
-TEST_F(CopyFidelityTest, EveryKindOfEntryIsKept) {
-  build_full_tree();
-  const Manifest source = take_manifest(src_);
-  // The fixture itself must be what it claims to be.
-  ASSERT_LT(source.at("sparse.img").blocks, 64u * 1024 * 1024 / 512 / 4) << "fixture not sparse";
-  ASSERT_EQ(source.at("hard/b").hardlink_group, "dir/c");
-  ASSERT_FALSE(source.at("acls/dir").acl_default.empty());
+TEST_F(CopyFidelityTest, EveryKindOfEntryIsKept) { expect_every_kind_kept({}); }
 
-  CopyRun run = copy();
-  ASSERT_EQ(run.process.exit_code, 0) << run.describe();
-  EXPECT_EQ(run.status(), "SUCCESS") << run.describe();
-  EXPECT_EQ(run.field("files_failed"), 0) << run.describe();
-
-  const Manifest target = take_manifest(dst_);
-  auto diffs = diff_manifests(source, target);
-  EXPECT_TRUE(diffs.empty()) << diffs.size() << " differences:\n" << diff_text(diffs);
-  // The deep leaf is compared like any entry above; say so plainly if it is the one missing.
-  std::string leaf = "deep";
-  for (int i = 0; i < kDeepLevels; ++i) leaf += "/" + kDeepDirName;
-  EXPECT_TRUE(target.contains(leaf + "/bottom.txt")) << "the chain deeper than PATH_MAX";
-  // The source is never changed by a copy (compare all but atimes: reading may touch them).
-  auto source_after = diff_manifests(source, take_manifest(src_), DiffOptions::without_atime());
-  EXPECT_TRUE(source_after.empty()) << "source changed:\n" << diff_text(source_after);
+// As on EFS/NFS and FUSE, where there are no unnamed files: temporary name + rename.
+TEST_F(CopyFidelityTest, EveryKindOfEntryIsKeptWithTemporaryNames) {
+  expect_every_kind_kept({"--temp-names"});
 }
 
 // atime before mtime: the case where (under relatime) any read of the copy moves its atime, so a
@@ -246,11 +254,16 @@ TEST_F(CopyFidelityTest, TimesAreKeptToTheNanosecondWhateverTheVerifyMode) {
   set_times(src_ + "/dir", kBaseTime + 3, kBaseTime + 4);
   const Manifest source = take_manifest(src_);
   for (const char* verify : {"none", "transferred", "all"}) {
-    CopyRun run = copy({"--verify", verify});
-    ASSERT_EQ(run.process.exit_code, 0) << run.describe();
-    auto diffs = diff_manifests(source, take_manifest(dst_));
-    EXPECT_TRUE(diffs.empty()) << "--verify " << verify << ":\n" << diff_text(diffs);
-    remove_tree(dst_);
+    for (const char* names : {"", "--temp-names"}) {
+      std::vector<std::string> options = {"--verify", verify};
+      if (*names != '\0') options.emplace_back(names);
+      CopyRun run = copy(options);
+      ASSERT_EQ(run.process.exit_code, 0) << run.describe();
+      auto diffs = diff_manifests(source, take_manifest(dst_));
+      EXPECT_TRUE(diffs.empty()) << "--verify " << verify << " " << names << ":\n"
+                                 << diff_text(diffs);
+      remove_tree(dst_);
+    }
   }
 }
 

@@ -37,6 +37,7 @@ struct CopyArgs {
   int parallel = 0;
   bool dry_run = false;
   bool fsync = false;
+  bool temp_names = false;
   std::string report_file;
   bool progress = false;
   std::string output;
@@ -62,6 +63,7 @@ core::Result<transfer::CopyOptions> to_options(const CopyArgs& a) {
   o.parallel = a.parallel;
   o.dry_run = a.dry_run;
   o.fsync = a.fsync;
+  o.temp_names = a.temp_names;
   return o;
 }
 
@@ -207,6 +209,8 @@ void setup_copy(CLI::App& app, CommandContext& ctx) {
       ->check(CLI::Range(1, 1024));
   cmd->add_flag("--dry-run", args->dry_run, "change nothing; report what would be done");
   cmd->add_flag("--fsync", args->fsync, "fsync every file (default: one syncfs at the end)");
+  cmd->add_flag("--temp-names", args->temp_names,
+                "write every file under a temporary name and rename it, never unnamed");
   cmd->add_option("--report", args->report_file, "also write the report as JSON to FILE");
   cmd->add_flag("--progress", args->progress, "show the progress bar even when not on a terminal");
   cmd->add_option("--output", args->output, "report format: table | json")

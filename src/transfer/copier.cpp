@@ -1399,7 +1399,7 @@ Result<CopyReport> CopyRun::run() {
     auto again = fs_.open_at(dst->get(), ".", O_PATH | O_DIRECTORY);
     if (!again.is_ok()) return again.status();
     dst_root_ = std::move(*again);
-    if (!opt_.dry_run) unnamed_ok_.store(probe_unnamed_files());
+    if (!opt_.dry_run && !opt_.temp_names) unnamed_ok_.store(probe_unnamed_files());
   }
 
   auto root = std::make_shared<DirNode>();

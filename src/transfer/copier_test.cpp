@@ -446,6 +446,16 @@ TEST_P(CopierTest, NewFilesAreLinkedIntoPlaceWhereTheTargetHasUnnamedFiles) {
   EXPECT_FALSE(has_temp(dst_));
 }
 
+TEST_P(CopierTest, TempNamesOptionRenamesEveryFileEvenWhereUnnamedFilesExist) {
+  for (int i = 0; i < 5; ++i) write(src_ + "/f" + std::to_string(i), "x");
+  options_.temp_names = true;
+  CopyReport r = copy();
+  EXPECT_EQ(r.files_transferred, 5U);
+  EXPECT_EQ(base_.unnamed_opens(), 0) << "not even probed";
+  EXPECT_EQ(base_.renames(), 5);
+  EXPECT_FALSE(has_temp(dst_));
+}
+
 TEST_P(CopierTest, ReplacingAnExistingFileGoesThroughATemporaryName) {
   write(src_ + "/a.txt", "new content");
   write(dst_ + "/a.txt", "old");

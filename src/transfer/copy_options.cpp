@@ -194,6 +194,8 @@ Result<CopyOptions> CopyOptions::from_json(const Json& json) {
       LIFEBOAT_ASSIGN_OR_RETURN(o.dry_run, bool_value(value, key));
     } else if (key == "fsync") {
       LIFEBOAT_ASSIGN_OR_RETURN(o.fsync, bool_value(value, key));
+    } else if (key == "temp_names") {
+      LIFEBOAT_ASSIGN_OR_RETURN(o.temp_names, bool_value(value, key));
     } else if (key == "Excludes" || key == "exclude" || key == "excludes") {
       LIFEBOAT_RETURN_IF_ERROR(add_patterns(value, key, o.excludes));
     } else if (key == "Includes" || key == "include" || key == "includes") {
@@ -221,7 +223,8 @@ Json CopyOptions::to_json() const {
               {"bwlimit", bwlimit},
               {"parallel", parallel},
               {"dry_run", dry_run},
-              {"fsync", fsync}};
+              {"fsync", fsync},
+              {"temp_names", temp_names}};
 }
 
 }  // namespace lifeboat::transfer

@@ -36,6 +36,10 @@ struct CopyOptions {
   int parallel = 0;           //!< worker threads; 0: max(8, cores)
   bool dry_run = false;
   bool fsync = false;  //!< fsync each file (default: one syncfs at the end)
+  //! --temp-names: write every file under a temporary name and rename it into place, even
+  //! where the target has unnamed files (O_TMPFILE) — for a file system whose O_TMPFILE
+  //! misbehaves, or tools that must see every file being created.
+  bool temp_names = false;
 
   //! Builds options from JSON. Keys (case as written): source|Source|src, target|Target|dst|
   //! destination, TransferMode|transfer_mode (CHANGED|ALL), OverwriteMode|overwrite
@@ -44,11 +48,11 @@ struct CopyOptions {
   //! PosixPermissions|perms (PRESERVE|NONE), PreserveDevices (PRESERVE|NONE) or devices
   //! (bool), VerifyMode|verify (POINT_IN_TIME_CONSISTENT = all, ONLY_FILES_TRANSFERRED =
   //! transferred, NONE), BytesPerSecond|bwlimit (-1 or 0: unlimited), parallel, dry_run,
-  //! fsync, Excludes|Includes (DataSync's [{"FilterType":"SIMPLE_PATTERN","Value":"a|b"}]),
-  //! exclude|include (string or array of strings). Values are case-insensitive. DataSync
-  //! options that do not apply here (Atime, Mtime, LogLevel, TaskQueueing, ObjectTags,
-  //! SecurityDescriptorCopyFlags, TransferStatus) are accepted and ignored. Anything else is
-  //! InvalidArgument naming the field.
+  //! fsync, temp_names, Excludes|Includes (DataSync's
+  //! [{"FilterType":"SIMPLE_PATTERN","Value":"a|b"}]), exclude|include (string or array of
+  //! strings). Values are case-insensitive. DataSync options that do not apply here (Atime, Mtime,
+  //! LogLevel, TaskQueueing, ObjectTags, SecurityDescriptorCopyFlags, TransferStatus) are accepted
+  //! and ignored. Anything else is InvalidArgument naming the field.
   static core::Result<CopyOptions> from_json(const core::Json& json);
 
   //! The options as JSON (lower-case keys, accepted back by from_json).

@@ -36,7 +36,7 @@ TEST(CopyOptionsTest, AcceptsLowerCaseNamesAndRoundTrips) {
     "source": "/a", "target": "/b", "overwrite": "older", "delete": true,
     "owner": "map:1000=2000", "group": "map:100=200,101=201", "verify": "none",
     "bwlimit": 1048576, "parallel": 3, "dry_run": true, "fsync": true,
-    "exclude": ["*.tmp"], "include": "/docs"})"));
+    "temp_names": true, "exclude": ["*.tmp"], "include": "/docs"})"));
   ASSERT_TRUE(o.is_ok()) << o.status().to_string();
   EXPECT_EQ(o->overwrite, OverwriteMode::kOlder);
   EXPECT_EQ(o->owner.apply(1000), 2000U);
@@ -44,6 +44,7 @@ TEST(CopyOptionsTest, AcceptsLowerCaseNamesAndRoundTrips) {
   EXPECT_EQ(o->group.apply(101), 201U);
   EXPECT_EQ(o->bwlimit, 1048576U);
   EXPECT_EQ(o->parallel, 3);
+  EXPECT_TRUE(o->temp_names);
   auto back = CopyOptions::from_json(o->to_json());
   ASSERT_TRUE(back.is_ok()) << back.status().to_string();
   EXPECT_EQ(back->to_json(), o->to_json());
