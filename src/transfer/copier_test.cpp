@@ -468,6 +468,21 @@ TEST_P(CopierTest, ReplacingAnExistingFileGoesThroughATemporaryName) {
   EXPECT_FALSE(has_temp(dst_));
 }
 
+TEST_P(CopierTest, ANameTakenWhileTheFileWasCopiedIsDecidedAgain) {
+  if (!GetParam()) GTEST_SKIP() << "only unnamed files are linked (linkat never replaces)";
+  write(src_ + "/a.txt", "alpha");
+  // linkat answers EEXIST as if another process had taken the name meanwhile; the stat
+  // that follows finds nothing there, so the copy goes in through a temporary name.
+  fs::FaultInjectingFileSystem faulty(base());
+  faulty.add_rule({fs::FaultOp::kRename, "a.txt", EEXIST, 1});
+  CopyReport r = copy(faulty);
+  EXPECT_EQ(r.status, CopyStatus::kSuccess);
+  EXPECT_EQ(r.files_transferred, 1U);
+  EXPECT_EQ(read(dst_ + "/a.txt"), "alpha");
+  EXPECT_EQ(base_.renames(), 1);
+  EXPECT_FALSE(has_temp(dst_));
+}
+
 TEST_P(CopierTest, AFailureToLinkIntoPlaceLeavesNothingBehind) {
   write(src_ + "/a.txt", "alpha");
   write(src_ + "/b.txt", "beta");
