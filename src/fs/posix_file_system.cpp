@@ -492,9 +492,13 @@ Result<size_t> PosixFileSystem::copy_range(int in_fd, off_t in_off, int out_fd, 
   size_t want = std::min(count, kChunk);
   auto got = pread(in_fd, buffer.get(), want, in_off);
   if (!got.is_ok()) return got.status();
+  // Written in 64 KiB pieces, as the kernel's own copy does: larger writes make large
+  // page-cache folios, slow on VMs whose balloon reports free memory (see copier.cpp).
+  constexpr size_t kWritePiece = 64 << 10;
   size_t done = 0;
   while (done < *got) {
-    auto put = pwrite(out_fd, buffer.get() + done, *got - done, out_off + static_cast<off_t>(done));
+    auto put = pwrite(out_fd, buffer.get() + done, std::min(*got - done, kWritePiece),
+                      out_off + static_cast<off_t>(done));
     if (!put.is_ok()) return put.status();
     if (*put == 0) return Status::from_errno(EIO, "write returned 0");
     done += *put;
