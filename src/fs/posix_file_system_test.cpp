@@ -146,6 +146,54 @@ TYPED_TEST(FsTest, CopyRangeCopiesBytes) {
   EXPECT_EQ(this->read("out"), data);
 }
 
+TYPED_TEST(FsTest, CopyRangeFallsBackToABufferAcrossFileSystems) {
+  // /dev/shm is a tmpfs, the test directory is not: the kernel answers EXDEV.
+  std::string data((1 << 20) + 12345, 'r');
+  data[777] = 's';
+  this->write("in", data);
+  char shm_tmpl[] = "/dev/shm/lifeboat-fs-test-XXXXXX";
+  int shm = ::mkstemp(shm_tmpl);
+  if (shm < 0) GTEST_SKIP() << "no /dev/shm here";
+  Fd out(shm);
+  auto root = this->fs_.open_root(this->dir_, false);
+  auto in = this->fs_.open_at(root->get(), "in", O_RDONLY);
+  ASSERT_TRUE(in.is_ok());
+  off_t pos = 0;
+  for (;;) {
+    auto n = this->fs_.copy_range(in->get(), pos, out.get(), pos, 1 << 20);
+    ASSERT_TRUE(n.is_ok()) << n.status().to_string();
+    if (*n == 0) break;
+    pos += static_cast<off_t>(*n);
+  }
+  std::ifstream copied(shm_tmpl, std::ios::binary);
+  std::string got{std::istreambuf_iterator<char>(copied), {}};
+  ::unlink(shm_tmpl);
+  EXPECT_EQ(got, data);
+}
+
+TYPED_TEST(FsTest, AnUnnamedFileGetsItsNameOnlyWhenLinkedAndNeverReplacesOne) {
+  auto root = this->fs_.open_root(this->dir_, false);
+  ASSERT_TRUE(root.is_ok());
+  auto file = this->fs_.open_unnamed(root->get(), "named", O_RDWR, 0640);
+  if (!file.is_ok() && is_unnamed_unsupported(file.status().sys_errno())) {
+    GTEST_SKIP() << "no O_TMPFILE on this file system";
+  }
+  ASSERT_TRUE(file.is_ok()) << file.status().to_string();
+  ASSERT_TRUE(this->fs_.pwrite(file->get(), "complete", 8, 0).is_ok());
+  EXPECT_TRUE(this->fs_.start_writeback(file->get(), 0, 8));
+  size_t entries = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(this->dir_)) ++entries;
+  EXPECT_EQ(entries, 0U) << "an unnamed file has no entry before it is linked";
+  ASSERT_TRUE(this->fs_.link_fd(file->get(), root->get(), "named"));
+  EXPECT_EQ(this->read("named"), "complete");
+  // A second name is fine; an existing name is never replaced.
+  EXPECT_TRUE(this->fs_.link_fd(file->get(), root->get(), "second"));
+  this->write("taken", "keep me");
+  core::Status again = this->fs_.link_fd(file->get(), root->get(), "taken");
+  EXPECT_EQ(again.sys_errno(), EEXIST);
+  EXPECT_EQ(this->read("taken"), "keep me");
+}
+
 TYPED_TEST(FsTest, DurableWriteReplacesWholeAndLeavesNoTemporary) {
   this->write("report.json", "old");
   ASSERT_TRUE(write_file_durably(this->fs_, this->dir_ + "/report.json", "new contents", 0640));
