@@ -3,13 +3,14 @@
 #
 #   bench/run.sh [--quick] [--runs N] [--trees a,b,c,d,e] [--cold] [--out FILE] [--no-build]
 #
-#   --quick      small trees, 1 warm-up + 3 runs (about two minutes); writes
+#   --quick      small trees, 1 warm-up + 2 runs (about a minute); writes
 #                bench/results/RESULTS-quick.md unless --out is given
 #   --runs N     timed runs per tool and tree after the warm-up (default 5)
 #   --e-runs N   timed runs per tool on tree (e) (default 1, no warm-up: see below)
 #   --trees L    subset of trees to run, e.g. --trees a,b
 #   --cold       drop the page cache (echo 3 > /proc/sys/vm/drop_caches, root only)
-#                before every run; by default runs are warm-cache
+#                before every run; by default runs are warm-cache: the source is read
+#                once before every run (rclone drops the pages of what it reads)
 #   --out FILE   where the results go (default bench/RESULTS.md)
 #   --no-build   use the existing build-release binaries
 #   --tools L    subset of lifeboat,cp,rsync,rclone (default: all four)
