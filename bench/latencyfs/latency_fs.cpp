@@ -84,6 +84,8 @@ void* op_init(fuse_conn_info* conn, fuse_config* cfg) {
   cfg->readdir_ino = 1;
   // Operations that carry a file handle do not need the path; lets libfuse skip work.
   cfg->nullpath_ok = 1;
+  // Asked for, but libfuse 3.14.0 (Debian 12) leaves it out of its INIT reply, so the kernel
+  // still serialises lookups within one directory (bench/README.md, "latencyfs").
   if (conn->capable & FUSE_CAP_PARALLEL_DIROPS) conn->want |= FUSE_CAP_PARALLEL_DIROPS;
   if (conn->capable & FUSE_CAP_POSIX_ACL) conn->want |= FUSE_CAP_POSIX_ACL;
   if (conn->capable & FUSE_CAP_READDIRPLUS) conn->want |= FUSE_CAP_READDIRPLUS;
