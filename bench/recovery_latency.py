@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Helper of bench/recovery_latency.sh: one timed recovery, and the RESULTS.md section.
 
-  measure --port P --event FILE --event-id ID --target DIR [--timeout S]
+  measure --port P --token T --event FILE --event-id ID --target DIR [--timeout S]
       POSTs the create event in FILE to the daemon, waits until the execution it started
       (input.eventId == ID) is no longer RUNNING, and prints one TSV line of milliseconds
       since the moment just before the POST was sent:
@@ -48,8 +48,10 @@ def iso_ns(text):
     return round(t.timestamp() * 1000) * 1_000_000
 
 
-def get_json(port, path):
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as r:
+def get_json(port, path, token):
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}",
+                                 headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(req, timeout=10) as r:
         return json.load(r)
 
 
@@ -79,7 +81,9 @@ def measure(args):
     with open(args.event, "rb") as f:
         body = f.read()
     req = urllib.request.Request(f"http://127.0.0.1:{args.port}/v1/events", data=body,
-                                 headers={"Content-Type": "application/json"}, method="POST")
+                                 headers={"Content-Type": "application/json",
+                                          "Authorization": f"Bearer {args.token}"},
+                                 method="POST")
     cpu0 = cpu_ms(args.pid)
     t0 = time.time_ns()
     with urllib.request.urlopen(req, timeout=30) as r:
@@ -88,7 +92,7 @@ def measure(args):
     deadline = time.monotonic() + args.timeout
     execution = None
     while time.monotonic() < deadline:
-        for e in get_json(args.port, "/v1/executions")["executions"]:
+        for e in get_json(args.port, "/v1/executions", args.token)["executions"]:
             if e.get("input", {}).get("eventId") == args.event_id and e["status"] != "RUNNING":
                 execution = e
         if execution:
@@ -99,7 +103,7 @@ def measure(args):
     if not execution:
         sys.exit(f"recovery_latency: no finished execution for event {args.event_id} after "
                  f"{args.timeout} s (see GET /v1/executions)")
-    detail = get_json(args.port, f"/v1/executions/{execution['id']}")
+    detail = get_json(args.port, f"/v1/executions/{execution['id']}", args.token)
     copy_start = copy_end = None
     for h in detail["history"]:
         name = h["details"].get("name") if isinstance(h["details"], dict) else None
@@ -268,6 +272,7 @@ def main():
     sub = ap.add_subparsers(dest="cmd", required=True)
     m = sub.add_parser("measure")
     m.add_argument("--port", required=True)
+    m.add_argument("--token", required=True, help="the daemon's API token (lifeboat token)")
     m.add_argument("--pid", required=True, help="the daemon's process id (for its CPU time)")
     m.add_argument("--event", required=True)
     m.add_argument("--event-id", required=True)

@@ -98,8 +98,8 @@ die() {
   exit 1
 }
 
-gid=$(id -g)
-if [ "$(id -u)" -eq 0 ]; then uid_base=700000; else uid_base=""; fi
+# As root the homes get distinct, unprivileged owners (events may not name uid or gid 0).
+if [ "$(id -u)" -eq 0 ]; then uid_base=700000; gid=700000; else uid_base=""; gid=$(id -g); fi
 uid_of() { # uid_of N: the owner of home N (root: distinct ids; otherwise our own id)
   if [ -n "$uid_base" ]; then echo $((uid_base + $1)); else id -u; fi
 }
@@ -134,6 +134,7 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 [ -n "$port" ] || die "the daemon did not answer /healthz within 30 s"
+token=$("$bin" --data-dir "$data" token) || die "lifeboat token could not read the API token"
 
 event() { # event ID RUN SECOND TYPE PROFILE HOME_DIR OWNER_UID (each run has its own minute)
   printf '{"specversion":"1.0","id":"%s","source":"bench","time":"2026-11-29T%02d:%02d:%02dZ","type":"%s","data":{"domainId":"d-bench","domainName":"bench","userProfileName":"%s","homeEfsFileSystemId":"home","homeEfsFileSystemUid":"%s","ownerUid":%s,"ownerGid":%s}}' \
@@ -142,6 +143,7 @@ event() { # event ID RUN SECOND TYPE PROFILE HOME_DIR OWNER_UID (each run has it
 post() {
   local code
   code=$(curl -sS -o "$work/resp" -w '%{http_code}' -H 'Content-Type: application/json' \
+    -H "Authorization: Bearer $token" \
     --data-binary "$1" "http://127.0.0.1:$port/v1/events") || die "POST /v1/events failed"
   [ "$code" = 200 ] || die "POST /v1/events answered $code: $(cat "$work/resp")"
   if grep -q '"outcome":"refused"' "$work/resp"; then die "an event was refused: $(cat "$work/resp")"; fi
@@ -181,7 +183,7 @@ for i in $(seq 0 "$runs"); do
   event "r$i" "$i" 2 CreateUserProfile "$name" "$new_dir" "$new" >"$work/event.json"
   sync
   sleep 0.5
-  row=$(python3 "$root/bench/recovery_latency.py" measure --port "$port" --pid "$daemon_pid" \
+  row=$(python3 "$root/bench/recovery_latency.py" measure --port "$port" --token "$token" --pid "$daemon_pid" \
     --event "$work/event.json" --event-id "r$i" --target "$volume/$new_dir") ||
     die "run $i: the measurement failed"
   IFS=$'\t' read -r ack start cstart cend last done_ms nfiles nbytes status _ cpu sys <<<"$row"

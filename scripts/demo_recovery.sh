@@ -71,7 +71,8 @@ die() {
 # api METHOD PATH [JSON]: one request; the body lands in $work/resp. Dies on a non-2xx answer.
 api() {
   local method=$1 path=$2 body=${3:-} code
-  local args=(-sS -o "$work/resp" -w '%{http_code}' -X "$method" "http://127.0.0.1:$port$path")
+  local args=(-sS -o "$work/resp" -w '%{http_code}' -X "$method" -H "Authorization: Bearer $token"
+    "http://127.0.0.1:$port$path")
   [ -z "$body" ] || args+=(-H 'Content-Type: application/json' --data-binary "$body")
   code=$(curl "${args[@]}") || die "$method $path: curl could not reach the daemon"
   case $code in
@@ -119,7 +120,9 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 [ -n "$port" ] || die "the daemon did not answer /healthz within 30 s"
-echo "  listening on http://127.0.0.1:$port (pid $daemon_pid)"
+# The daemon made its API token in the data dir; the CLI finds it the same way.
+token=$("$BIN" --data-dir "$data" token) || die "lifeboat token could not read the API token"
+echo "  listening on http://127.0.0.1:$port (pid $daemon_pid); API token in $("$BIN" --data-dir "$data" token --path)"
 
 step "2. The platform creates domain demo, user profile user1 (home 200001) and space space1 (home 200002)"
 post_events "[$(cloud_event e1 0 CreateDomain \

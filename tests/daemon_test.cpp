@@ -14,6 +14,7 @@
 
 #include "core/json.h"
 #include "support/daemon_process.h"
+#include "support/platform_events.h"
 #include "support/process.h"
 
 namespace lifeboat::testing {
@@ -21,24 +22,6 @@ namespace {
 
 using core::Json;
 namespace fsys = std::filesystem;
-
-Json cloud_event(const std::string& id, const std::string& type, const Json& data, int minute) {
-  char time[64];
-  std::snprintf(time, sizeof time, "2026-11-29T10:%02d:00Z", minute);
-  return Json{{"specversion", "1.0"}, {"id", id},     {"source", "platform.local"},
-              {"time", time},         {"type", type}, {"data", data}};
-}
-
-Json profile_data(const std::string& domain, const std::string& field, const std::string& name,
-                  const std::string& home, int uid) {
-  return Json{{"domainId", "d-" + domain},
-              {"domainName", domain},
-              {field, name},
-              {"homeEfsFileSystemId", "home"},
-              {"homeEfsFileSystemUid", home},
-              {"ownerUid", uid},
-              {"ownerGid", 1001}};
-}
 
 void write_file(const std::string& path, const std::string& content, int uid) {
   fsys::create_directories(fsys::path(path).parent_path());
@@ -369,20 +352,24 @@ TEST_F(DaemonTest, PerVolumeConcurrencyLimitsCopiesIntoOneVolume) {
 }
 
 TEST_F(DaemonTest, TokenIsRequiredAndErrorsAreProblemJson) {
-  std::ofstream(tmp_ / "token") << "s3cret-token\n";
+  std::ofstream(tmp_ / "token") << "s3cret-token-0123456789\n";
+  std::filesystem::permissions(tmp_ / "token", std::filesystem::perms::owner_read);
   start({"--token-file", tmp_ / "token", "--max-body-bytes", "2000", "--log-format", "json"});
-  EXPECT_EQ(daemon_->request("GET", "/healthz").status, 200);
-  EXPECT_EQ(daemon_->request("GET", "/readyz").status, 200);
-  auto denied = daemon_->request("GET", "/v1/profiles");
+  EXPECT_EQ(daemon_->request_anonymous("GET", "/healthz").status, 200);
+  EXPECT_EQ(daemon_->request_anonymous("GET", "/readyz").status, 200);
+  auto denied = daemon_->request_anonymous("GET", "/v1/profiles");
   EXPECT_EQ(denied.status, 401);
   EXPECT_EQ(daemon_->request("GET", "/v1/profiles", "", {"Authorization: Bearer wrong"}).status,
             401);
   EXPECT_EQ(
-      daemon_->request("GET", "/v1/profiles", "", {"Authorization: Bearer s3cret-token"}).status,
+      daemon_->request("GET", "/v1/profiles", "", {"Authorization: Bearer s3cret-token-0123456789"})
+          .status,
       200);
-  EXPECT_EQ(daemon_->request("GET", "/v1/profiles", "", {"x-api-key: s3cret-token"}).status, 200);
+  EXPECT_EQ(
+      daemon_->request("GET", "/v1/profiles", "", {"x-api-key: s3cret-token-0123456789"}).status,
+      200);
 
-  const std::vector<std::string> auth{"x-api-key: s3cret-token"};
+  const std::vector<std::string> auth{"x-api-key: s3cret-token-0123456789"};
   auto bad_json = daemon_->request("POST", "/v1/events", "{not json", auth);
   EXPECT_EQ(bad_json.status, 400);
   EXPECT_EQ(bad_json.content_type, "application/problem+json");

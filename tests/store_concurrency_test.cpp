@@ -39,7 +39,7 @@ std::string batch(const std::string& prefix, int n) {
                      {"domainName", "demo"},
                      {"userProfileName", name},
                      {"homeEfsFileSystemId", "home"},
-                     {"homeEfsFileSystemUid", std::to_string(100000 + i)}}}});
+                     {"homeEfsFileSystemUid", "home-" + name}}}});
   }
   return arr.dump();
 }

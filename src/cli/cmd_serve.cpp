@@ -88,21 +88,11 @@ core::Result<server::ServerConfig> effective_config(const ServeOptions& o) {
   return config;
 }
 
-// --store, else the config's store, else --data-dir, else the config's data_dir, else the
-// default data directory.
-core::Result<std::string> store_url(const server::ServerConfig& config, const GlobalOptions& g) {
-  if (!g.store_url.empty()) return g.store_url;
-  if (!config.store.empty()) return config.store;
-  LIFEBOAT_ASSIGN_OR_RETURN(
-      std::string dir, store::resolve_data_dir(!g.data_dir.empty() ? g.data_dir : config.data_dir));
-  return store::sqlite_url_for_data_dir(dir);
-}
-
 int run_serve(const ServeOptions& opts, const GlobalOptions& global) {
   auto config = effective_config(opts);
   if (!config.is_ok()) return report_failure(config.status());
   setup_logging(config->log_format, global);
-  auto url = store_url(*config, global);
+  auto url = serve_store_url(*config, global);
   if (!url.is_ok()) return report_failure(url.status());
 
   // Signals are taken by a dedicated thread (sigwait), so the daemon stops from a normal
@@ -123,9 +113,9 @@ int run_serve(const ServeOptions& opts, const GlobalOptions& global) {
   const std::string host = config->listen.substr(0, config->listen.rfind(':'));
   spdlog::info("lifeboat {} serving http://{}:{} (store {}, {} worker(s))", LIFEBOAT_VERSION, host,
                *port, *url, config->workers);
-  if (config->token_file.empty()) {
-    spdlog::warn("no API token configured: only loopback clients are answered");
-  }
+  spdlog::info(
+      "API token {} {} (send it as 'Authorization: Bearer TOKEN'; lifeboat token prints it)",
+      daemon.token_created() ? "created in" : "read from", daemon.token_path());
   if (!opts.port_file.empty()) {
     core::Status st = fs::write_file_durably(fs::PosixFileSystem::instance(), opts.port_file,
                                              std::to_string(*port) + "\n");
@@ -154,7 +144,9 @@ void setup_serve(CLI::App& app, CommandContext& ctx) {
                   "TOML config file (see packaging/lifeboat.toml.example)");
   cmd->add_option("--listen", opts->listen,
                   "HOST:PORT of the HTTP API (default 127.0.0.1:8750; port 0: any)");
-  cmd->add_option("--token-file", opts->token_file, "file whose first line is the API token");
+  cmd->add_option("--token-file", opts->token_file,
+                  "file whose first line is the API token (default: api-token in the data "
+                  "directory, created 0600 if absent)");
   cmd->add_option("--workflow", opts->workflow, "ASL recovery workflow (default: the shipped one)");
   cmd->add_option("--log-format", opts->log_format, "text or json")
       ->check(CLI::IsMember({"text", "json"}));

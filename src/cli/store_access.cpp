@@ -14,6 +14,16 @@ core::Result<std::unique_ptr<store::Store>> open_cli_store(const GlobalOptions& 
   return store::open_store(store::sqlite_url_for_data_dir(dir));
 }
 
+core::Result<std::string> serve_store_url(const server::ServerConfig& config,
+                                          const GlobalOptions& global) {
+  if (!global.store_url.empty()) return global.store_url;
+  if (!config.store.empty()) return config.store;
+  LIFEBOAT_ASSIGN_OR_RETURN(
+      std::string dir,
+      store::resolve_data_dir(!global.data_dir.empty() ? global.data_dir : config.data_dir));
+  return store::sqlite_url_for_data_dir(dir);
+}
+
 int read_cli_store(const GlobalOptions& global, const store::TransactionFn& fn) {
   auto store = open_cli_store(global);
   if (!store) return report_failure(store.status());

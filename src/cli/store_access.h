@@ -10,6 +10,7 @@
 #include "core/result.h"
 #include "platform/local_platform_directory.h"
 #include "registry/registry.h"
+#include "server/server_config.h"
 #include "store/store.h"
 
 namespace lifeboat::cli {
@@ -17,6 +18,11 @@ namespace lifeboat::cli {
 //! The store named by --store, else `lifeboat.db` in the data directory (--data-dir,
 //! $LIFEBOAT_DATA_DIR, ~/.local/state/lifeboat), created if absent.
 core::Result<std::unique_ptr<store::Store>> open_cli_store(const GlobalOptions& global);
+
+//! The store `serve` and `token` use: --store, else the config's store, else --data-dir,
+//! else the config's data_dir, else the default data directory.
+core::Result<std::string> serve_store_url(const server::ServerConfig& config,
+                                          const GlobalOptions& global);
 
 //! Opens the store and runs `fn` in a read transaction. Returns 0, or prints the failure
 //! and returns its exit code.

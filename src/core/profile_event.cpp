@@ -71,6 +71,36 @@ Status validate_name(std::string_view value, std::string_view field) {
   return Status::ok();
 }
 
+Status validate_home_dir_name(std::string_view value, std::string_view source,
+                              std::string_view field) {
+  LIFEBOAT_RETURN_IF_ERROR(validate_name(value, field));
+  if (value == ".") {
+    return Status::invalid_argument(fmt::format(
+        "field {} is '.': a home directory name must name one directory, not the volume root",
+        field));
+  }
+  if (source == kSageMakerSource &&
+      value.find_first_not_of("0123456789") != std::string_view::npos) {
+    return Status::invalid_argument(fmt::format(
+        "field {} is '{}': SageMaker home directories are named by decimal uids", field, value));
+  }
+  return Status::ok();
+}
+
+namespace {
+
+Status validate_owner_id(const std::optional<std::int64_t>& id, std::string_view field) {
+  if (!id) return Status::ok();
+  if (*id < 0) return Status::invalid_argument(fmt::format("field {} must not be negative", field));
+  if (*id > kMaxOwnerId) {
+    return Status::invalid_argument(
+        fmt::format("field {} is {}: an owner id is at most {}", field, *id, kMaxOwnerId));
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
 bool ProfileEvent::is_domain_event() const {
   return type == EventType::kCreateDomain || type == EventType::kDeleteDomain;
 }
@@ -97,18 +127,14 @@ Status validate_event(const ProfileEvent& e) {
   }
   if (e.home) {
     LIFEBOAT_RETURN_IF_ERROR(validate_name(e.home->volume_id, "homeEfsFileSystemId"));
-    LIFEBOAT_RETURN_IF_ERROR(validate_name(e.home->dir_name, "homeEfsFileSystemUid"));
+    LIFEBOAT_RETURN_IF_ERROR(
+        validate_home_dir_name(e.home->dir_name, e.source, "homeEfsFileSystemUid"));
   }
   if (!e.home_volume_id.empty()) {
     LIFEBOAT_RETURN_IF_ERROR(validate_name(e.home_volume_id, "homeEfsFileSystemId"));
   }
-  if (e.owner_uid && *e.owner_uid < 0) {
-    return Status::invalid_argument("field ownerUid must not be negative");
-  }
-  if (e.owner_gid && *e.owner_gid < 0) {
-    return Status::invalid_argument("field ownerGid must not be negative");
-  }
-  return Status::ok();
+  LIFEBOAT_RETURN_IF_ERROR(validate_owner_id(e.owner_uid, "ownerUid"));
+  return validate_owner_id(e.owner_gid, "ownerGid");
 }
 
 Json event_to_json(const ProfileEvent& e) {

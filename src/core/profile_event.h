@@ -36,6 +36,20 @@ inline constexpr std::size_t kMaxNameLength = 63;
 //! such a name could escape a directory when used in a path. The message names `field`.
 Status validate_name(std::string_view value, std::string_view field);
 
+//! The event source of SageMaker's CloudTrail records; its home directory names are the
+//! decimal uids SageMaker assigns (HomeEfsFileSystemUid).
+inline constexpr std::string_view kSageMakerSource = "aws.sagemaker";
+
+//! Refuses a home directory name that is not one plain directory entry: empty, ".",
+//! "..", or holding '/' or NUL (docs/security.md). For `source` aws.sagemaker it must be
+//! decimal digits. The message names `field`.
+Status validate_home_dir_name(std::string_view value, std::string_view source,
+                              std::string_view field);
+
+//! The largest uid or gid an event may name: 4294967295 is (uid_t)-1, "no change" to
+//! chown, and nothing larger fits a uid_t.
+inline constexpr std::int64_t kMaxOwnerId = 4294967294;
+
 struct ProfileEvent {
   std::string id;  //!< unique per event; the same id twice is a duplicate
   Clock::WallTime time{};
@@ -58,7 +72,8 @@ struct ProfileEvent {
 };
 
 //! Checks every field an event of its type needs; names the first bad field. A profile
-//! event may lack domain_name (resolved later from domain_id) but not both.
+//! event may lack domain_name (resolved later from domain_id) but not both. Owner ids must
+//! lie in 0..kMaxOwnerId (whether 0 is allowed is the registry's policy).
 Status validate_event(const ProfileEvent& event);
 
 //! JSON form of an event, recorded in history. Keys: id, time, type, domain_id,

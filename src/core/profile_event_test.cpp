@@ -34,6 +34,38 @@ TEST(ProfileEvent, NamesAreRefusedWhenTheyCouldEscapeADirectory) {
   }
 }
 
+TEST(ProfileEvent, AHomeDirectoryNameIsOnePlainEntry) {
+  EXPECT_TRUE(validate_home_dir_name("200001", kSageMakerSource, "f").is_ok());
+  EXPECT_TRUE(validate_home_dir_name("alice-home", "platform.local", "f").is_ok());
+  for (const std::string& bad : {std::string("."), std::string(".."), std::string(""),
+                                 std::string("/"), std::string("a/b")}) {
+    Status st = validate_home_dir_name(bad, "platform.local", "homeEfsFileSystemUid");
+    EXPECT_EQ(st.code(), StatusCode::kInvalidArgument) << bad;
+    EXPECT_NE(st.message().find("homeEfsFileSystemUid"), std::string::npos) << st.message();
+  }
+  for (const std::string& bad : {std::string("alice"), std::string("12a"), std::string("-1")}) {
+    EXPECT_FALSE(validate_home_dir_name(bad, kSageMakerSource, "f").is_ok()) << bad;
+  }
+  ProfileEvent e = valid_event();
+  e.home = HomeLocation{"fs-1", "."};
+  EXPECT_NE(validate_event(e).message().find("homeEfsFileSystemUid"), std::string::npos);
+  e = valid_event();
+  e.source = std::string(kSageMakerSource);
+  e.home = HomeLocation{"fs-1", "lab"};
+  EXPECT_FALSE(validate_event(e).is_ok());
+}
+
+TEST(ProfileEvent, OwnerIdsFitAUid) {
+  ProfileEvent e = valid_event();
+  e.owner_uid = kMaxOwnerId;
+  EXPECT_TRUE(validate_event(e).is_ok());
+  e.owner_uid = kMaxOwnerId + 1;  // (uid_t)-1: chown's "leave it alone"
+  EXPECT_NE(validate_event(e).message().find("ownerUid"), std::string::npos);
+  e = valid_event();
+  e.owner_gid = std::int64_t{1} << 40;
+  EXPECT_NE(validate_event(e).message().find("ownerGid"), std::string::npos);
+}
+
 TEST(ProfileEvent, TypesParseAndKindsFollow) {
   for (auto name : {"CreateDomain", "DeleteDomain", "CreateUserProfile", "DeleteUserProfile",
                     "CreateSpace", "DeleteSpace"}) {

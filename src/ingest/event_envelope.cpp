@@ -97,7 +97,7 @@ Result<core::ProfileEvent> parse_cloudtrail(const Json& envelope) {
         *error_code));
   }
   LIFEBOAT_ASSIGN_OR_RETURN(auto source, core::get_optional_string(envelope, "source", "event"));
-  e.source = source.value_or("aws.sagemaker");
+  e.source = source.value_or(std::string(core::kSageMakerSource));
   auto params = detail.find("requestParameters");
   if (params == detail.end() || params->is_null()) {
     return Status::invalid_argument("missing field detail.requestParameters");

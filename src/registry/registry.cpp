@@ -169,6 +169,7 @@ class EventApplier {
       LIFEBOAT_ASSIGN_OR_RETURN(
           home, platform_.resolve_home(key, e_.domain_id, domain ? domain->home_volume_id : ""));
     }
+    if (home) LIFEBOAT_RETURN_IF_ERROR(refuse_home_of_another(key, *home));
     Profile after;
     std::optional<Profile> old_image;
     if (existing) {
@@ -195,22 +196,16 @@ class EventApplier {
   }
 
   Status delete_profile(const ProfileKey& key, const std::optional<Profile>& existing) {
-    if (!existing && !e_.home) {
+    if (!existing) {
+      // A home named only by the delete of a profile never seen would become the source
+      // of the next creation's recovery: an event could pick any directory to copy from.
       LIFEBOAT_RETURN_IF_ERROR(history_only(key, store::kOutcomeApplied));
-      result_.message =
-          fmt::format("{} was never recorded; deletion noted in history", key.to_string());
+      result_.message = fmt::format(
+          "{} was never recorded; deletion noted in history (no home is taken from a delete)",
+          key.to_string());
       return Status::ok();
     }
-    Profile after;
-    if (existing) {
-      after = *existing;
-    } else {
-      after.key = key;
-      after.domain_id = e_.domain_id;
-      after.home = e_.home;
-      after.owner_uid = e_.owner_uid;
-      after.owner_gid = e_.owner_gid;
-    }
+    Profile after = *existing;
     // The home location is kept: it is the backup pointer a recreation copies from.
     after.status = core::ProfileStatus::kDeleted;
     after.last_event_time = time_;
@@ -218,6 +213,20 @@ class EventApplier {
     LIFEBOAT_RETURN_IF_ERROR(write_profile(t_, existing, after, write_, result_.changes));
     result_.message = fmt::format("{} deleted; home {} kept", key.to_string(),
                                   after.home ? after.home->to_string() : "unknown");
+    return Status::ok();
+  }
+
+  // A recovery into a home another active profile holds would merge a stranger's files
+  // into it and re-own them.
+  Status refuse_home_of_another(const ProfileKey& key, const core::HomeLocation& home) {
+    LIFEBOAT_ASSIGN_OR_RETURN(auto holders, t_.list_profiles({.home = home}));
+    for (const Profile& p : holders) {
+      if (p.key == key || p.status != core::ProfileStatus::kActive) continue;
+      return Status::invalid_argument(
+          fmt::format("field homeEfsFileSystemUid: home {} is the home of active profile {}; a "
+                      "profile's new home must be its own",
+                      home.to_string(), p.key.to_string()));
+    }
     return Status::ok();
   }
 
@@ -268,8 +277,23 @@ std::string_view apply_outcome_name(ApplyOutcome outcome) {
   return "unknown";
 }
 
+Status Registry::check(const core::ProfileEvent& event) const {
+  LIFEBOAT_RETURN_IF_ERROR(core::validate_event(event));
+  if (policy_.allow_root_owner) return Status::ok();
+  for (const auto& [id, field] :
+       {std::pair{event.owner_uid, "ownerUid"}, std::pair{event.owner_gid, "ownerGid"}}) {
+    if (id && *id == 0) {
+      return Status::invalid_argument(fmt::format(
+          "field {} is 0 (root): a recovery would hand the old home's files to root; the "
+          "administrator may allow it with allow_root_owner = true in the [security] table",
+          field));
+    }
+  }
+  return Status::ok();
+}
+
 Result<ApplyResult> Registry::apply(const core::ProfileEvent& event) {
-  Status valid = core::validate_event(event);
+  Status valid = check(event);
   if (!valid.is_ok()) {
     return ApplyResult{ApplyOutcome::kRefused,
                        event.id.empty() ? valid.message()
@@ -292,11 +316,11 @@ Result<ApplyResult> Registry::apply(const core::ProfileEvent& event) {
     // A store without a whole-database write lock (PostgreSQL) lets two writers pass the
     // duplicate check at once; the loser's insert of the event id fails and rolls back.
     bool seen = false;
-    Status check = store_.read([&](StoreTransaction& t) -> Status {
+    Status lookup = store_.read([&](StoreTransaction& t) -> Status {
       LIFEBOAT_ASSIGN_OR_RETURN(seen, t.is_event_processed(event.id));
       return Status::ok();
     });
-    if (check.is_ok() && seen) return duplicate_of(event.id);
+    if (lookup.is_ok() && seen) return duplicate_of(event.id);
   }
   if (is_refusal(st)) {
     return ApplyResult{

@@ -10,6 +10,10 @@
 // recorded result writes a MODIFY whose old and new homes are equal; the same event id
 // twice is a duplicate; an event older than the last one applied to its key is recorded
 // in history only; bad input is refused with the field named and nothing written.
+// Events are trusted with which profile has which home, never with anything that would
+// turn a recovery against someone (docs/security.md): a root owner (unless the policy
+// allows it), a home that is another active profile's, a home invented by the delete of a
+// profile never seen.
 //
 // Thread safety: as safe as the Store (calls serialise on it); several processes may
 // apply events to one store at once.
@@ -36,6 +40,14 @@ enum class ApplyOutcome {
 //! "applied" / "duplicate" / "stale" / "refused".
 std::string_view apply_outcome_name(ApplyOutcome outcome);
 
+//! What an event may decide (docs/security.md). The defaults are the safe ones; the
+//! administrator loosens them in the daemon's config.
+struct EventPolicy {
+  //! Let an event name uid or gid 0 as a home's owner: a recovery would then hand the
+  //! old home's files to root.
+  bool allow_root_owner = false;
+};
+
 struct ApplyResult {
   ApplyOutcome outcome = ApplyOutcome::kApplied;
   std::string message;                //!< what happened, or why it was refused
@@ -45,8 +57,14 @@ struct ApplyResult {
 class Registry {
  public:
   //! Borrows all three; they must outlive the Registry.
-  Registry(store::Store& store, platform::PlatformDirectory& platform, const core::Clock& clock)
-      : store_(store), platform_(platform), clock_(clock) {}
+  Registry(store::Store& store, platform::PlatformDirectory& platform, const core::Clock& clock,
+           EventPolicy policy = {})
+      : store_(store), platform_(platform), clock_(clock), policy_(policy) {}
+
+  //! The checks of apply() that need no store: the event's fields (validate_event) and
+  //! the policy. InvalidArgument names the field. EventIntake runs it on a whole batch
+  //! before applying any of it.
+  core::Status check(const core::ProfileEvent& event) const;
 
   //! Applies one event. A refusal is an ApplyResult (kRefused, message naming the
   //! field); an error Status means the store or platform failed (nothing was written).
@@ -71,6 +89,7 @@ class Registry {
   store::Store& store_;
   platform::PlatformDirectory& platform_;
   const core::Clock& clock_;
+  EventPolicy policy_;
 };
 
 }  // namespace lifeboat::registry

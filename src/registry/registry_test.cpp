@@ -370,24 +370,73 @@ TEST_F(RegistryTest, AnOlderDomainEventIsStale) {
   EXPECT_EQ(d->status, core::DomainStatus::kActive);
 }
 
-TEST_F(RegistryTest, DeletionOfAnUnseenProfileKeepsItsHomeAsABackupPointer) {
+// A delete names a home but proves nothing about it: were it kept, the next creation would
+// copy from whatever directory the event chose (docs/security.md).
+TEST_F(RegistryTest, DeletionOfAnUnseenProfileIsHistoryOnlyAndInventsNoHome) {
+  auto before = table_sizes();
   auto r =
       apply(event("e1", EventType::kDeleteUserProfile, "alice", HomeLocation{"fs-1", "42"}, 1));
   EXPECT_EQ(r.outcome, ApplyOutcome::kApplied);
-  auto p = profile(alice_);
-  ASSERT_TRUE(p.has_value());
-  EXPECT_EQ(p->status, ProfileStatus::kDeleted);
-  EXPECT_EQ(p->home, (HomeLocation{"fs-1", "42"}));
+  EXPECT_NE(r.message.find("never recorded"), std::string::npos) << r.message;
+  EXPECT_FALSE(profile(alice_).has_value());
+  EXPECT_EQ(history(alice_).size(), 1u);
+  EXPECT_TRUE(r.changes.empty());
   apply(event("e2", EventType::kCreateUserProfile, "alice", HomeLocation{"fs-1", "43"}, 2));
   auto c = changes().back();
-  EXPECT_EQ(c.op, store::ChangeOp::kModify);
-  EXPECT_EQ(c.old_image->home, (HomeLocation{"fs-1", "42"}));
-  // Without a home the deletion is only noted in history.
-  ProfileKey bob{"demo", ProfileKind::kUser, "bob"};
-  EXPECT_EQ(apply(event("e3", EventType::kDeleteUserProfile, "bob", std::nullopt, 3)).outcome,
+  EXPECT_EQ(c.op, store::ChangeOp::kInsert) << "a first sight, not a recreation";
+  EXPECT_FALSE(c.old_image.has_value());
+  EXPECT_GT(table_sizes()[2], before[2]);
+}
+
+TEST_F(RegistryTest, ANewHomeThatIsAnotherActiveProfilesHomeIsRefused) {
+  create_domain();
+  apply(event("e1", EventType::kCreateUserProfile, "alice", HomeLocation{"fs-1", "1"}, 1));
+  apply(event("e2", EventType::kCreateUserProfile, "bob", HomeLocation{"fs-1", "2"}, 2));
+  apply(event("e3", EventType::kDeleteUserProfile, "bob", std::nullopt, 3));
+  auto before = table_sizes();
+  auto r = apply(event("e4", EventType::kCreateUserProfile, "bob", HomeLocation{"fs-1", "1"}, 4));
+  EXPECT_EQ(r.outcome, ApplyOutcome::kRefused);
+  EXPECT_NE(r.message.find("homeEfsFileSystemUid"), std::string::npos) << r.message;
+  EXPECT_NE(r.message.find("demo/user/alice"), std::string::npos) << r.message;
+  EXPECT_EQ(table_sizes(), before);
+  // A profile keeps its own home across a recreation, and a deleted profile's home is no
+  // one's active home.
+  EXPECT_EQ(apply(event("e5", EventType::kCreateUserProfile, "bob", HomeLocation{"fs-1", "2"}, 5))
+                .outcome,
             ApplyOutcome::kApplied);
-  EXPECT_FALSE(profile(bob).has_value());
-  EXPECT_EQ(history(bob).size(), 1u);
+  apply(event("e6", EventType::kDeleteUserProfile, "alice", std::nullopt, 6));
+  EXPECT_EQ(
+      apply(event("e7", EventType::kCreateSpace, "lab", HomeLocation{"fs-1", "1"}, 7)).outcome,
+      ApplyOutcome::kApplied);
+}
+
+TEST_F(RegistryTest, RootAsTheNewOwnerIsRefusedUnlessThePolicyAllowsIt) {
+  create_domain();
+  auto before = table_sizes();
+  for (bool uid : {true, false}) {
+    auto e = event("root", EventType::kCreateUserProfile, "alice", HomeLocation{"fs-1", "1"}, 1);
+    e.owner_uid = uid ? 0 : 1001;
+    e.owner_gid = uid ? 1001 : 0;
+    auto r = apply(e);
+    EXPECT_EQ(r.outcome, ApplyOutcome::kRefused);
+    EXPECT_NE(r.message.find(uid ? "ownerUid" : "ownerGid"), std::string::npos) << r.message;
+    EXPECT_NE(r.message.find("allow_root_owner"), std::string::npos) << r.message;
+    EXPECT_FALSE(registry_->check(e).is_ok());
+  }
+  auto huge = event("huge", EventType::kCreateUserProfile, "alice", HomeLocation{"fs-1", "1"}, 1);
+  huge.owner_uid = 4294967295LL;
+  EXPECT_EQ(apply(huge).outcome, ApplyOutcome::kRefused);
+  EXPECT_EQ(table_sizes(), before);
+
+  Registry permissive(*store_, platform_, clock_, EventPolicy{.allow_root_owner = true});
+  auto e = event("root-ok", EventType::kCreateUserProfile, "alice", HomeLocation{"fs-1", "1"}, 1);
+  e.owner_uid = 0;
+  e.owner_gid = 0;
+  auto r = permissive.apply(e);
+  ASSERT_TRUE(r.is_ok());
+  EXPECT_EQ(r->outcome, ApplyOutcome::kApplied) << r->message;
+  huge.id = "huge-2";
+  EXPECT_EQ(permissive.apply(huge)->outcome, ApplyOutcome::kRefused) << "never above the range";
 }
 
 }  // namespace

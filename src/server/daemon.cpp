@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <fstream>
 #include <optional>
 #include <sstream>
 
@@ -12,9 +11,11 @@
 #include "dispatch/dispatcher.h"
 #include "platform/local_platform_directory.h"
 #include "registry/registry.h"
+#include "server/api_token.h"
 #include "server/event_intake.h"
 #include "server/http_api.h"
 #include "server/recovery_workflow.h"
+#include "server/serve_lock.h"
 #include "server/worker_pool.h"
 #include "store/open_store.h"
 #include "store/sql_execution_store.h"
@@ -34,6 +35,8 @@ struct Daemon::Impl {
   std::string store_url;
   const core::Clock& clock;
 
+  ServeLock serve_lock;
+  ApiToken token;
   std::unique_ptr<store::Store> store;
   platform::LocalPlatformDirectory platform;
   std::unique_ptr<registry::Registry> registry;
@@ -159,12 +162,27 @@ Daemon::~Daemon() {
 
 const Json& Daemon::workflow() const { return impl_->workflow; }
 
+const std::string& Daemon::token_path() const { return impl_->token.path; }
+
+bool Daemon::token_created() const { return impl_->token.created; }
+
 core::Result<int> Daemon::start() {
   Impl& d = *impl_;
   LIFEBOAT_RETURN_IF_ERROR(validate_server_config(d.config));
+  // One daemon per store, and never an API without a token (docs/security.md); both are
+  // settled before anything is opened or written.
+  if (const std::string lock_path = ServeLock::path_for(d.store_url); !lock_path.empty()) {
+    LIFEBOAT_ASSIGN_OR_RETURN(d.serve_lock, ServeLock::acquire(lock_path, d.clock));
+  }
+  LIFEBOAT_ASSIGN_OR_RETURN(std::string token_path,
+                            token_path_for(d.config.token_file, d.store_url));
+  LIFEBOAT_ASSIGN_OR_RETURN(
+      d.token, load_api_token(token_path, /*create_if_absent=*/d.config.token_file.empty()));
   LIFEBOAT_ASSIGN_OR_RETURN(d.store, store::open_store(d.store_url));
   LIFEBOAT_RETURN_IF_ERROR(d.register_volumes());
-  d.registry = std::make_unique<registry::Registry>(*d.store, d.platform, d.clock);
+  d.registry = std::make_unique<registry::Registry>(
+      *d.store, d.platform, d.clock,
+      registry::EventPolicy{.allow_root_owner = d.config.allow_root_owner});
   d.starter = std::make_unique<tasks::WorkflowRuntime>(*d.store, *d.registry, d.clock);
   LIFEBOAT_RETURN_IF_ERROR(d.load_workflow());
   LIFEBOAT_ASSIGN_OR_RETURN(auto intake,
@@ -205,18 +223,7 @@ core::Result<int> Daemon::start() {
     return !d.stopping;
   };
   services.max_body_bytes = d.config.max_body_bytes;
-  if (!d.config.token_file.empty()) {
-    std::ifstream in(d.config.token_file);
-    std::string token;
-    if (!in || !std::getline(in, token) || token.empty()) {
-      stop();
-      return Status::invalid_argument(
-          fmt::format("cannot read an API token from '{}' (first line); fix 'token_file'",
-                      d.config.token_file));
-    }
-    while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
-    services.token = token;
-  }
+  services.token = d.token.value;
   d.api = std::make_unique<HttpApi>(std::move(services));
   auto port = d.api->bind(d.config.listen);
   if (!port.is_ok()) {

@@ -32,7 +32,9 @@ class Daemon {
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;
 
-  //! Opens the store, registers the configured volumes, loads and validates the workflow,
+  //! Takes the store's serve lock (a second daemon on one store is refused, naming the
+  //! holder), reads or creates the API token, opens the store, registers the configured
+  //! volumes, loads and validates the workflow,
   //! resumes unfinished executions, starts the dispatcher and the API. Returns the port
   //! the API listens on.
   core::Result<int> start();
@@ -44,6 +46,9 @@ class Daemon {
 
   //! The workflow definition the daemon runs (after start()).
   const core::Json& workflow() const;
+  //! Where the API token is (after start()), and whether start() generated it.
+  const std::string& token_path() const;
+  bool token_created() const;
 
  private:
   struct Impl;

@@ -38,10 +38,11 @@ core::Result<std::vector<IntakeItem>> EventIntake::submit(std::string_view body)
       item.message = "no event rule matches this event";
       continue;
     }
-    if (!p.event) {
-      return p.status.with_context(parsed.size() > 1
-                                       ? fmt::format("event[{}] (rule '{}')", p.index, item.rule)
-                                       : fmt::format("event (rule '{}')", item.rule));
+    core::Status valid = p.event ? registry_->check(*p.event) : p.status;
+    if (!valid.is_ok()) {
+      return valid.with_context(parsed.size() > 1
+                                    ? fmt::format("event[{}] (rule '{}')", p.index, item.rule)
+                                    : fmt::format("event (rule '{}')", item.rule));
     }
   }
   for (std::size_t i = 0; i < parsed.size(); ++i) {

@@ -56,6 +56,23 @@ Result<std::int64_t> get_positive(const toml::node& v, const std::string& origin
   return i->get();
 }
 
+// [security]: what the administrator lets events decide (docs/security.md).
+Status parse_security(const toml::node& node, const std::string& origin, ServerConfig& config) {
+  const auto* t = node.as_table();
+  if (t == nullptr) return bad(origin, "security", "must be a table ([security])");
+  for (const auto& [k, v] : *t) {
+    const std::string key = fmt::format("security.{}", k.str());
+    if (k.str() == "allow_root_owner") {
+      const auto* b = v.as_boolean();
+      if (b == nullptr) return bad(origin, key, "must be true or false");
+      config.allow_root_owner = b->get();
+    } else {
+      return bad(origin, key, "is not a known setting (known: allow_root_owner)");
+    }
+  }
+  return Status::ok();
+}
+
 Status parse_volumes(const toml::node& node, const std::string& origin, ServerConfig& config) {
   // Either [volumes] id = "path" or [[volumes]] id = "…", path = "…".
   if (const auto* t = node.as_table()) {
@@ -181,11 +198,13 @@ Result<ServerConfig> parse_server_config(std::string_view toml_text, const std::
     } else if (key == "transfer") {
       if (!v.is_table()) return bad(origin, key, "must be a table ([transfer])");
       config.transfer_defaults = toml_to_json(v);
+    } else if (key == "security") {
+      LIFEBOAT_RETURN_IF_ERROR(parse_security(v, origin, config));
     } else {
       return bad(origin, key,
                  "is not a known setting (known: listen, token_file, data_dir, store, workflow, "
                  "log_format, workers, per_volume_concurrency, max_body_bytes, volumes, rules, "
-                 "transfer)");
+                 "transfer, security)");
     }
   }
   Status st = validate_server_config(config);

@@ -22,11 +22,11 @@ struct EventRule {
 };
 
 struct ServerConfig {
-  std::string listen = "127.0.0.1:8750";       //!< HOST:PORT of the HTTP API
-  std::string token_file;                      //!< file holding the API token; empty: no token
-  std::string data_dir;                        //!< store location (ignored when `store` is set)
-  std::string store;                           //!< store URL (sqlite:///…, postgresql://…)
-  std::string workflow;                        //!< ASL file; empty: the shipped recovery workflow
+  std::string listen = "127.0.0.1:8750";  //!< HOST:PORT of the HTTP API
+  std::string token_file;  //!< file holding the API token; empty: api-token beside the store
+  std::string data_dir;    //!< store location (ignored when `store` is set)
+  std::string store;       //!< store URL (sqlite:///…, postgresql://…)
+  std::string workflow;    //!< ASL file; empty: the shipped recovery workflow
   std::map<std::string, std::string> volumes;  //!< volume id -> mount path
   std::vector<EventRule> rules;                //!< which events count; empty: default_rules()
   int workers = 4;                             //!< executions run at once
@@ -34,6 +34,8 @@ struct ServerConfig {
   std::int64_t max_body_bytes = 1 << 20;       //!< larger request bodies get 413
   std::string log_format = "text";             //!< text | json
   core::Json transfer_defaults = core::Json::object();  //!< CopyOptions JSON for recoveries
+  //! [security] allow_root_owner: events may name uid/gid 0 as a home's owner.
+  bool allow_root_owner = false;
 
   //! The reference design's rule (CloudTrail SageMaker lifecycle calls via EventBridge)
   //! plus one for the CloudEvents envelope.

@@ -86,6 +86,16 @@ TEST(ServerConfig, RefusesUnknownKeysAndBadValuesNamingThem) {
   expect_refused("listen = \n", "bad.toml:1");
 }
 
+TEST(ServerConfig, SecurityExceptionsAreOffUnlessSetExplicitly) {
+  EXPECT_FALSE(parse_server_config("", "empty.toml")->allow_root_owner);
+  auto config = parse_server_config("[security]\nallow_root_owner = true\n", "s.toml");
+  ASSERT_TRUE(config.is_ok()) << config.status().to_string();
+  EXPECT_TRUE(config->allow_root_owner);
+  expect_refused("[security]\nallow_root_owner = \"yes\"\n", "security.allow_root_owner");
+  expect_refused("[security]\nallow_everything = true\n", "security.allow_everything");
+  expect_refused("security = 1\n", "security");
+}
+
 TEST(ServerConfig, DefaultRulesCompileAndValidate) {
   ServerConfig config;
   config.rules = ServerConfig::default_rules();

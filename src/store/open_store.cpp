@@ -44,9 +44,14 @@ core::Status make_private_dirs(const std::string& path) {
 
 }  // namespace
 
+std::string sqlite_path_of(std::string_view url) {
+  if (!url.starts_with(kSqlitePrefix)) return "";
+  return std::string(url.substr(kSqlitePrefix.size()));
+}
+
 core::Result<std::unique_ptr<Store>> open_store(std::string_view url) {
   if (url.starts_with(kSqlitePrefix)) {
-    std::string path(url.substr(kSqlitePrefix.size()));
+    std::string path = sqlite_path_of(url);
     if (path.empty() || path.front() != '/') {
       return core::Status::invalid_argument(fmt::format(
           "store URL '{}' must name an absolute path: sqlite:///absolute/path/lifeboat.db", url));

@@ -25,4 +25,7 @@ core::Result<std::string> resolve_data_dir(const std::string& flag);
 //! "sqlite:///<data_dir>/lifeboat.db".
 std::string sqlite_url_for_data_dir(const std::string& data_dir);
 
+//! The database file of a `sqlite:///` URL; empty for any other URL.
+std::string sqlite_path_of(std::string_view url);
+
 }  // namespace lifeboat::store

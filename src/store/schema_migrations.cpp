@@ -101,6 +101,12 @@ CREATE TABLE change_consumers (
 );
 )sql";
 
+// Version 4: finding the profile that holds a home, so the registry can refuse a new
+// home that is another active profile's (docs/security.md).
+constexpr std::string_view kProfilesByHomeSql = R"sql(
+CREATE INDEX profiles_by_home ON profiles (home_volume_id, home_dir_name);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& schema_migrations() {
@@ -109,6 +115,7 @@ const std::vector<Migration>& schema_migrations() {
       {1, "registry", kRegistrySql},
       {2, "executions", kExecutionsMigrationSql},
       {3, "transfers", kTransfersMigrationSql},
+      {4, "profiles by home", kProfilesByHomeSql},
   };
   return kMigrations;
 }

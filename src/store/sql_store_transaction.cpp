@@ -196,11 +196,15 @@ Result<std::vector<core::Profile>> SqlStoreTransaction::list_profiles(const Prof
   // NULL parameters switch a condition off, so one statement serves every filter.
   static const std::string kSql = fmt::format(
       "SELECT {} FROM profiles WHERE (CAST(? AS TEXT) IS NULL OR domain_name = ?) AND "
-      "(CAST(? AS TEXT) IS NULL OR domain_id = ?) ORDER BY domain_name, kind, name",
+      "(CAST(? AS TEXT) IS NULL OR domain_id = ?) AND "
+      "(CAST(? AS TEXT) IS NULL OR (home_volume_id = ? AND home_dir_name = ?)) "
+      "ORDER BY domain_name, kind, name",
       kProfileColumns);
   SqlValue dn = sql_optional(f.domain_name);
   SqlValue di = sql_optional(f.domain_id);
-  LIFEBOAT_ASSIGN_OR_RETURN(auto rows, session_.query(kSql, {dn, dn, di, di}));
+  SqlValue hv = sql_optional(f.home ? std::optional<std::string>(f.home->volume_id) : std::nullopt);
+  SqlValue hd = sql_optional(f.home ? std::optional<std::string>(f.home->dir_name) : std::nullopt);
+  LIFEBOAT_ASSIGN_OR_RETURN(auto rows, session_.query(kSql, {dn, dn, di, di, hv, hv, hd}));
   std::vector<core::Profile> out;
   for (const SqlRow& r : rows) {
     LIFEBOAT_ASSIGN_OR_RETURN(core::Profile p, profile_from_row(r));

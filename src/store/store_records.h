@@ -59,6 +59,7 @@ core::Json history_entry_to_json(const HistoryEntry& entry);
 struct ProfileFilter {
   std::optional<std::string> domain_name;
   std::optional<std::string> domain_id;
+  std::optional<core::HomeLocation> home;  //!< profiles whose current home is this one
 };
 
 }  // namespace lifeboat::store

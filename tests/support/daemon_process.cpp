@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -38,9 +39,17 @@ DaemonProcess::DaemonProcess(const std::string& data_dir,
                        spawn_args.envp());
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::runtime_error("cannot spawn lifeboat serve: " + std::to_string(rc));
+  std::string token_file = data_dir + "/api-token";
+  for (std::size_t i = 0; i + 1 < extra_args.size(); ++i) {
+    if (extra_args[i] == "--token-file") token_file = extra_args[i + 1];
+  }
   for (int i = 0; i < 300; ++i) {
     std::ifstream in(port_file);
-    if (in >> port_ && port_ > 0) return;
+    if (in >> port_ && port_ > 0) {
+      std::ifstream token_in(token_file);
+      std::getline(token_in, token_);
+      return;
+    }
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
@@ -66,6 +75,24 @@ std::string DaemonProcess::log() const {
 HttpResult DaemonProcess::request(const std::string& method, const std::string& path,
                                   const std::string& body,
                                   const std::vector<std::string>& headers) {
+  std::vector<std::string> all = headers;
+  bool has_credentials = false;
+  for (const auto& h : headers) {
+    std::string lower;
+    for (char c : h.substr(0, h.find(':'))) lower += static_cast<char>(std::tolower(c));
+    has_credentials = has_credentials || lower == "authorization" || lower == "x-api-key";
+  }
+  if (!has_credentials) all.push_back("Authorization: Bearer " + token_);
+  return send(method, path, body, all);
+}
+
+HttpResult DaemonProcess::request_anonymous(const std::string& method, const std::string& path,
+                                            const std::string& body) {
+  return send(method, path, body, {});
+}
+
+HttpResult DaemonProcess::send(const std::string& method, const std::string& path,
+                               const std::string& body, const std::vector<std::string>& headers) {
   std::vector<std::string> argv{"curl",       "-sS", "-X", method,
                                 "--max-time", "60",  "-w", "\n%{http_code} %{content_type}",
                                 "-o",         "-"};

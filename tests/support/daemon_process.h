@@ -1,5 +1,5 @@
 // A real `lifeboat serve` for whole-binary tests: started on a free loopback port with
-// its own data dir, spoken to over HTTP (curl), stopped with SIGTERM.
+// its own data dir, spoken to over HTTP (curl) with its API token, stopped with SIGTERM.
 #pragma once
 
 #include <sys/types.h>
@@ -30,10 +30,16 @@ class DaemonProcess {
   //! Everything the daemon logged so far.
   std::string log() const;
 
-  //! One request; `headers` like "Authorization: Bearer x". The token given to the
-  //! constructor via `token` is not added automatically.
+  //! One request; `headers` like "x-api-key: x". The daemon's token (from --token-file,
+  //! else api-token in the data dir) is sent as a Bearer header unless `headers` carry an
+  //! Authorization or x-api-key header of their own.
   HttpResult request(const std::string& method, const std::string& path,
                      const std::string& body = "", const std::vector<std::string>& headers = {});
+  //! One request with no token at all.
+  HttpResult request_anonymous(const std::string& method, const std::string& path,
+                               const std::string& body = "");
+  //! The API token the daemon uses.
+  const std::string& token() const { return token_; }
 
   //! Sends SIGTERM and waits; returns the exit code (128+signal if killed).
   int stop();
@@ -41,8 +47,12 @@ class DaemonProcess {
   void kill_hard();
 
  private:
+  HttpResult send(const std::string& method, const std::string& path, const std::string& body,
+                  const std::vector<std::string>& headers);
+
   std::string data_dir_;
   std::string log_path_;
+  std::string token_;
   pid_t pid_ = -1;
   int port_ = 0;
 };
