@@ -2,21 +2,20 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "tasks/workflow_runtime.h"
 
 namespace lifeboat::server {
 namespace {
 
-// The target volume an execution copies into, from the recovery input; executions
-// without one share the "" slot group.
-std::string target_volume(store::Store& store, const std::string& id) {
-  store::SqlExecutionStore executions(store);
-  auto rec = executions.get_execution(id);
-  if (!rec.is_ok() || !*rec) return "";
-  core::Json input = core::Json::parse((*rec)->input, nullptr, false);
-  // The recovery input (dispatch/recovery_planner.h) names the target home's volume.
+// The volume a copy writes into, from the top-level recovery input (the recovery planner
+// names the target home's volume); executions without one share the "" slot group.
+std::string target_volume(const core::Json& input) {
   if (input.is_object() && input.contains("targetHome") && input["targetHome"].is_object()) {
-    return input["targetHome"].value("volumeId", "");
+    const auto& home = input["targetHome"];
+    if (home.contains("volumeId") && home["volumeId"].is_string())
+      return home["volumeId"].get<std::string>();
   }
   return "";
 }
@@ -35,11 +34,56 @@ WorkerPool::WorkerPool(store::Store& store, registry::Registry& registry, const 
 
 WorkerPool::~WorkerPool() { stop(); }
 
+void WorkerPool::cancel_timer_locked(const std::string& id, Entry& entry) {
+  if (!entry.due) return;
+  auto [first, last] = timers_.equal_range(*entry.due);
+  for (auto it = first; it != last; ++it) {
+    if (it->second == id) {
+      timers_.erase(it);
+      break;
+    }
+  }
+  entry.due.reset();
+}
+
+void WorkerPool::queue_locked(const std::string& id, Entry& entry) {
+  cancel_timer_locked(id, entry);
+  if (!entry.queued) {
+    entry.queued = true;
+    queue_.push_back(id);
+  }
+}
+
+void WorkerPool::add_timer_locked(const std::string& id, core::Clock::WallTime at) {
+  Entry& entry = known_[id];
+  if (entry.running) {
+    entry.again = true;
+    return;
+  }
+  if (entry.queued || entry.parked) return;
+  if (entry.due && *entry.due <= at) return;  // an earlier look is booked already
+  cancel_timer_locked(id, entry);
+  entry.due = at;
+  timers_.emplace(at, id);
+}
+
+void WorkerPool::forget_if_idle_locked(const std::string& id) {
+  auto it = known_.find(id);
+  if (it == known_.end()) return;
+  const Entry& e = it->second;
+  if (!e.queued && !e.running && !e.parked && !e.due) known_.erase(it);
+}
+
 void WorkerPool::submit(const std::string& id) {
   {
     std::lock_guard lock(mu_);
-    if (stopping_ || !known_.insert(id).second) return;
-    queue_.push_back(id);
+    if (stopping_) return;
+    Entry& entry = known_[id];
+    if (entry.running) {
+      entry.again = true;
+    } else if (!entry.parked) {  // a parked one runs when a slot frees
+      queue_locked(id, entry);
+    }
   }
   cv_.notify_all();
 }
@@ -48,6 +92,20 @@ std::size_t WorkerPool::in_flight() const {
   std::lock_guard lock(mu_);
   return known_.size();
 }
+
+std::size_t WorkerPool::waiting() const {
+  std::lock_guard lock(mu_);
+  return timers_.size();
+}
+
+std::size_t WorkerPool::parked() const {
+  std::lock_guard lock(mu_);
+  std::size_t n = 0;
+  for (const auto& [volume, ids] : parked_) n += ids.size();
+  return n;
+}
+
+void WorkerPool::wake() { cv_.notify_all(); }
 
 bool WorkerPool::stopping() const {
   std::lock_guard lock(mu_);
@@ -68,25 +126,76 @@ void WorkerPool::stop() {
   threads_.clear();
 }
 
-bool WorkerPool::acquire_volume(const std::string& volume) {
+bool WorkerPool::next(std::string& id) {
   std::unique_lock lock(mu_);
-  cv_.wait(lock, [&] { return stopping_ || volume_use_[volume] < per_volume_; });
-  if (stopping_) return false;
-  ++volume_use_[volume];
-  return true;
+  for (;;) {
+    if (stopping_) return false;
+    const auto now = clock_.now();
+    while (!timers_.empty() && timers_.begin()->first <= now) {
+      const std::string due = timers_.begin()->second;
+      timers_.erase(timers_.begin());
+      Entry& entry = known_[due];
+      entry.due.reset();
+      queue_locked(due, entry);
+    }
+    if (!queue_.empty()) {
+      id = queue_.front();
+      queue_.pop_front();
+      Entry& entry = known_[id];
+      entry.queued = false;
+      entry.running = true;
+      return true;
+    }
+    auto wait = std::chrono::duration_cast<std::chrono::nanoseconds>(kTimerCheck);
+    if (!timers_.empty()) wait = std::min(wait, timers_.begin()->first - now);
+    cv_.wait_for(lock, wait);
+  }
 }
 
-void WorkerPool::release_volume(const std::string& volume) {
+bool WorkerPool::try_admit(const workflow::TaskResource& /*resource*/,
+                           const workflow::TaskContext& ctx) {
+  const std::string volume = target_volume(ctx.execution_input);
+  std::lock_guard lock(mu_);
+  if (volume_use_[volume] < per_volume_) {
+    ++volume_use_[volume];
+    return true;
+  }
+  Entry& entry = known_[ctx.execution_id];
+  if (!entry.parked) {
+    entry.parked = true;
+    parked_[volume].push_back(ctx.execution_id);
+  }
+  spdlog::debug("execution {} waits for a copy slot of volume '{}'", ctx.execution_id, volume);
+  return false;
+}
+
+void WorkerPool::release(const workflow::TaskResource& /*resource*/,
+                         const workflow::TaskContext& ctx) {
+  const std::string volume = target_volume(ctx.execution_input);
   {
     std::lock_guard lock(mu_);
     --volume_use_[volume];
+    auto& waiting = parked_[volume];
+    while (!waiting.empty()) {
+      const std::string id = waiting.front();
+      waiting.pop_front();
+      auto it = known_.find(id);
+      if (it == known_.end() || !it->second.parked) continue;
+      it->second.parked = false;
+      if (it->second.running) {
+        it->second.again = true;
+      } else {
+        queue_locked(id, it->second);
+      }
+      break;
+    }
   }
   cv_.notify_all();
 }
 
 void WorkerPool::worker_main(int index) {
-  // One runtime per worker: an Executor is driven by one thread.
-  tasks::WorkflowRuntime runtime(store_, registry_, clock_);
+  // One runtime per worker: an Executor is driven by one thread. The pool rations its copies.
+  tasks::WorkflowRuntime runtime(store_, registry_, clock_, this);
   workflow::Executor& executor = runtime.executor();
   {
     std::lock_guard lock(mu_);
@@ -102,47 +211,35 @@ void WorkerPool::worker_main(int index) {
       std::erase(pool->executors_, executor);
     }
   } unregister{this, &executor};
-  for (;;) {
-    std::string id;
-    {
-      std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (stopping_) return;
-      id = queue_.front();
-      queue_.pop_front();
-    }
-    const std::string volume = target_volume(store_, id);
+  std::string id;
+  while (next(id)) {
+    spdlog::debug("worker {} runs execution {}", index, id);
+    core::Status st = executor.resume(id);
+    if (st.is_ok()) executor.run_ready();
+    // Whatever is left waits on the pool's timers, not on this thread.
+    auto left = executor.take_queued();
     std::string status = store::kExecRunning;
-    if (acquire_volume(volume)) {
-      spdlog::debug("worker {} runs execution {}", index, id);
-      core::Status st = executor.resume(id);
-      while (st.is_ok()) {
-        executor.run_ready();
-        auto rec = runtime.executions().get_execution(id);
-        if (!rec.is_ok() || !*rec) {
-          st = rec.is_ok() ? core::Status::not_found(id) : rec.status();
-          break;
-        }
-        status = (*rec)->status;
-        if (status != store::kExecRunning) break;
-        auto wake = executor.next_wake_time();
-        if (!wake) break;  // its children run elsewhere: it is picked up again on restart
-        std::unique_lock lock(mu_);
-        // Wall-clock wake time: wait in steady time for the difference.
-        auto delay = *wake - clock_.now();
-        if (delay > std::chrono::nanoseconds::zero()) {
-          cv_.wait_for(lock, delay, [&] { return stopping_; });
-        }
-        if (stopping_) break;
-      }
-      if (!st.is_ok()) spdlog::error("execution {}: {}", id, st.message());
-      release_volume(volume);
+    auto rec = runtime.executions().get_execution(id);
+    if (rec.is_ok() && *rec) {
+      status = (*rec)->status;
+    } else if (st.is_ok()) {
+      st = rec.is_ok() ? core::Status::not_found("no execution '" + id + "'") : rec.status();
     }
+    if (!st.is_ok()) spdlog::error("execution {}: {}", id, st.message());
+    bool stopped = false;
     {
       std::lock_guard lock(mu_);
-      known_.erase(id);
+      stopped = stopping_;
+      Entry& entry = known_[id];
+      entry.running = false;
+      const bool again = entry.again;
+      entry.again = false;
+      for (const auto& [at, other] : left) add_timer_locked(other, at);
+      if (again && !entry.parked) queue_locked(id, known_[id]);
+      forget_if_idle_locked(id);
     }
-    if (observer_) observer_(id, status);
+    cv_.notify_all();
+    if (observer_ && (status != store::kExecRunning || stopped)) observer_(id, status);
   }
 }
 

@@ -14,7 +14,7 @@ namespace lifeboat::tasks {
 void register_builtin_resources(workflow::TaskResourceRegistry& resources,
                                 const BuiltinServices& services) {
   resources.add("lifeboat:transfer.run", std::make_shared<TransferRunResource>(services.fs));
-  resources.add("lifeboat:home.await", std::make_shared<HomeAwaitResource>());
+  resources.add("lifeboat:home.await", std::make_shared<HomeAwaitResource>(services.fs));
   resources.add("lifeboat:registry.recordResult",
                 std::make_shared<RecordResultResource>(services.registry));
   resources.add("lifeboat:deadletter.send",

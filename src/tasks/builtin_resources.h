@@ -3,8 +3,8 @@
 //   lifeboat:transfer.run          runs the replication engine (transfer::run_copy) with
 //                                  DataSync-style options from its input; returns the
 //                                  report's fields (transfer_run_resource.h).
-//   lifeboat:home.await            waits until a home directory exists (inotify on the
-//                                  parent, polling fallback) (home_await_resource.h).
+//   lifeboat:home.await            waits until a home directory exists, looking again
+//                                  on a timer and holding no thread (home_await_resource.h).
 //   lifeboat:registry.recordResult records a replication result on a profile
 //                                  (record_result_resource.h).
 //   lifeboat:deadletter.send       records the execution's input in the dead-letter table

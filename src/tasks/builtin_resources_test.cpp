@@ -17,6 +17,7 @@
 #include "tasks/home_await_resource.h"
 #include "tasks/transfer_run_resource.h"
 #include "workflow/asl_error.h"
+#include "workflow/executor.h"
 
 namespace lifeboat::tasks {
 namespace {
@@ -42,38 +43,109 @@ class TempDirectory {
   std::string path_;
 };
 
-TEST(HomeAwait, ReturnsOnceTheDirectoryAppears) {
+// home.await never blocks: a missing home is answered with "look again in pollSeconds",
+// measured on the executor's clock from the attempt's first run.
+TEST(HomeAwait, AnswersLookAgainUntilTheDirectoryAppears) {
   TempDirectory tmp;
   const std::string home = tmp.path() + "/200005";
-  std::thread creator([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    std::filesystem::create_directory(home);
-  });
-  HomeAwaitResource res;
+  core::FakeClock clock;
+  HomeAwaitResource res(&fs::PosixFileSystem::instance());
   workflow::TaskContext ctx;
-  // A long poll interval: only the inotify watch can notice the directory in time.
-  auto out = res.run(Json{{"path", home}, {"timeoutSeconds", 30}, {"pollSeconds", 60}}, ctx);
-  creator.join();
+  ctx.clock = &clock;
+  ctx.first_run = clock.now();
+  const Json input = {{"path", home}, {"timeoutSeconds", 30}, {"pollSeconds", 7}};
+  auto out = res.run(input, ctx);
   ASSERT_TRUE(out.is_ok()) << out.status().to_string();
+  ASSERT_TRUE(ctx.poll_again_at.has_value());
+  EXPECT_EQ(*ctx.poll_again_at, clock.now() + std::chrono::seconds(7));
+  // Near the deadline it looks again at the deadline, not later.
+  clock.advance(std::chrono::seconds(27));
+  ctx.poll_again_at.reset();
+  ASSERT_TRUE(res.run(input, ctx).is_ok());
+  EXPECT_EQ(*ctx.poll_again_at, ctx.first_run + std::chrono::seconds(30));
+  std::filesystem::create_directory(home);
+  ctx.poll_again_at.reset();
+  out = res.run(input, ctx);
+  ASSERT_TRUE(out.is_ok()) << out.status().to_string();
+  EXPECT_FALSE(ctx.poll_again_at.has_value());
   EXPECT_EQ((*out)["ready"], true);
 }
 
-TEST(HomeAwait, FailsWithANamedErrorAfterItsTimeout) {
+TEST(HomeAwait, FailsWithNamedErrors) {
   TempDirectory tmp;
-  HomeAwaitResource res;
+  core::FakeClock clock;
+  HomeAwaitResource res(&fs::PosixFileSystem::instance());
   workflow::TaskContext ctx;
-  auto out = res.run(
-      Json{{"path", tmp.path() + "/never"}, {"timeoutSeconds", 0.2}, {"pollSeconds", 0.05}}, ctx);
+  ctx.clock = &clock;
+  ctx.first_run = clock.now() - std::chrono::seconds(901);
+  auto out = res.run(Json{{"path", tmp.path() + "/never"}}, ctx);  // default: 900 s
   ASSERT_FALSE(out.is_ok());
   EXPECT_EQ(workflow::to_asl_error(out.status()).error, "Lifeboat.HomeNotFound");
-  // A parent that does not exist falls back to polling and still times out cleanly.
-  out = res.run(
-      Json{{"path", tmp.path() + "/no/parent"}, {"timeoutSeconds", 0.1}, {"pollSeconds", 0.05}},
-      ctx);
+  out = res.run(Json{{"path", tmp.path() + "/no/parent"}}, ctx);
   EXPECT_EQ(workflow::to_asl_error(out.status()).error, "Lifeboat.HomeNotFound");
   std::ofstream(tmp.path() + "/file") << "x";
-  out = res.run(Json{{"path", tmp.path() + "/file"}, {"timeoutSeconds", 1}}, ctx);
+  out = res.run(Json{{"path", tmp.path() + "/file"}}, ctx);
   EXPECT_EQ(workflow::to_asl_error(out.status()).error, "Lifeboat.HomeNotDirectory");
+  // Durations out of range are refused naming the field (9.3e9 s would overflow the clock).
+  for (const char* field : {"timeoutSeconds", "pollSeconds"}) {
+    out = res.run(Json{{"path", tmp.path() + "/never"}, {field, 9.3e9}}, ctx);
+    ASSERT_FALSE(out.is_ok());
+    auto err = workflow::to_asl_error(out.status());
+    EXPECT_EQ(err.error, "Lifeboat.InvalidInput");
+    EXPECT_NE(err.cause.find(field), std::string::npos) << err.cause;
+  }
+}
+
+// In a workflow, a waiting home.await is a durable timer: no thread is held, a restart
+// resumes it, and it finishes when the home appears or fails when its time runs out.
+TEST(HomeAwait, WaitsInTheExecutorOnTheClockAndSurvivesARestart) {
+  TempDirectory tmp;
+  auto store = store::open_store(store::sqlite_url_for_data_dir(tmp.path()));
+  ASSERT_TRUE(store.is_ok()) << store.status().to_string();
+  store::SqlExecutionStore executions(**store);
+  core::FakeClock clock;
+  workflow::TaskResourceRegistry resources;
+  BuiltinServices services;
+  services.fs = &fs::PosixFileSystem::instance();
+  services.clock = &clock;
+  register_builtin_resources(resources, services);
+  const Json def = Json::parse(R"({"StartAt": "A", "States": {"A": {"Type": "Task",
+      "Resource": "lifeboat:home.await", "Parameters": {"path.$": "$.path",
+      "timeoutSeconds": 60, "pollSeconds": 5}, "End": true}}})");
+  const std::string home = tmp.path() + "/home";
+  auto executor = std::make_unique<workflow::Executor>(executions, resources, clock);
+  auto id = executor->start(def, Json{{"path", home}});
+  ASSERT_TRUE(id.is_ok());
+  executor->run_ready();  // returns: nothing blocks
+  auto rec = executions.get_execution(*id).value();
+  ASSERT_TRUE(rec.has_value());
+  EXPECT_EQ(rec->status, "RUNNING");
+  ASSERT_TRUE(rec->wake_at.has_value());
+  EXPECT_EQ(*executor->next_wake_time(), clock.now() + std::chrono::seconds(5));
+
+  // A restart: a new executor finds the wait in the store.
+  clock.advance(std::chrono::seconds(12));
+  executor = std::make_unique<workflow::Executor>(executions, resources, clock);
+  ASSERT_TRUE(executor->recover().is_ok());
+  executor->run_ready();
+  EXPECT_EQ(executions.get_execution(*id).value()->status, "RUNNING");
+  std::filesystem::create_directory(home);
+  clock.advance(std::chrono::seconds(5));
+  executor->run_ready();
+  EXPECT_EQ(executions.get_execution(*id).value()->status, "SUCCEEDED");
+  auto events = executions.list_events(*id).value();
+  int waiting = 0;
+  for (const auto& e : events) waiting += e.type == "TaskWaiting" ? 1 : 0;
+  EXPECT_EQ(waiting, 1);  // one event for the whole wait, not one per look
+
+  // A home that never appears fails after timeoutSeconds of the executor's clock.
+  auto id2 = executor->start(def, Json{{"path", tmp.path() + "/never"}});
+  ASSERT_TRUE(id2.is_ok());
+  auto done =
+      executor->run_until_finished(*id2, [&clock](core::Clock::WallTime t) { clock.set_now(t); });
+  ASSERT_TRUE(done.is_ok());
+  EXPECT_EQ(done->status, "FAILED");
+  EXPECT_EQ(done->error.value_or(""), "Lifeboat.HomeNotFound");
 }
 
 TEST(DeadLetter, OneLetterPerExecutionHoldingItsInput) {

@@ -1,16 +1,11 @@
 #include "tasks/home_await_resource.h"
 
-#include <poll.h>
-#include <sys/inotify.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <algorithm>
+#include <cerrno>
 #include <chrono>
-#include <filesystem>
-#include <thread>
+#include <cmath>
 
 #include "workflow/asl_error.h"
+#include "workflow/execution_limits.h"
 
 namespace lifeboat::tasks {
 
@@ -20,92 +15,62 @@ using workflow::asl_error;
 
 namespace {
 
-enum class HomeState { kMissing, kDirectory, kOther };
+constexpr double kDefaultTimeoutSeconds = 900;
+constexpr double kDefaultPollSeconds = 5;
+// The executor looks again no sooner than a second later anyway; an hour apart is the most
+// that still reads as "waiting for" something.
+constexpr double kMinPollSeconds = 1;
+constexpr double kMaxPollSeconds = 3600;
 
-HomeState probe(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return HomeState::kMissing;
-  return S_ISDIR(st.st_mode) ? HomeState::kDirectory : HomeState::kOther;
+std::chrono::milliseconds to_ms(double seconds) {
+  return std::chrono::milliseconds(std::llround(seconds * 1000));
 }
-
-// An inotify watch on `dir`, closed on destruction; fd() is -1 when it could not be set.
-class ParentWatch {
- public:
-  explicit ParentWatch(const std::string& dir) {
-    fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (fd_ >= 0 && inotify_add_watch(fd_, dir.c_str(), IN_CREATE | IN_MOVED_TO | IN_ONLYDIR) < 0) {
-      ::close(fd_);
-      fd_ = -1;
-    }
-  }
-  ~ParentWatch() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  ParentWatch(const ParentWatch&) = delete;
-  ParentWatch& operator=(const ParentWatch&) = delete;
-  int fd() const { return fd_; }
-  // Waits up to `ms` for any event, then drains the queue.
-  void wait(int ms) const {
-    pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, ms) > 0) {
-      char buf[4096];
-      while (::read(fd_, buf, sizeof buf) > 0) {
-      }
-    }
-  }
-
- private:
-  int fd_ = -1;
-};
 
 }  // namespace
 
 Result<Json> HomeAwaitResource::run(const Json& input, workflow::TaskContext& ctx) {
-  if (!input.is_object() || !input.contains("path") || !input["path"].is_string())
+  if (fs_ == nullptr || ctx.clock == nullptr)
+    return asl_error("Lifeboat.Unavailable", "no file system configured");
+  if (!input.is_object() || !input.contains("path") || !input["path"].is_string() ||
+      input["path"].get<std::string>().empty())
     return asl_error("Lifeboat.InvalidInput", "home.await needs {\"path\": \"/dir\"}");
   const std::string path = input["path"].get<std::string>();
-  const double timeout_s = input.value("timeoutSeconds", 900.0);
-  const double poll_s = std::max(0.01, input.value("pollSeconds", 5.0));
-  using Steady = std::chrono::steady_clock;
-  auto deadline =
-      Steady::now() + std::chrono::milliseconds(static_cast<std::int64_t>(timeout_s * 1000));
-  if (ctx.deadline && ctx.clock != nullptr) {
-    auto left = *ctx.deadline - ctx.clock->now();
-    deadline =
-        std::min(deadline, Steady::now() + std::chrono::duration_cast<Steady::duration>(left));
+  auto field = [&](const char* name, double fallback, double lo, double hi) -> Result<double> {
+    if (!input.contains(name)) return fallback;
+    auto v = workflow::number_in_range(input[name], lo, hi);
+    if (!v)
+      return asl_error("Lifeboat.InvalidInput",
+                       std::string("home.await: field '") + name + "' must be a number from " +
+                           std::to_string(lo) + " to " + std::to_string(hi) + ", got " +
+                           input[name].dump());
+    return *v;
+  };
+  LIFEBOAT_ASSIGN_OR_RETURN(double timeout_s,
+                            field("timeoutSeconds", kDefaultTimeoutSeconds, 0,
+                                  static_cast<double>(workflow::kMaxTimeoutSeconds)));
+  LIFEBOAT_ASSIGN_OR_RETURN(
+      double poll_s, field("pollSeconds", kDefaultPollSeconds, kMinPollSeconds, kMaxPollSeconds));
+
+  auto opened = fs_->open_root(path, /*create=*/false);
+  if (opened) {
+    Json out = input;
+    out["ready"] = true;
+    return out;
   }
-  const std::string parent = std::filesystem::path(path).parent_path().string();
-  while (true) {
-    // Watch before probing, so a directory created between the two is not missed.
-    ParentWatch watch(parent.empty() ? "." : parent);
-    switch (probe(path)) {
-      case HomeState::kDirectory: {
-        Json out = input;
-        out["ready"] = true;
-        return out;
-      }
-      case HomeState::kOther:
-        return asl_error("Lifeboat.HomeNotDirectory",
-                         "'" + path + "' exists but is not a directory");
-      case HomeState::kMissing:
-        break;
-    }
-    auto now = Steady::now();
-    if (now >= deadline)
-      return asl_error("Lifeboat.HomeNotFound",
-                       "home directory '" + path + "' did not appear within " +
-                           std::to_string(static_cast<std::int64_t>(timeout_s)) + " s");
-    if (ctx.cancelled != nullptr && ctx.cancelled->load())
-      return asl_error("Lifeboat.Cancelled", "stopped while waiting for '" + path + "'");
-    auto left_ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
-    int slice =
-        static_cast<int>(std::min<std::int64_t>(left_ms, static_cast<std::int64_t>(poll_s * 1000)));
-    if (watch.fd() >= 0) {
-      watch.wait(slice);
-    } else {
-      std::this_thread::sleep_for(std::chrono::milliseconds(slice));
-    }
-  }
+  const int err = opened.status().sys_errno();
+  if (err == ENOTDIR || err == ELOOP)
+    return asl_error("Lifeboat.HomeNotDirectory",
+                     "'" + path + "' exists but is not a directory: " + opened.status().message());
+  if (err != ENOENT)
+    return asl_error("Lifeboat.IoError",
+                     "cannot examine '" + path + "': " + opened.status().message());
+  const auto now = ctx.clock->now();
+  const auto deadline = ctx.first_run + to_ms(timeout_s);
+  if (now >= deadline)
+    return asl_error("Lifeboat.HomeNotFound", "home directory '" + path +
+                                                  "' did not appear within " +
+                                                  std::to_string(std::llround(timeout_s)) + " s");
+  return workflow::poll_again(ctx, std::min(now + to_ms(poll_s), deadline));
 }
 
 }  // namespace lifeboat::tasks

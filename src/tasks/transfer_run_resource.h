@@ -25,6 +25,8 @@ class TransferRunResource final : public workflow::TaskResource {
   //! `fs` is borrowed (null: every run fails with Lifeboat.Unavailable).
   explicit TransferRunResource(fs::FileSystem* fs) : fs_(fs) {}
   core::Result<core::Json> run(const core::Json& input, workflow::TaskContext& ctx) override;
+  //! A copy: the daemon rations these per target volume while they run.
+  bool copies_into_volume() const override { return true; }
 
  private:
   fs::FileSystem* fs_;

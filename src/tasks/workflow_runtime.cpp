@@ -6,7 +6,7 @@
 namespace lifeboat::tasks {
 
 WorkflowRuntime::WorkflowRuntime(store::Store& store, registry::Registry& registry,
-                                 const core::Clock& clock)
+                                 const core::Clock& clock, workflow::TaskAdmission* admission)
     : executions_(store) {
   BuiltinServices services;
   services.fs = &fs::PosixFileSystem::instance();
@@ -15,7 +15,9 @@ WorkflowRuntime::WorkflowRuntime(store::Store& store, registry::Registry& regist
   services.clock = &clock;
   register_builtin_resources(resources_, services);
   register_test_resources_if_enabled(resources_);
-  executor_ = std::make_unique<workflow::Executor>(executions_, resources_, clock);
+  workflow::ExecutorOptions options;
+  options.admission = admission;
+  executor_ = std::make_unique<workflow::Executor>(executions_, resources_, clock, options);
 }
 
 namespace {

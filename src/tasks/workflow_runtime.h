@@ -18,7 +18,9 @@ namespace lifeboat::tasks {
 
 class WorkflowRuntime {
  public:
-  WorkflowRuntime(store::Store& store, registry::Registry& registry, const core::Clock& clock);
+  //! `admission` (borrowed, may be null) rations copies per volume (task_admission.h).
+  WorkflowRuntime(store::Store& store, registry::Registry& registry, const core::Clock& clock,
+                  workflow::TaskAdmission* admission = nullptr);
 
   store::ExecutionStore& executions() { return executions_; }
   const workflow::TaskResourceRegistry& resources() const { return resources_; }

@@ -1,11 +1,13 @@
 #include "workflow/executor.h"
 
+#include <algorithm>
 #include <cmath>
 #include <thread>
 
 #include "core/ids.h"
 #include "core/time_format.h"
 #include "workflow/choice_rule.h"
+#include "workflow/execution_limits.h"
 #include "workflow/intrinsic_functions.h"
 #include "workflow/json_path.h"
 #include "workflow/payload_template.h"
@@ -25,6 +27,7 @@ constexpr const char* kPhaseEnter = "enter";  // about to enter cursor.state
 constexpr const char* kPhaseWait = "wait";    // in a Wait until wake_at
 constexpr const char* kPhaseTask = "task";    // Task scheduled or running
 constexpr const char* kPhaseRetry = "retry";  // back-off before a retry, until wake_at
+constexpr const char* kPhasePoll = "poll";    // Task not ready: run it again at wake_at
 constexpr const char* kPhaseStartChildren = "start_children";
 constexpr const char* kPhaseChildren = "children";  // Parallel/Map waiting on children
 
@@ -48,6 +51,7 @@ struct Executor::Step {
   std::vector<store::ExecutionRecord> child_updates;
   std::vector<std::string> wake_after_commit;
   bool requeue = false;  // run this execution again right after the commit
+  bool touched = false;  // the record changed without an event: commit it anyway
 };
 
 bool error_matches(const Json& error_equals, const std::string& error) {
@@ -63,19 +67,41 @@ bool error_matches(const Json& error_equals, const std::string& error) {
 std::chrono::milliseconds retry_delay(const Json& retrier, int retry_count) {
   double interval = retrier.value("IntervalSeconds", 1.0);
   double backoff = retrier.value("BackoffRate", 2.0);
-  double seconds = interval * std::pow(backoff, retry_count);
+  // pow() may reach +inf for a long run of retries; min() below brings it back. The ceiling
+  // is the largest MaxDelaySeconds there is (execution_limits.h), so the sum with the clock
+  // cannot overflow whatever the retrier says.
+  double seconds = interval * std::pow(backoff, std::max(retry_count, 0));
   if (retrier.contains("MaxDelaySeconds"))
     seconds = std::min(seconds, retrier["MaxDelaySeconds"].get<double>());
-  // Cap far below overflow: a year is more back-off than anyone means.
-  seconds = std::min(seconds, 365.0 * 24 * 3600);
+  seconds = std::min(seconds, static_cast<double>(kMaxRetryDelaySeconds));
+  if (!(seconds >= 0)) seconds = 0;  // NaN from a hand-edited stored definition
   return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(seconds * 1000)));
 }
+
+namespace {
+
+// Cursor fields carried from state to state (go_to builds a fresh cursor).
+constexpr const char* kCurTransitions = "transitions";  // state transitions so far
+constexpr const char* kCurHistory = "history";          // this execution's events so far
+constexpr const char* kCurLimitHit = "limit_hit";       // a limit error was raised already
+
+bool is_limit_error(const std::string& error) {
+  return error == kErrTransitionLimit || error == kErrHistoryLimit;
+}
+
+std::int64_t own_events(const std::vector<store::ExecutionEvent>& events, const std::string& id) {
+  return std::count_if(events.begin(), events.end(),
+                       [&](const store::ExecutionEvent& e) { return e.execution_id == id; });
+}
+
+}  // namespace
 
 Executor::Executor(store::ExecutionStore& store, const TaskResourceRegistry& registry,
                    const core::Clock& clock, ExecutorOptions options)
     : store_(store),
       registry_(registry),
       clock_(clock),
+      options_(options),
       random_(options.random_seed != 0 ? options.random_seed : std::random_device{}()) {}
 
 Result<std::string> Executor::start(const Json& definition, const Json& input,
@@ -99,9 +125,12 @@ Result<std::string> Executor::start(const Json& definition, const Json& input,
   rec.input = input.dump();
   rec.start_time = core::format_rfc3339(clock_.now());
   Json exec = {{"Id", rec.id}, {"Input", input}, {"Name", rec.name}, {"StartTime", rec.start_time}};
-  rec.cursor =
-      Json{{"state", machine.start_at()}, {"input", input}, {"phase", kPhaseEnter}, {"exec", exec}}
-          .dump();
+  rec.cursor = Json{{"state", machine.start_at()},
+                    {"input", input},
+                    {"phase", kPhaseEnter},
+                    {"exec", exec},
+                    {kCurHistory, 1}}  // ExecutionStarted, written below
+                   .dump();
   store::ExecutionWrite w;
   w.creates.push_back(rec);
   w.events.push_back({rec.id, 0, 0, "ExecutionStarted", rec.start_time,
@@ -137,6 +166,16 @@ void Executor::schedule(const std::string& id, const std::optional<std::string>&
     }
   }
   if (ready_set_.insert(id).second) ready_.push_back(id);
+}
+
+std::vector<std::pair<WallTime, std::string>> Executor::take_queued() {
+  std::vector<std::pair<WallTime, std::string>> out(timers_.begin(), timers_.end());
+  const WallTime now = clock_.now();
+  for (const auto& id : ready_) out.emplace_back(now, id);
+  timers_.clear();
+  ready_.clear();
+  ready_set_.clear();
+  return out;
 }
 
 std::optional<WallTime> Executor::next_wake_time() const {
@@ -244,6 +283,23 @@ void Executor::event(Step& s, const std::string& type, Json details) {
 }
 
 bool Executor::commit(Step& s) {
+  // The hard history cap: a step that would write past it is dropped and replaced by the
+  // failure, whose event is the last one that fits. No Catch applies any more (the
+  // catchable error came kLimitGraceEvents earlier, in enter_state).
+  const std::int64_t history = s.cursor.value(kCurHistory, std::int64_t{1});
+  bool capped = false;
+  if (s.rec.status == store::kExecRunning &&
+      history + own_events(s.events, s.rec.id) > options_.max_history_events - 1) {
+    s.events.clear();
+    s.creates.clear();
+    s.child_updates.clear();
+    s.wake_after_commit.clear();
+    fail_execution(s, {kErrHistoryLimit, "the execution's history reached " +
+                                             std::to_string(options_.max_history_events) +
+                                             " events, the most one execution may have"});
+    capped = true;
+  }
+  s.cursor[kCurHistory] = history + own_events(s.events, s.rec.id);
   store::ExecutionWrite w;
   s.rec.cursor = s.cursor.dump();
   w.updates.push_back(s.rec);
@@ -253,6 +309,7 @@ bool Executor::commit(Step& s) {
   s.creates.clear();
   s.events.clear();
   s.child_updates.clear();
+  s.touched = false;
   auto st = store_.write(w);
   if (!st) {
     // The row changed under us (stopped, or stepped by another process) or the store
@@ -266,7 +323,7 @@ bool Executor::commit(Step& s) {
   for (const auto& id : s.wake_after_commit) schedule(id, std::nullopt);
   s.wake_after_commit.clear();
   if (is_finished(s.rec.status)) machines_.erase(s.rec.id);
-  return true;
+  return !capped;
 }
 
 Json Executor::context_object(const Step& s) const {
@@ -295,18 +352,26 @@ void Executor::step(const std::string& id) {
   }
   // The machine-level TimeoutSeconds: checked at every step, and a long Wait or back-off
   // wakes up at the deadline at the latest so that the timeout fires on time.
+  // Without one, an execution still ends after a year (execution_limits.h).
   std::optional<WallTime> deadline;
-  if (auto timeout = machine->timeout_seconds()) {
+  {
+    const auto own_timeout = machine->timeout_seconds();
+    const std::int64_t timeout =
+        std::min(own_timeout.value_or(kMaxExecutionSeconds), kMaxExecutionSeconds);
     auto started = core::parse_rfc3339(s.rec.start_time);
-    if (started && clock_.now() >= *started + std::chrono::seconds(*timeout)) {
-      fail_execution(s,
-                     {kErrTimeout, "the execution ran longer than its TimeoutSeconds (" +
-                                       std::to_string(*timeout) + ")"},
-                     "ExecutionTimedOut");
+    if (started && clock_.now() >= *started + std::chrono::seconds(timeout)) {
+      fail_execution(
+          s,
+          {kErrTimeout, own_timeout
+                            ? "the execution ran longer than its TimeoutSeconds (" +
+                                  std::to_string(timeout) + ")"
+                            : "the execution ran longer than one year (" + std::to_string(timeout) +
+                                  " s), the most an execution may run"},
+          "ExecutionTimedOut");
       commit(s);
       return;
     }
-    if (started) deadline = *started + std::chrono::seconds(*timeout);
+    if (started) deadline = *started + std::chrono::seconds(timeout);
   }
   const std::string phase = s.cursor.value("phase", kPhaseEnter);
   const Json* state = machine->state(s.cursor.value("state", ""));
@@ -322,7 +387,7 @@ void Executor::step(const std::string& id) {
   }
   if (phase == kPhaseEnter) {
     enter_state(s, *machine);
-  } else if (phase == kPhaseWait || phase == kPhaseRetry) {
+  } else if (phase == kPhaseWait || phase == kPhaseRetry || phase == kPhasePoll) {
     if (!due) {
       schedule(id, s.rec.wake_at);
       return;
@@ -330,6 +395,9 @@ void Executor::step(const std::string& id) {
     s.rec.wake_at.reset();
     if (phase == kPhaseWait) {
       finish_wait(s, *state);
+    } else if (phase == kPhasePoll) {
+      s.cursor["phase"] = kPhaseTask;
+      run_task(s, *state);
     } else {
       std::string next = s.cursor.value("retry_phase", kPhaseTask);
       s.cursor["phase"] = next;
@@ -346,7 +414,7 @@ void Executor::step(const std::string& id) {
   } else if (phase == kPhaseChildren) {
     check_children(s, *state);
   }
-  bool dirty = !s.events.empty() || !s.creates.empty() || !s.child_updates.empty();
+  bool dirty = s.touched || !s.events.empty() || !s.creates.empty() || !s.child_updates.empty();
   if (dirty && !commit(s)) return;
   if (!s.requeue) return;
   if (deadline && s.rec.wake_at) {
@@ -359,6 +427,109 @@ void Executor::step(const std::string& id) {
   schedule(id, s.rec.wake_at);
 }
 
+bool Executor::check_limits(Step& s, const Json& state) {
+  const auto transitions = s.cursor.value(kCurTransitions, std::int64_t{0});
+  const auto history =
+      s.cursor.value(kCurHistory, std::int64_t{1}) + own_events(s.events, s.rec.id);
+  if (s.cursor.value(kCurLimitHit, false)) {
+    // The limit error was raised (and caught) before: its handler gets a few more states.
+    if (transitions < options_.max_state_transitions + kLimitGraceTransitions) return false;
+    fail_execution(s, {kErrTransitionLimit,
+                       "the execution made " + std::to_string(transitions) +
+                           " state transitions: its limit of " +
+                           std::to_string(options_.max_state_transitions) + " and another " +
+                           std::to_string(kLimitGraceTransitions) + " for the error handler"});
+    return true;
+  }
+  AslError err;
+  if (transitions >= options_.max_state_transitions) {
+    err = {kErrTransitionLimit, "the execution made " + std::to_string(transitions) +
+                                    " state transitions, the most one execution may make " +
+                                    "(a loop in the state machine?)"};
+  } else if (history >= options_.max_history_events -
+                            std::min(kLimitGraceEvents, options_.max_history_events / 5)) {
+    err = {kErrHistoryLimit, "the execution's history has " + std::to_string(history) +
+                                 " events, close to the most one execution may have (" +
+                                 std::to_string(options_.max_history_events) + ")"};
+  } else {
+    return false;
+  }
+  s.cursor[kCurLimitHit] = true;
+  handle_error(s, state, err);
+  return true;
+}
+
+Result<WallTime> Executor::wait_until(const Json& state, const std::string& name,
+                                      const Json& effective, const Json& ctx) const {
+  const WallTime now = clock_.now();
+  // Every form is bounded by the longest Wait (execution_limits.h) before it meets the
+  // clock, so no sum below can overflow; a timestamp in the past means "no wait".
+  const auto latest = now + std::chrono::seconds(kMaxWaitSeconds);
+  auto refuse = [&](const std::string& field, const std::string& why) {
+    return asl_error(kErrRuntime, "state '" + name + "': field '" + field + "': " + why);
+  };
+  const std::string bound =
+      "a Wait lasts at most " + std::to_string(kMaxWaitSeconds) + " s (one year)";
+  if (state.contains("Seconds")) {
+    // The validator kept it within [0, kMaxWaitSeconds].
+    return now + std::chrono::seconds(state["Seconds"].get<std::int64_t>());
+  }
+  const char* field = state.contains("Timestamp")     ? "Timestamp"
+                      : state.contains("SecondsPath") ? "SecondsPath"
+                                                      : "TimestampPath";
+  Json value = state[field];
+  if (std::string(field).ends_with("Path")) {
+    const auto expr = value.get<std::string>();
+    auto v = JsonPath::parse(expr)->select(effective, ctx);
+    if (!v) return refuse(field, "'" + expr + "': " + v.status().message());
+    value = *v;
+  }
+  if (std::string(field) == "SecondsPath") {
+    auto secs = number_in_range(value, 0, static_cast<double>(kMaxWaitSeconds));
+    if (!secs)
+      return refuse(field, "selected " + value.dump() +
+                               "; it must be a number of seconds from 0 to " +
+                               std::to_string(kMaxWaitSeconds) + ": " + bound);
+    return now + std::chrono::milliseconds(std::llround(*secs * 1000));
+  }
+  auto t = value.is_string() ? parse_bounded_timestamp(value.get<std::string>())
+                             : Result<WallTime>(Status::invalid_argument(
+                                   value.dump() + " is not an RFC 3339 timestamp string"));
+  if (!t) return refuse(field, t.status().message());
+  if (*t > latest)
+    return refuse(field, "'" + value.get<std::string>() + "' is more than a year away: " + bound);
+  return *t;
+}
+
+Result<std::optional<std::int64_t>> Executor::task_timeout(const Json& state,
+                                                           const std::string& name, const Json& raw,
+                                                           const Json& ctx) const {
+  std::optional<std::int64_t> timeout;
+  if (state.contains("TimeoutSeconds")) timeout = state["TimeoutSeconds"].get<std::int64_t>();
+  std::optional<std::int64_t> heartbeat;
+  if (state.contains("HeartbeatSeconds")) heartbeat = state["HeartbeatSeconds"].get<std::int64_t>();
+  for (const auto& [field, target] :
+       {std::pair<const char*, std::optional<std::int64_t>*>{"TimeoutSecondsPath", &timeout},
+        std::pair<const char*, std::optional<std::int64_t>*>{"HeartbeatSecondsPath", &heartbeat}}) {
+    if (!state.contains(field)) continue;
+    const auto expr = state[field].get<std::string>();
+    auto v = JsonPath::parse(expr)->select(raw, ctx);
+    std::optional<std::int64_t> n;
+    if (v) n = integer_in_range(*v, 1, kMaxTimeoutSeconds);
+    if (!n)
+      return asl_error(kErrRuntime, "state '" + name + "': field '" + field + "': '" + expr +
+                                        "' selected " +
+                                        (v ? v->dump() : "nothing (" + v.status().message() + ")") +
+                                        "; it must be a whole number of seconds from 1 to " +
+                                        std::to_string(kMaxTimeoutSeconds) + " (one year)");
+    *target = *n;
+  }
+  if (timeout && heartbeat && *heartbeat >= *timeout)
+    return asl_error(kErrRuntime,
+                     "state '" + name + "': the heartbeat interval must be less than the timeout");
+  return timeout;
+}
+
 void Executor::enter_state(Step& s, const StateMachine& machine) {
   const std::string name = s.cursor["state"].get<std::string>();
   const Json& state = *machine.state(name);
@@ -368,6 +539,7 @@ void Executor::enter_state(Step& s, const StateMachine& machine) {
   s.cursor["attempt"] = 0;
   s.cursor["retries"] = Json::object();
   event(s, type + "StateEntered", {{"name", name}, {"input", raw}});
+  if (check_limits(s, state)) return;
   const Json ctx = context_object(s);
 
   auto on_error = [&](const Status& st) { handle_error(s, state, to_asl_error(st)); };
@@ -428,33 +600,11 @@ void Executor::enter_state(Step& s, const StateMachine& machine) {
     return fail_execution(s, err);
   }
   if (type == "Wait") {
-    WallTime until = clock_.now();
-    if (state.contains("Seconds")) {
-      until += std::chrono::seconds(state["Seconds"].get<std::int64_t>());
-    } else if (state.contains("Timestamp")) {
-      until = core::parse_rfc3339(state["Timestamp"].get<std::string>()).value();
-    } else {
-      const bool secs = state.contains("SecondsPath");
-      const auto expr = state[secs ? "SecondsPath" : "TimestampPath"].get<std::string>();
-      auto v = JsonPath::parse(expr)->select(*effective, ctx);
-      if (!v) return on_error(asl_error(kErrRuntime, v.status().message()));
-      if (secs) {
-        if (!v->is_number() || v->get<double>() < 0)
-          return on_error(asl_error(
-              kErrRuntime, "SecondsPath '" + expr + "' must select a non-negative number"));
-        until += std::chrono::milliseconds(static_cast<std::int64_t>(v->get<double>() * 1000));
-      } else {
-        auto t = v->is_string() ? core::parse_rfc3339(v->get<std::string>())
-                                : Result<WallTime>(Status::invalid_argument("not a string"));
-        if (!t)
-          return on_error(asl_error(
-              kErrRuntime, "TimestampPath '" + expr + "' must select an RFC 3339 timestamp"));
-        until = *t;
-      }
-    }
+    auto until = wait_until(state, name, *effective, ctx);
+    if (!until) return on_error(until.status());
     s.cursor["phase"] = kPhaseWait;
     s.cursor["effective"] = *effective;
-    s.rec.wake_at = core::format_rfc3339(until);
+    s.rec.wake_at = core::format_rfc3339(*until);
     s.requeue = true;  // schedule() puts it on the timer queue (or runs it if already due)
     return;
   }
@@ -467,6 +617,9 @@ void Executor::enter_state(Step& s, const StateMachine& machine) {
   }
   s.cursor["effective"] = task_input;
   if (type == "Task") {
+    auto timeout = task_timeout(state, name, raw, ctx);
+    if (!timeout) return on_error(timeout.status());
+    if (*timeout) s.cursor["timeout"] = **timeout;
     s.cursor["phase"] = kPhaseTask;
     Json details = {{"resource", state["Resource"]}, {"parameters", task_input}};
     if (state.contains("TimeoutSeconds")) details["timeoutInSeconds"] = state["TimeoutSeconds"];
@@ -480,10 +633,8 @@ void Executor::enter_state(Step& s, const StateMachine& machine) {
 void Executor::run_task(Step& s, const Json& state) {
   const std::string uri = state["Resource"].get<std::string>();
   const int attempt = s.cursor.value("attempt", 0);
-  event(s, "TaskStarted", {{"resource", uri}, {"attempt", attempt}});
-  // The durable point: once TaskStarted is committed, a crash means "run it again".
-  if (!commit(s)) return;
-  const Json input = s.cursor["effective"];
+  // A task that answered "not ready" runs again from the poll phase; it started already.
+  const bool polled_before = s.cursor.contains("polls");
   TaskContext tctx;
   tctx.clock = &clock_;
   tctx.execution_id = s.rec.id;
@@ -493,18 +644,48 @@ void Executor::run_task(Step& s, const Json& state) {
   tctx.context_object = context_object(s);
   tctx.execution_input = s.cursor["exec"].value("Input", Json());
   tctx.cancelled = &cancelled_;
-  std::optional<std::int64_t> timeout;
-  if (state.contains("TimeoutSeconds")) timeout = state["TimeoutSeconds"].get<std::int64_t>();
-  if (state.contains("TimeoutSecondsPath")) {
-    auto v = JsonPath::parse(state["TimeoutSecondsPath"].get<std::string>())
-                 ->select(s.cursor["input"], tctx.context_object);
-    if (v && v->is_number_integer() && v->get<std::int64_t>() > 0) timeout = v->get<std::int64_t>();
+  tctx.first_run = clock_.now();
+  if (polled_before) {
+    auto first = core::parse_rfc3339(s.cursor.value("first_run", ""));
+    if (first) tctx.first_run = *first;
   }
-  auto started = clock_.now();
-  if (timeout) tctx.deadline = started + std::chrono::seconds(*timeout);
+  // Resolved (and range-checked) when the state was entered.
+  std::optional<std::int64_t> timeout;
+  if (s.cursor.contains("timeout")) {
+    timeout = s.cursor["timeout"].get<std::int64_t>();
+  } else if (state.contains("TimeoutSeconds")) {  // a cursor written before that was done
+    timeout = state["TimeoutSeconds"].get<std::int64_t>();
+  }
+  if (timeout) tctx.deadline = tctx.first_run + std::chrono::seconds(*timeout);
+
+  auto resource = registry_.find(uri);
+  // Admission comes before anything is recorded as started: a refused task leaves the
+  // execution where it is (the events so far are committed by step()), and whoever refused
+  // it resumes it (task_admission.h).
+  TaskAdmission* admission =
+      resource != nullptr && resource->copies_into_volume() ? options_.admission : nullptr;
+  if (admission != nullptr && !admission->try_admit(*resource, tctx)) {
+    s.requeue = false;
+    return;
+  }
+  struct Release {
+    TaskAdmission* admission;
+    const TaskResource* resource;
+    const TaskContext* ctx;
+    ~Release() {
+      if (admission != nullptr) admission->release(*resource, *ctx);
+    }
+  } release{admission, resource.get(), &tctx};
+
+  if (!polled_before) {
+    event(s, "TaskStarted", {{"resource", uri}, {"attempt", attempt}});
+    s.cursor["first_run"] = core::format_rfc3339(tctx.first_run);
+    // The durable point: once TaskStarted is committed, a crash means "run it again".
+    if (!commit(s)) return;
+  }
+  const Json input = s.cursor["effective"];
 
   Result<Json> result = Status::internal("task did not run");
-  auto resource = registry_.find(uri);
   if (resource == nullptr) {
     result = asl_error(kErrRuntime, "unknown task resource '" + uri + "'");
   } else {
@@ -516,19 +697,23 @@ void Executor::run_task(Step& s, const Json& state) {
   }
   if (cancelled_.load()) {
     // Interrupted (shutdown): whatever the task returned, record nothing. The execution
-    // stays at TaskStarted and the task runs again when it is resumed.
+    // stays at TaskStarted (or in its poll) and the task runs again when it is resumed.
     s.events.clear();
     s.creates.clear();
     s.child_updates.clear();
     s.requeue = false;
     return;
   }
-  if (tctx.deadline && clock_.now() > *tctx.deadline) {
+  const bool wants_poll = result.is_ok() && tctx.poll_again_at.has_value();
+  // A task that asks to look again at its deadline has run out of time.
+  if (tctx.deadline &&
+      (clock_.now() > *tctx.deadline || (wants_poll && clock_.now() >= *tctx.deadline))) {
     event(s, "TaskTimedOut", {{"resource", uri}, {"error", kErrTimeout}});
     return handle_error(
         s, state,
         {kErrTimeout, "task '" + uri + "' ran longer than " + std::to_string(*timeout) + " s"});
   }
+  if (wants_poll) return poll_task(s, uri, *tctx.poll_again_at, tctx.deadline);
   if (!result) {
     AslError err = to_asl_error(result.status());
     event(s, "TaskFailed", {{"resource", uri}, {"error", err.error}, {"cause", err.cause}});
@@ -536,6 +721,26 @@ void Executor::run_task(Step& s, const Json& state) {
   }
   event(s, "TaskSucceeded", {{"resource", uri}, {"output", *result}});
   finish_state(s, state, *result);
+}
+
+void Executor::poll_task(Step& s, const std::string& uri, WallTime when,
+                         std::optional<WallTime> deadline) {
+  // Not before a second from now (a resource asking for "now" must not spin the executor),
+  // not after the Task's deadline (which then fires on time) nor after a year.
+  const WallTime now = clock_.now();
+  when =
+      std::clamp(when, now + std::chrono::seconds(1), now + std::chrono::seconds(kMaxWaitSeconds));
+  if (deadline) when = std::min(when, std::max(*deadline, now));
+  const std::int64_t polls = s.cursor.value("polls", std::int64_t{0});
+  // One event when the waiting starts, not one per look: a long wait must not fill the
+  // history.
+  if (polls == 0)
+    event(s, "TaskWaiting", {{"resource", uri}, {"until", core::format_rfc3339(when)}});
+  s.cursor["polls"] = polls + 1;
+  s.cursor["phase"] = kPhasePoll;
+  s.rec.wake_at = core::format_rfc3339(when);
+  s.touched = true;  // a later look writes no event, but the new wake time must be stored
+  s.requeue = true;
 }
 
 void Executor::finish_state(Step& s, const Json& state, const Json& result) {
@@ -569,7 +774,8 @@ store::ExecutionRecord Executor::new_child(const Step& s, std::int64_t index, co
   c.cursor = Json{{"state", machine["StartAt"]},
                   {"input", input},
                   {"phase", kPhaseEnter},
-                  {"exec", s.cursor["exec"]}}
+                  {"exec", s.cursor["exec"]},
+                  {kCurHistory, 1}}  // its ExecutionStarted, written with the parent's step
                  .dump();
   return c;
 }
@@ -660,8 +866,12 @@ void Executor::check_children(Step& s, const Json& state) {
     return finish_state(s, state, outputs);
   }
   std::int64_t limit = total;
-  if (type == "Map" && state.value("MaxConcurrency", 0) > 0)
-    limit = state["MaxConcurrency"].get<std::int64_t>();
+  if (type == "Map") {
+    // The validator kept MaxConcurrency within [0, kMaxMapConcurrency]; an inline Map runs
+    // at most kMaxInlineMapConcurrency iterations at once whatever it says.
+    const std::int64_t asked = state.value("MaxConcurrency", std::int64_t{0});
+    limit = std::min(asked > 0 ? asked : total, kMaxInlineMapConcurrency);
+  }
   const Json machine_of_children =
       type == "Parallel"
           ? Json()
@@ -697,7 +907,11 @@ void Executor::go_to(Step& s, const std::string& next, Json input) {
   std::int64_t next_index =
       s.cursor.value("first_child_index", 0) +
       static_cast<std::int64_t>(s.cursor.value("items", Json::array()).size());
+  Json kept = {{kCurTransitions, s.cursor.value(kCurTransitions, std::int64_t{0}) + 1},
+               {kCurHistory, s.cursor.value(kCurHistory, std::int64_t{1})}};
+  if (s.cursor.value(kCurLimitHit, false)) kept[kCurLimitHit] = true;
   s.cursor = {{"state", next}, {"input", std::move(input)}, {"phase", kPhaseEnter}, {"exec", exec}};
+  s.cursor.update(kept);
   if (next_index > 0) s.cursor["first_child_index"] = next_index;
   s.rec.wake_at.reset();
   s.requeue = true;
@@ -705,7 +919,8 @@ void Executor::go_to(Step& s, const std::string& next, Json input) {
 
 void Executor::handle_error(Step& s, const Json& state, const AslError& err) {
   const std::string type = state_type(state);
-  if (state.contains("Retry") && err.error != kErrRuntime) {
+  // A retry of a limit error would only hit the limit again.
+  if (state.contains("Retry") && err.error != kErrRuntime && !is_limit_error(err.error)) {
     const Json& retry = state["Retry"];
     for (std::size_t i = 0; i < retry.size(); ++i) {
       const Json& r = retry[i];
@@ -720,6 +935,8 @@ void Executor::handle_error(Step& s, const Json& state, const AslError& err) {
         delay = std::chrono::milliseconds(dist(random_));
       }
       s.cursor["retries"][key] = count + 1;
+      s.cursor.erase("polls");  // the next attempt starts afresh
+      s.cursor.erase("first_run");
       s.cursor["attempt"] = s.cursor.value("attempt", 0) + 1;
       s.cursor["phase"] = kPhaseRetry;
       s.cursor["retry_phase"] = type == "Task" ? kPhaseTask : kPhaseStartChildren;

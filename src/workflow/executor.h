@@ -7,6 +7,7 @@
 // recover() finds every RUNNING execution where its last write left it:
 //   - in a Wait or a retry back-off: the wake-up time is stored as wall time, so it
 //     resumes with the time it had left;
+//   - polling a Task that was not ready: like a Wait, it looks again at the stored time;
 //   - in a Task: "TaskStarted" was committed before the resource ran, so the task runs
 //     again (resources are idempotent, task_resource.h); nothing before it re-runs;
 //   - between states: it continues with the next state.
@@ -16,7 +17,10 @@
 // Waits and back-offs hold no thread: they are entries in a timer queue ordered by the
 // injected clock. run_ready() performs every step that is due now and returns; a driver
 // (the CLI's --wait, the daemon, or a test with FakeClock) calls it again at
-// next_wake_time(). Tasks run inline on the calling thread.
+// next_wake_time(). Tasks run inline on the calling thread; a task that waits for the
+// outside world answers "look again at T" (task_resource.h) and is then a timer like a
+// Wait, recorded durably (phase "poll"). Per-execution caps and value ranges: see
+// execution_limits.h.
 //
 // Thread safety: one thread drives an Executor. Several processes may drive executors on
 // the same store: a step whose row changed under it (e.g. `executions stop` from another
@@ -39,7 +43,9 @@
 #include "core/result.h"
 #include "store/execution_store.h"
 #include "workflow/asl_error.h"
+#include "workflow/execution_limits.h"
 #include "workflow/state_machine.h"
+#include "workflow/task_admission.h"
 #include "workflow/task_resource_registry.h"
 
 namespace lifeboat::workflow {
@@ -47,6 +53,12 @@ namespace lifeboat::workflow {
 struct ExecutorOptions {
   //! Seed for retry jitter; 0 seeds from std::random_device.
   std::uint64_t random_seed = 0;
+  //! The per-execution caps (execution_limits.h). Tests lower them; production keeps these.
+  std::int64_t max_state_transitions = kMaxStateTransitions;
+  std::int64_t max_history_events = kMaxHistoryEvents;
+  //! Rations tasks whose resource copies_into_volume() (task_admission.h); null admits all.
+  //! Borrowed: must outlive the executor.
+  TaskAdmission* admission = nullptr;
 };
 
 class Executor {
@@ -75,6 +87,11 @@ class Executor {
   //! Performs every step that is due now (moving due timers to the ready queue first) until
   //! nothing more is. Returns the number of steps taken.
   std::size_t run_ready();
+
+  //! Removes every execution queued here, on the timer queue or ready, and returns each with
+  //! the time it is due (now for ready ones). For a driver that keeps its own timers (the
+  //! daemon's worker pool) so that waiting executions hold no thread.
+  std::vector<std::pair<core::Clock::WallTime, std::string>> take_queued();
 
   //! When the earliest timer is due, if any timer is queued.
   std::optional<core::Clock::WallTime> next_wake_time() const;
@@ -108,7 +125,24 @@ class Executor {
 
   void step(const std::string& id);
   void enter_state(Step& s, const StateMachine& machine);
+  // Raises the transition/history limit error (execution_limits.h) when one is reached;
+  // true when it did (the step is then handled).
+  bool check_limits(Step& s, const core::Json& state);
+  // When a Wait state entered now ends; States.Runtime naming the field when its value is
+  // out of range (execution_limits.h).
+  core::Result<core::Clock::WallTime> wait_until(const core::Json& state, const std::string& name,
+                                                 const core::Json& effective,
+                                                 const core::Json& ctx) const;
+  // A Task's TimeoutSeconds(Path), with HeartbeatSecondsPath checked too; States.Runtime
+  // naming the field when a path selects an out-of-range value.
+  core::Result<std::optional<std::int64_t>> task_timeout(const core::Json& state,
+                                                         const std::string& name,
+                                                         const core::Json& raw,
+                                                         const core::Json& ctx) const;
   void run_task(Step& s, const core::Json& state);
+  // Records that the running task is not ready: run it again at `when` (bounded).
+  void poll_task(Step& s, const std::string& uri, core::Clock::WallTime when,
+                 std::optional<core::Clock::WallTime> deadline);
   void start_children(Step& s, const core::Json& state);
   void check_children(Step& s, const core::Json& state);
   void finish_wait(Step& s, const core::Json& state);
@@ -130,6 +164,7 @@ class Executor {
   store::ExecutionStore& store_;
   const TaskResourceRegistry& registry_;
   const core::Clock& clock_;
+  const ExecutorOptions options_;
   std::mt19937_64 random_;
   std::deque<std::string> ready_;
   std::set<std::string> ready_set_;

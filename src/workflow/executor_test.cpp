@@ -495,5 +495,201 @@ TEST_F(ExecutorTest, StopAbortsChildrenToo) {
   EXPECT_EQ(record(id).status, "ABORTED");
 }
 
+// --- Limits (execution_limits.h) ---------------------------------------------------------
+
+constexpr const char* kPassChoiceLoop = R"({"StartAt": "P", "States": {
+    "P": {"Type": "Pass", "Next": "C"},
+    "C": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "P"}],
+          "Default": "P"}}})";
+
+// A Pass -> Choice loop used to run forever. It fails at the transition cap, durably, with
+// an error naming the cap and the count. (The cap is lowered to 300 here: 10,000 steps
+// cost a minute of fsyncs on a busy disk. The production values are checked below.)
+TEST_F(ExecutorTest, PassChoiceLoopFailsAtTheTransitionCap) {
+  EXPECT_EQ(ExecutorOptions{}.max_state_transitions, kMaxStateTransitions);
+  EXPECT_EQ(ExecutorOptions{}.max_history_events, kMaxHistoryEvents);
+  EXPECT_EQ(kMaxHistoryEvents, 25000);  // the AWS quota
+  ExecutorOptions options{42};
+  options.max_state_transitions = 300;
+  executor_ = std::make_unique<Executor>(*exec_store_, registry_, clock_, options);
+  auto r = run(kPassChoiceLoop, Json::object());
+  EXPECT_EQ(r.status, "FAILED");
+  EXPECT_EQ(r.error.value_or(""), "Lifeboat.TransitionLimitExceeded");
+  EXPECT_NE(r.cause.value_or("").find("300 state transitions"), std::string::npos)
+      << r.cause.value_or("");
+  auto types = event_types(r.id);
+  EXPECT_EQ(types.back(), "ExecutionFailed");
+  EXPECT_GE(types.size(), 600u);  // two events per state: it really ran to the cap
+  EXPECT_LE(types.size(), 605u);
+}
+
+// The history cap is hard: the execution fails with the last event that fits, and never
+// writes more than the cap, even when one step would write many events (a wide Map).
+TEST_F(ExecutorTest, HistoryCapFailsTheExecutionWithinTheCap) {
+  ExecutorOptions options{42};
+  options.max_history_events = 60;
+  executor_ = std::make_unique<Executor>(*exec_store_, registry_, clock_, options);
+  auto r = run(R"({"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.items",
+      "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+      "End": true}}})",
+               Json{{"items", Json(std::vector<int>(100, 1))}});
+  EXPECT_EQ(r.status, "FAILED");
+  EXPECT_EQ(r.error.value_or(""), "Lifeboat.HistoryLimitExceeded") << r.cause.value_or("");
+  EXPECT_NE(r.cause.value_or("").find("60 events"), std::string::npos) << r.cause.value_or("");
+  EXPECT_LE(event_types(r.id).size(), 60u);
+  // A loop reaches the (catchable) history error before the hard cap.
+  options.max_state_transitions = 1000000;
+  executor_ = std::make_unique<Executor>(*exec_store_, registry_, clock_, options);
+  r = run(kPassChoiceLoop, Json::object());
+  EXPECT_EQ(r.error.value_or(""), "Lifeboat.HistoryLimitExceeded");
+  EXPECT_LE(event_types(r.id).size(), 60u);
+}
+
+// A limit error can be caught once, so that a workflow records its failure the way it
+// records any other (the recovery workflow sends it to the dead-letter table); a handler
+// that loops again is stopped after a few more transitions, with no Catch.
+TEST_F(ExecutorTest, LimitErrorIsCaughtOnceThenTheHandlerIsBounded) {
+  ExecutorOptions options{42};
+  options.max_state_transitions = 50;
+  executor_ = std::make_unique<Executor>(*exec_store_, registry_, clock_, options);
+  const std::string looping_task = R"({"StartAt": "T", "States": {
+      "T": {"Type": "Task", "Resource": "lifeboat:test.echo", "Next": "C",
+            "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "H"}]},
+      "C": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true,
+            "Next": "T"}], "Default": "T"},
+      "H": {"Type": "Task", "Resource": "lifeboat:test.echo", "ResultPath": null,
+            "Next": "Failed"},
+      "Failed": {"Type": "Fail", "ErrorPath": "$.error.Error", "CausePath": "$.error.Cause"}}})";
+  auto r = run(looping_task, Json::object());
+  EXPECT_EQ(r.status, "FAILED");
+  EXPECT_EQ(r.error.value_or(""), "Lifeboat.TransitionLimitExceeded");
+  auto types = event_types(r.id);
+  EXPECT_NE(std::find(types.begin(), types.end(), "FailStateEntered"), types.end());
+
+  const std::string looping_handler = R"({"StartAt": "T", "States": {
+      "T": {"Type": "Task", "Resource": "lifeboat:test.echo", "Next": "T",
+            "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "T"}]}}})";
+  r = run(looping_handler, Json::object());
+  EXPECT_EQ(r.status, "FAILED");
+  EXPECT_EQ(r.error.value_or(""), "Lifeboat.TransitionLimitExceeded");
+  EXPECT_NE(r.cause.value_or("").find("for the error handler"), std::string::npos);
+}
+
+// A Wait of 9.3e9 s used to overflow the clock and end at once. Through SecondsPath it now
+// fails the execution with States.Runtime naming the field.
+TEST_F(ExecutorTest, OutOfRangeWaitSecondsPathFailsCleanly) {
+  const std::string def = R"({"StartAt": "W", "States": {"W": {"Type": "Wait",
+      "SecondsPath": "$.s", "End": true}}})";
+  for (const Json& bad :
+       {Json(9.3e9), Json(-1), Json("10"), Json(31536001), Json::parse("18446744073709551615")}) {
+    auto r = run(def, Json{{"s", bad}});
+    EXPECT_EQ(r.status, "FAILED") << bad.dump();
+    EXPECT_EQ(r.error.value_or(""), "States.Runtime") << bad.dump();
+    EXPECT_NE(r.cause.value_or("").find("state 'W': field 'SecondsPath'"), std::string::npos)
+        << r.cause.value_or("");
+  }
+  // The longest Wait there is still waits its whole length.
+  std::string id = start(def, Json{{"s", kMaxWaitSeconds}});
+  executor_->run_ready();
+  EXPECT_EQ(until_next_wake(), seconds(kMaxWaitSeconds));
+}
+
+TEST_F(ExecutorTest, TimestampsFarInTheFutureOrPastFailCleanly) {
+  const std::string def = R"({"StartAt": "W", "States": {"W": {"Type": "Wait",
+      "TimestampPath": "$.at", "End": true}}})";
+  const std::string two_years = core::format_rfc3339(clock_.now() + seconds(2 * 31536000LL));
+  for (const std::string& at :
+       std::vector<std::string>{"9999-12-31T23:59:59Z", "2300-01-01T00:00:00Z",
+                                "0001-01-01T00:00:00Z", "1900-01-01T00:00:00Z", two_years}) {
+    auto r = run(def, Json{{"at", at}});
+    EXPECT_EQ(r.status, "FAILED") << at;
+    EXPECT_EQ(r.error.value_or(""), "States.Runtime") << at;
+    EXPECT_NE(r.cause.value_or("").find("field 'TimestampPath'"), std::string::npos)
+        << r.cause.value_or("");
+  }
+  // A static Timestamp the validator accepts may still be more than a year away when run.
+  auto r = run(R"({"StartAt": "W", "States": {"W": {"Type": "Wait",
+      "Timestamp": "2199-01-01T00:00:00Z", "End": true}}})",
+               Json::object());
+  EXPECT_EQ(r.error.value_or(""), "States.Runtime");
+  EXPECT_NE(r.cause.value_or("").find("field 'Timestamp'"), std::string::npos);
+  // A static Wait of 9.3e9 s is refused at start.
+  auto id = executor_->start(Json::parse(R"({"StartAt": "W", "States": {"W": {"Type": "Wait",
+      "Seconds": 9300000000, "End": true}}})"),
+                             Json::object());
+  ASSERT_FALSE(id.is_ok());
+  EXPECT_NE(id.status().message().find("state 'W': field 'Seconds'"), std::string::npos)
+      << id.status().message();
+}
+
+TEST_F(ExecutorTest, OutOfRangeTimeoutAndHeartbeatPathsFailCleanly) {
+  for (const std::string& field :
+       {std::string("TimeoutSecondsPath"), std::string("HeartbeatSecondsPath")}) {
+    for (const Json& bad : {Json(1e12), Json(0), Json(-5), Json("60"), Json(1.5)}) {
+      auto r = run(R"({"StartAt": "T", "States": {"T": {"Type": "Task",
+          "Resource": "lifeboat:test.calls", ")" +
+                       field + R"(": "$.t", "End": true}}})",
+                   Json{{"t", bad}});
+      EXPECT_EQ(r.status, "FAILED") << field << " " << bad.dump();
+      EXPECT_EQ(r.error.value_or(""), "States.Runtime");
+      EXPECT_NE(r.cause.value_or("").find("field '" + field + "'"), std::string::npos)
+          << r.cause.value_or("");
+    }
+  }
+  EXPECT_EQ(calls_, 0);  // refused before the task ran
+  auto r = run(R"({"StartAt": "T", "States": {"T": {"Type": "Task",
+      "Resource": "lifeboat:test.slow", "TimeoutSecondsPath": "$.t", "End": true}}})",
+               Json{{"t", 5}, {"seconds", 10}});
+  EXPECT_EQ(r.error.value_or(""), "States.Timeout");  // a good value still works
+}
+
+TEST_F(ExecutorTest, RetryDelayIsBoundedWhateverTheRetrierSays) {
+  const Json extreme = {{"IntervalSeconds", kMaxRetryIntervalSeconds},
+                        {"BackoffRate", kMaxBackoffRate},
+                        {"MaxAttempts", kMaxRetryAttempts}};
+  EXPECT_EQ(retry_delay(extreme, 0), seconds(kMaxRetryDelaySeconds));
+  EXPECT_EQ(retry_delay(extreme, 1000000), seconds(kMaxRetryDelaySeconds));
+  EXPECT_EQ(retry_delay({{"IntervalSeconds", 3}, {"BackoffRate", 2.0}}, 2), seconds(12));
+  std::string id = start(R"({"StartAt": "T", "States": {"T": {"Type": "Task",
+      "Resource": "lifeboat:test.flaky", "Parameters": {"failTimes": 1},
+      "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 99999999,
+                 "BackoffRate": 1000, "MaxAttempts": 99999999}], "End": true}}})",
+                         Json::object());
+  executor_->run_ready();
+  auto rec = record(id);
+  ASSERT_TRUE(rec.wake_at.has_value());
+  EXPECT_EQ(*core::parse_rfc3339(*rec.wake_at), clock_.now() + seconds(kMaxRetryDelaySeconds));
+  // 366 days is longer than an execution may last: it times out at one year instead.
+  EXPECT_EQ(until_next_wake(), seconds(kMaxExecutionSeconds));
+}
+
+// No execution outlives a year, even one made only of the longest Waits.
+TEST_F(ExecutorTest, ExecutionsEndAfterAYear) {
+  auto r = run(R"({"StartAt": "A", "States": {
+      "A": {"Type": "Wait", "Seconds": 31536000, "Next": "B"},
+      "B": {"Type": "Wait", "Seconds": 31536000, "End": true}}})",
+               Json::object());
+  EXPECT_EQ(r.status, "FAILED");
+  EXPECT_EQ(r.error.value_or(""), "States.Timeout");
+}
+
+TEST_F(ExecutorTest, InlineMapRunsAtMostFortyIterationsAtOnce) {
+  std::string id = start(R"({"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.items",
+      "ItemProcessor": {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 5,
+      "End": true}}}, "End": true}}})",
+                         Json{{"items", Json(std::vector<int>(100, 1))}});
+  executor_->run_ready();
+  store::ExecutionFilter f;
+  f.parent_id = id;
+  f.limit = 1000;
+  auto children = exec_store_->list_executions(f);
+  ASSERT_TRUE(children.is_ok());
+  EXPECT_EQ(children->size(), static_cast<std::size_t>(kMaxInlineMapConcurrency));
+  auto r =
+      executor_->run_until_finished(id, [this](core::Clock::WallTime t) { clock_.set_now(t); });
+  ASSERT_TRUE(r.is_ok());
+  EXPECT_EQ(r->status, "SUCCEEDED");
+}
+
 }  // namespace
 }  // namespace lifeboat::workflow

@@ -6,12 +6,15 @@
 #include <array>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <random>
+#include <set>
 
 #include "core/ids.h"
 #include "workflow/asl_error.h"
+#include "workflow/execution_limits.h"
 #include "workflow/json_path.h"
 
 namespace lifeboat::workflow {
@@ -22,8 +25,18 @@ using core::Status;
 
 namespace {
 
+// AWS documents these: Base64Encode/Base64Decode and Hash take at most 10,000 characters;
+// ArrayRange makes at most 1,000 items; MathAdd and MathRandom work on 32-bit integers.
 constexpr std::size_t kMaxStringLength = 10000;
-constexpr std::size_t kMaxRangeItems = 1000;
+constexpr std::int64_t kMaxRangeItems = 1000;
+constexpr std::int64_t kMinMathInt = -2147483648LL;
+constexpr std::int64_t kMaxMathInt = 2147483647LL;
+// AWS documents no bound for these. A string or array an intrinsic works through, or one it
+// builds, is at most the 256 KiB that AWS allows as a state's whole input or output, so
+// StringSplit, ArrayPartition, ArrayUnique and Format cannot be made to build gigabytes.
+constexpr std::size_t kMaxPayloadSize = 256 * 1024;
+// Calls nested deeper than this are refused, so that parsing cannot exhaust the stack.
+constexpr int kMaxNesting = 10;
 
 Status failure(const std::string& fn, const std::string& why) {
   return asl_error(kErrIntrinsicFailure, fn + ": " + why);
@@ -46,6 +59,7 @@ class Parser {
   explicit Parser(std::string_view text) : text_(text) {}
 
   Result<Expr> parse_all() {
+    if (text_.size() > kMaxPayloadSize) return error("the expression is too long");
     LIFEBOAT_ASSIGN_OR_RETURN(Expr e, parse_call());
     skip_space();
     if (pos_ != text_.size()) return error("unexpected text after the call");
@@ -61,6 +75,8 @@ class Parser {
   }
 
   Result<Expr> parse_call() {
+    if (++depth_ > kMaxNesting)
+      return error("calls nested more than " + std::to_string(kMaxNesting) + " deep");
     skip_space();
     std::size_t start = pos_;
     while (pos_ < text_.size() &&
@@ -76,6 +92,7 @@ class Parser {
     skip_space();
     if (pos_ < text_.size() && text_[pos_] == ')') {
       ++pos_;
+      --depth_;
       return e;
     }
     while (true) {
@@ -85,6 +102,7 @@ class Parser {
       if (pos_ >= text_.size()) return error("unterminated argument list");
       if (text_[pos_] == ')') {
         ++pos_;
+        --depth_;
         return e;
       }
       if (text_[pos_] != ',') return error("expected ',' or ')'");
@@ -153,6 +171,7 @@ class Parser {
 
   std::string_view text_;
   std::size_t pos_ = 0;
+  int depth_ = 0;
 };
 
 struct Env {
@@ -187,13 +206,17 @@ Status want_type(const Expr& call, const Json& v, std::size_t i, const char* typ
                                     ", got " + std::string(v.type_name()));
 }
 
+// Integers are read only through integer_in_range, so that 1e300 or 2^64-1 is refused
+// instead of converted with overflow.
 bool is_integer(const Json& v) {
-  if (v.is_number_integer()) return true;
-  if (v.is_number_float()) {
-    double d = v.get<double>();
-    return std::isfinite(d) && std::floor(d) == d;
-  }
-  return false;
+  return integer_in_range(v, std::numeric_limits<std::int64_t>::min(),
+                          std::numeric_limits<std::int64_t>::max())
+      .has_value();
+}
+
+std::int64_t as_int(const Json& v) {
+  return *integer_in_range(v, std::numeric_limits<std::int64_t>::min(),
+                           std::numeric_limits<std::int64_t>::max());
 }
 
 std::string base64_encode(const std::string& in) {
@@ -301,6 +324,9 @@ Result<Json> format(const Expr& call, const std::vector<Json>& args) {
         return failure(call.function, "argument " + std::to_string(next) +
                                           " must be a string, number, boolean or null");
       out += v.is_string() ? v.get<std::string>() : v.dump();
+      if (out.size() > kMaxPayloadSize)
+        return failure(call.function, "the result is longer than " +
+                                          std::to_string(kMaxPayloadSize) + " characters");
       ++i;
     } else {
       out += raw[i];
@@ -339,13 +365,17 @@ Result<Json> call_function(const Expr& call, const Env& env) {
     LIFEBOAT_RETURN_IF_ERROR(want_args(call, 2, 2));
     LIFEBOAT_RETURN_IF_ERROR(arr(0));
     LIFEBOAT_RETURN_IF_ERROR(integer(1));
-    auto size = a[1].get<std::int64_t>();
+    auto size = as_int(a[1]);
     if (size <= 0) return failure(fn, "the chunk size must be greater than 0");
+    if (a[0].size() > kMaxPayloadSize)
+      return failure(fn, "the array has more than " + std::to_string(kMaxPayloadSize) + " items");
+    const std::size_t n = a[0].size();
+    const auto chunk_size = static_cast<std::size_t>(size);
     Json out = Json::array();
-    for (std::size_t i = 0; i < a[0].size(); i += static_cast<std::size_t>(size)) {
+    // Written so that i + chunk_size is never formed: a huge size must not wrap around.
+    for (std::size_t i = 0; i < n; i += std::min(chunk_size, n - i)) {
       Json chunk = Json::array();
-      for (std::size_t j = i; j < std::min(a[0].size(), i + static_cast<std::size_t>(size)); ++j)
-        chunk.push_back(a[0][j]);
+      for (std::size_t j = i; j < n && j - i < chunk_size; ++j) chunk.push_back(a[0][j]);
       out.push_back(std::move(chunk));
     }
     return out;
@@ -358,14 +388,27 @@ Result<Json> call_function(const Expr& call, const Env& env) {
   if (fn == "States.ArrayRange") {
     LIFEBOAT_RETURN_IF_ERROR(want_args(call, 3, 3));
     for (std::size_t i = 0; i < 3; ++i) LIFEBOAT_RETURN_IF_ERROR(integer(i));
-    auto start = a[0].get<std::int64_t>();
-    auto end = a[1].get<std::int64_t>();
-    auto step = a[2].get<std::int64_t>();
+    auto start = as_int(a[0]);
+    auto end = as_int(a[1]);
+    auto step = as_int(a[2]);
     if (step == 0) return failure(fn, "the step must not be 0");
+    // Count first, in unsigned 64 bits (the distance between two int64 values always fits),
+    // and refuse before building anything.
+    const bool up = step > 0;
+    if (up ? end < start : end > start) return Json::array();
+    const std::uint64_t distance =
+        up ? static_cast<std::uint64_t>(end) - static_cast<std::uint64_t>(start)
+           : static_cast<std::uint64_t>(start) - static_cast<std::uint64_t>(end);
+    const std::uint64_t magnitude =
+        up ? static_cast<std::uint64_t>(step) : 0 - static_cast<std::uint64_t>(step);
+    if (distance / magnitude >= static_cast<std::uint64_t>(kMaxRangeItems))
+      return failure(fn, "the range has more than " + std::to_string(kMaxRangeItems) + " items");
+    const std::uint64_t count = distance / magnitude + 1;
     Json out = Json::array();
-    for (std::int64_t v = start; step > 0 ? v <= end : v >= end; v += step) {
-      if (out.size() >= kMaxRangeItems) return failure(fn, "more than 1000 items");
+    std::int64_t v = start;
+    for (std::uint64_t i = 0; i < count; ++i) {
       out.push_back(v);
+      if (i + 1 < count) v += step;  // the next value lies within [start, end]: no overflow
     }
     return out;
   }
@@ -373,7 +416,7 @@ Result<Json> call_function(const Expr& call, const Env& env) {
     LIFEBOAT_RETURN_IF_ERROR(want_args(call, 2, 2));
     LIFEBOAT_RETURN_IF_ERROR(arr(0));
     LIFEBOAT_RETURN_IF_ERROR(integer(1));
-    auto idx = a[1].get<std::int64_t>();
+    auto idx = as_int(a[1]);
     if (idx < 0 || static_cast<std::size_t>(idx) >= a[0].size())
       return failure(fn, "index " + std::to_string(idx) + " is out of bounds");
     return a[0][static_cast<std::size_t>(idx)];
@@ -386,9 +429,13 @@ Result<Json> call_function(const Expr& call, const Env& env) {
   if (fn == "States.ArrayUnique") {
     LIFEBOAT_RETURN_IF_ERROR(want_args(call, 1, 1));
     LIFEBOAT_RETURN_IF_ERROR(arr(0));
+    if (a[0].size() > kMaxPayloadSize)
+      return failure(fn, "the array has more than " + std::to_string(kMaxPayloadSize) + " items");
+    // A set, not a linear search per item: a long array must not take quadratic time.
+    std::set<Json> seen;
     Json out = Json::array();
     for (const auto& v : a[0])
-      if (std::find(out.begin(), out.end(), v) == out.end()) out.push_back(v);
+      if (seen.insert(v).second) out.push_back(v);
     return out;
   }
   if (fn == "States.Base64Encode" || fn == "States.Base64Decode") {
@@ -404,6 +451,8 @@ Result<Json> call_function(const Expr& call, const Env& env) {
   if (fn == "States.Hash") {
     LIFEBOAT_RETURN_IF_ERROR(want_args(call, 2, 2));
     LIFEBOAT_RETURN_IF_ERROR(str(1));
+    if (a[0].is_string() && a[0].get_ref<const std::string&>().size() > kMaxStringLength)
+      return failure(fn, "the input exceeds 10000 characters");
     std::string data = a[0].is_string() ? a[0].get<std::string>() : a[0].dump();
     if (data.size() > kMaxStringLength) return failure(fn, "the input exceeds 10000 characters");
     LIFEBOAT_ASSIGN_OR_RETURN(std::string hex, hash_hex(a[1].get<std::string>(), data));
@@ -422,10 +471,12 @@ Result<Json> call_function(const Expr& call, const Env& env) {
   if (fn == "States.MathRandom") {
     LIFEBOAT_RETURN_IF_ERROR(want_args(call, 2, 3));
     for (std::size_t i = 0; i < a.size(); ++i) LIFEBOAT_RETURN_IF_ERROR(integer(i));
-    auto lo = a[0].get<std::int64_t>();
-    auto hi = a[1].get<std::int64_t>();
+    auto lo = as_int(a[0]);
+    auto hi = as_int(a[1]);
+    if (lo < kMinMathInt || hi > kMaxMathInt)
+      return failure(fn, "the bounds must be integers from -2147483648 to 2147483647");
     if (hi < lo) return failure(fn, "the end must not be less than the start");
-    std::mt19937_64 gen(a.size() == 3 ? static_cast<std::uint64_t>(a[2].get<std::int64_t>())
+    std::mt19937_64 gen(a.size() == 3 ? static_cast<std::uint64_t>(as_int(a[2]))
                                       : std::random_device{}());
     // Both bounds included: "a random number between 1 and 999" reads that way.
     std::uniform_int_distribution<std::int64_t> dist(lo, hi);
@@ -435,7 +486,16 @@ Result<Json> call_function(const Expr& call, const Env& env) {
     LIFEBOAT_RETURN_IF_ERROR(want_args(call, 2, 2));
     LIFEBOAT_RETURN_IF_ERROR(integer(0));
     LIFEBOAT_RETURN_IF_ERROR(integer(1));
-    return Json(a[0].get<std::int64_t>() + a[1].get<std::int64_t>());
+    const auto x = as_int(a[0]);
+    const auto y = as_int(a[1]);
+    if (x < kMinMathInt || x > kMaxMathInt || y < kMinMathInt || y > kMaxMathInt)
+      return failure(fn, "the arguments must be integers from -2147483648 to 2147483647");
+    // Two 32-bit values: the int64 sum cannot overflow; the result must be 32-bit too.
+    const std::int64_t sum = x + y;
+    if (sum < kMinMathInt || sum > kMaxMathInt)
+      return failure(fn,
+                     "the sum " + std::to_string(sum) + " is outside -2147483648 to 2147483647");
+    return Json(sum);
   }
   if (fn == "States.StringSplit") {
     LIFEBOAT_RETURN_IF_ERROR(want_args(call, 2, 2));
@@ -443,6 +503,9 @@ Result<Json> call_function(const Expr& call, const Env& env) {
     LIFEBOAT_RETURN_IF_ERROR(str(1));
     const auto& s = a[0].get_ref<const std::string&>();
     const auto& delims = a[1].get_ref<const std::string&>();
+    if (s.size() > kMaxPayloadSize)
+      return failure(
+          fn, "the string is longer than " + std::to_string(kMaxPayloadSize) + " characters");
     Json out = Json::array();
     std::string cur;
     for (char c : s) {
@@ -491,6 +554,12 @@ bool known_function(const std::string& name) {
   return std::find(kNames.begin(), kNames.end(), name) != kNames.end();
 }
 
+// True when `e` uses no path: its value is known before any input arrives.
+bool is_static(const Expr& e) {
+  if (e.kind == Expr::Kind::kPath) return false;
+  return std::all_of(e.args.begin(), e.args.end(), [](const Expr& a) { return is_static(a); });
+}
+
 Status check_names(const Expr& e) {
   if (e.kind != Expr::Kind::kCall) return Status::ok();
   if (!known_function(e.function)) return failure(e.function, "unknown intrinsic function");
@@ -506,7 +575,16 @@ bool is_intrinsic_call(std::string_view text) {
 
 Status check_intrinsic_syntax(std::string_view text) {
   LIFEBOAT_ASSIGN_OR_RETURN(Expr e, Parser(text).parse_all());
-  return check_names(e);
+  LIFEBOAT_RETURN_IF_ERROR(check_names(e));
+  // A call with only literal arguments (e.g. States.ArrayRange(1, 1e9, 1)) fails the same
+  // way every time: evaluate it now, so that the definition is refused up front. Each
+  // function bounds its own work, so this is cheap.
+  if (is_static(e)) {
+    const Json nothing = Json::object();
+    auto v = eval(e, Env{nothing, nothing});
+    if (!v) return v.status();
+  }
+  return Status::ok();
 }
 
 Result<Json> evaluate_intrinsic(std::string_view text, const Json& input, const Json& context) {

@@ -99,5 +99,64 @@ TEST(Intrinsics, NestedCallsAndSyntax) {
   expect_failure("States.Nope(1)");
 }
 
+// Numeric arguments that size memory or loops are bounded, and arithmetic never overflows:
+// each case fails cleanly with States.IntrinsicFailure instead of hanging, allocating
+// gigabytes or wrapping around.
+TEST(Intrinsics, HostileArgumentsFailCleanly) {
+  const Json huge = Json::parse(R"({"big": 9223372036854775807, "u": 18446744073709551615,
+      "f": 1e300, "long": ")" + std::string(300 * 1024, 'a') +
+                                R"("})");
+  auto fails = [&](const std::string& expr) {
+    auto r = evaluate_intrinsic(expr, huge, kContext);
+    ASSERT_FALSE(r.is_ok()) << expr;
+    EXPECT_EQ(to_asl_error(r.status()).error, "States.IntrinsicFailure") << expr;
+  };
+  // A huge count is refused before anything is built; no int64 step overflows.
+  fails("States.ArrayRange(0, 1000000000000, 1)");
+  fails("States.ArrayRange(0, $.big, 1)");
+  EXPECT_EQ(
+      *evaluate_intrinsic("States.ArrayRange(-9223372036854775807, $.big, $.big)", huge, kContext),
+      Json::parse("[-9223372036854775807, 0, 9223372036854775807]"));
+  EXPECT_EQ(evaluate_intrinsic("States.ArrayRange(0, 999, 1)", huge, kContext)->size(), 1000u);
+  EXPECT_EQ(*evaluate_intrinsic("States.ArrayRange($.big, $.big, 1)", huge, kContext),
+            Json::array({9223372036854775807LL}));
+  // Values outside int64 (or the 32-bit range AWS documents for the math functions).
+  fails("States.ArrayRange(0, $.u, 1)");
+  fails("States.ArrayRange(0, $.f, 1)");
+  fails("States.MathAdd($.big, 1)");
+  fails("States.MathAdd(2147483647, 2147483647)");
+  EXPECT_EQ(*evaluate_intrinsic("States.MathAdd(2147483647, -2147483648)", huge, kContext), -1);
+  fails("States.MathRandom(0, $.big)");
+  fails("States.ArrayGetItem(States.Array(1), $.u)");
+  // A chunk size near 2^63 must not wrap the index around.
+  EXPECT_EQ(
+      *evaluate_intrinsic("States.ArrayPartition(States.Array(1, 2, 3), $.big)", huge, kContext),
+      Json::parse("[[1, 2, 3]]"));
+  // Inputs larger than a state's payload (256 KiB) are refused.
+  fails("States.StringSplit($.long, ',')");
+  fails("States.Hash($.long, 'SHA-256')");
+  fails("States.Base64Encode($.long)");
+  fails("States.Format('{}{}', $.long, $.long)");
+  // Deep nesting is refused by the parser, not by a stack overflow.
+  std::string deep = "States.Array(1)";
+  for (int i = 0; i < 200; ++i) deep = "States.Array(" + deep + ")";
+  fails(deep);
+}
+
+TEST(Intrinsics, StaticCallsThatMustFailAreRefusedBySyntaxCheck) {
+  EXPECT_FALSE(check_intrinsic_syntax("States.ArrayRange(1, 1000000000, 1)").is_ok());
+  EXPECT_FALSE(check_intrinsic_syntax("States.MathAdd(9223372036854775807, 1)").is_ok());
+  EXPECT_TRUE(check_intrinsic_syntax("States.ArrayRange(1, 10, 1)").is_ok());
+  EXPECT_TRUE(check_intrinsic_syntax("States.ArrayRange(1, $.n, 1)").is_ok());  // known later
+}
+
+TEST(Intrinsics, ArrayUniqueOfALongArrayIsQuick) {
+  Json input = {{"a", Json::array()}};
+  for (int i = 0; i < 100000; ++i) input["a"].push_back(i % 5000);
+  auto r = evaluate_intrinsic("States.ArrayUnique($.a)", input, kContext);
+  ASSERT_TRUE(r.is_ok());
+  EXPECT_EQ(r->size(), 5000u);
+}
+
 }  // namespace
 }  // namespace lifeboat::workflow

@@ -6,6 +6,7 @@
 
 #include "core/time_format.h"
 #include "workflow/choice_rule.h"
+#include "workflow/execution_limits.h"
 #include "workflow/intrinsic_functions.h"
 #include "workflow/json_path.h"
 #include "workflow/payload_template.h"
@@ -41,9 +42,22 @@ const std::map<std::string, std::set<std::string>>& allowed_fields() {
   return kFields;
 }
 
-bool is_positive_int(const Json& v) { return v.is_number_integer() && v.get<std::int64_t>() > 0; }
-bool is_non_negative_int(const Json& v) {
-  return v.is_number_integer() && v.get<std::int64_t>() >= 0;
+// An integer field within [lo, hi] (execution_limits.h says where each bound comes from);
+// otherwise one problem naming the field and the range. Inside a retrier the field is
+// named after the retrier ("field 'Retry[0]': 'MaxAttempts' must be ...").
+bool check_int_field(const Json& obj, const std::string& field, std::int64_t lo, std::int64_t hi,
+                     const std::string& where, std::vector<std::string>& out,
+                     bool in_retrier = false) {
+  if (!obj.contains(field)) return true;
+  const Json& v = obj[field];
+  if (v.is_number_integer() && integer_in_range(v, lo, hi)) return true;
+  const std::string kind = lo == 0   ? "a non-negative integer"
+                           : lo == 1 ? "a positive integer"
+                                     : "an integer from " + std::to_string(lo);
+  out.push_back(where +
+                (in_retrier ? ": '" + field + "' must be " : ": field '" + field + "': must be ") +
+                kind + " no greater than " + std::to_string(hi) + ", got " + v.dump());
+  return false;
 }
 
 // Checks a path-valued field. `reference` demands a reference path; `allow_context`
@@ -123,15 +137,13 @@ void check_retry(const Json& state, const std::string& where, std::vector<std::s
     for (auto it = r.begin(); it != r.end(); ++it)
       if (kFields.count(it.key()) == 0) out.push_back(w + ": unknown field '" + it.key() + "'");
     check_error_equals(r, w, out, i + 1 == retry.size());
-    if (r.contains("IntervalSeconds") && !is_positive_int(r["IntervalSeconds"]))
-      out.push_back(w + ": 'IntervalSeconds' must be a positive integer");
-    if (r.contains("MaxAttempts") && !is_non_negative_int(r["MaxAttempts"]))
-      out.push_back(w + ": 'MaxAttempts' must be a non-negative integer");
-    if (r.contains("BackoffRate") &&
-        (!r["BackoffRate"].is_number() || r["BackoffRate"].get<double>() < 1.0))
-      out.push_back(w + ": 'BackoffRate' must be a number >= 1.0");
-    if (r.contains("MaxDelaySeconds") && !is_positive_int(r["MaxDelaySeconds"]))
-      out.push_back(w + ": 'MaxDelaySeconds' must be a positive integer");
+    check_int_field(r, "IntervalSeconds", 1, kMaxRetryIntervalSeconds, w, out, true);
+    check_int_field(r, "MaxAttempts", 0, kMaxRetryAttempts, w, out, true);
+    check_int_field(r, "MaxDelaySeconds", 1, kMaxRetryDelaySeconds, w, out, true);
+    if (r.contains("BackoffRate") && !number_in_range(r["BackoffRate"], 1.0, kMaxBackoffRate))
+      out.push_back(w + ": 'BackoffRate' must be a number >= 1.0 and <= " +
+                    std::to_string(static_cast<int>(kMaxBackoffRate)) + ", got " +
+                    r["BackoffRate"].dump());
     if (r.contains("JitterStrategy") &&
         !(r["JitterStrategy"] == "FULL" || r["JitterStrategy"] == "NONE"))
       out.push_back(w + ": 'JitterStrategy' must be \"FULL\" or \"NONE\"");
@@ -208,8 +220,7 @@ void StateMachineValidator::check_machine(const Json& def, const std::string& pr
                                              "Version", "TimeoutSeconds", "ProcessorConfig"};
   for (auto it = def.begin(); it != def.end(); ++it)
     if (kTop.count(it.key()) == 0) out.push_back(where + ": unknown field '" + it.key() + "'");
-  if (def.contains("TimeoutSeconds") && !is_positive_int(def["TimeoutSeconds"]))
-    out.push_back(where + ": field 'TimeoutSeconds': must be a positive integer");
+  check_int_field(def, "TimeoutSeconds", 1, kMaxExecutionSeconds, where, out);
   if (!def.contains("States") || !def["States"].is_object() || def["States"].empty()) {
     out.push_back(where + ": field 'States' is required (a non-empty object)");
     return;
@@ -307,11 +318,11 @@ void StateMachineValidator::check_state(const std::string& name, const Json& sta
     }
     check_exclusive(state, "TimeoutSeconds", "TimeoutSecondsPath", where, out);
     check_exclusive(state, "HeartbeatSeconds", "HeartbeatSecondsPath", where, out);
-    for (const char* f : {"TimeoutSeconds", "HeartbeatSeconds"})
-      if (state.contains(f) && !is_positive_int(state[f]))
-        out.push_back(where + ": field '" + f + "': must be a positive integer");
-    if (is_positive_int(state.value("TimeoutSeconds", Json())) &&
-        is_positive_int(state.value("HeartbeatSeconds", Json())) &&
+    bool timeout_ok = check_int_field(state, "TimeoutSeconds", 1, kMaxTimeoutSeconds, where, out);
+    bool heartbeat_ok =
+        check_int_field(state, "HeartbeatSeconds", 1, kMaxTimeoutSeconds, where, out);
+    if (timeout_ok && heartbeat_ok && state.contains("TimeoutSeconds") &&
+        state.contains("HeartbeatSeconds") &&
         state["HeartbeatSeconds"].get<std::int64_t>() >=
             state["TimeoutSeconds"].get<std::int64_t>())
       out.push_back(where + ": field 'HeartbeatSeconds': must be less than 'TimeoutSeconds'");
@@ -344,12 +355,18 @@ void StateMachineValidator::check_state(const std::string& name, const Json& sta
       out.push_back(where +
                     ": exactly one of 'Seconds', 'SecondsPath', 'Timestamp', "
                     "'TimestampPath' is required");
-    if (state.contains("Seconds") && !is_non_negative_int(state["Seconds"]))
-      out.push_back(where + ": field 'Seconds': must be a non-negative integer");
-    if (state.contains("Timestamp") &&
-        (!state["Timestamp"].is_string() ||
-         !core::parse_rfc3339(state["Timestamp"].get<std::string>()).is_ok()))
-      out.push_back(where + ": field 'Timestamp': must be an RFC 3339 timestamp");
+    check_int_field(state, "Seconds", 0, kMaxWaitSeconds, where, out);
+    if (state.contains("Timestamp")) {
+      const Json& t = state["Timestamp"];
+      auto parsed =
+          t.is_string()
+              ? parse_bounded_timestamp(t.get<std::string>())
+              : core::Result<core::Clock::WallTime>(core::Status::invalid_argument("not a string"));
+      if (!parsed)
+        out.push_back(where + ": field 'Timestamp': must be an RFC 3339 timestamp in the years " +
+                      std::to_string(kMinTimestampYear) + " to " +
+                      std::to_string(kMaxTimestampYear) + ": " + parsed.status().message());
+    }
     check_path_field(state, "SecondsPath", where, true, true, false, out);
     check_path_field(state, "TimestampPath", where, true, true, false, out);
   } else if (type == "Fail") {
@@ -376,8 +393,7 @@ void StateMachineValidator::check_state(const std::string& name, const Json& sta
     check_exclusive(state, "Iterator", "ItemProcessor", where, out);
     check_exclusive(state, "Parameters", "ItemSelector", where, out);
     check_path_field(state, "ItemsPath", where, true, true, false, out);
-    if (state.contains("MaxConcurrency") && !is_non_negative_int(state["MaxConcurrency"]))
-      out.push_back(where + ": field 'MaxConcurrency': must be a non-negative integer");
+    check_int_field(state, "MaxConcurrency", 0, kMaxMapConcurrency, where, out);
     const char* proc_field = state.contains("ItemProcessor") ? "ItemProcessor" : "Iterator";
     if (!state.contains(proc_field)) {
       out.push_back(where + ": field 'ItemProcessor' (or 'Iterator') is required");

@@ -144,5 +144,69 @@ TEST(Validator, ParseRefusesInvalidDefinitions) {
   EXPECT_NE(sm.status().message().find("'States' is required"), std::string::npos);
 }
 
+// Durations, counts and timestamps out of range are refused naming the state and field,
+// never accepted to overflow later.
+TEST(Validator, RefusesOutOfRangeDurationsCountsAndTimestamps) {
+  auto wait = [](const std::string& field) {
+    return problems_of(R"({"StartAt": "W", "States": {"W": {"Type": "Wait", )" + field +
+                       R"(, "End": true}}})");
+  };
+  auto p = wait(R"("Seconds": 9300000000)");
+  EXPECT_TRUE(
+      has(p, "state 'W': field 'Seconds': must be a non-negative integer no greater than 31536000"))
+      << dump(p);
+  EXPECT_TRUE(wait(R"("Seconds": 31536000)").empty());
+  EXPECT_FALSE(wait(R"("Seconds": 31536001)").empty());
+  EXPECT_FALSE(wait(R"("Seconds": 1e300)").empty());
+  EXPECT_FALSE(wait(R"("Seconds": 18446744073709551615)").empty());
+  p = wait(R"("Timestamp": "9999-12-31T23:59:59Z")");
+  EXPECT_TRUE(has(p, "state 'W': field 'Timestamp'")) << dump(p);
+  EXPECT_FALSE(wait(R"("Timestamp": "0001-01-01T00:00:00Z")").empty());
+  EXPECT_TRUE(wait(R"("Timestamp": "2026-06-01T00:00:00Z")").empty());
+
+  auto task = [](const std::string& fields) {
+    return problems_of(R"({"StartAt": "T", "States": {"T": {"Type": "Task",
+        "Resource": "lifeboat:test.echo", )" +
+                       fields + R"(, "End": true}}})");
+  };
+  p = task(R"("TimeoutSeconds": 99999999999)");
+  EXPECT_TRUE(has(p, "state 'T': field 'TimeoutSeconds'")) << dump(p);
+  p = task(R"("HeartbeatSeconds": 99999999999)");
+  EXPECT_TRUE(has(p, "state 'T': field 'HeartbeatSeconds'")) << dump(p);
+  auto retry = [&](const std::string& fields) {
+    return task(R"("Retry": [{"ErrorEquals": ["States.ALL"], )" + fields + "}]");
+  };
+  EXPECT_TRUE(retry(R"("IntervalSeconds": 5, "MaxAttempts": 4, "BackoffRate": 2.0,
+                       "MaxDelaySeconds": 120, "JitterStrategy": "FULL")")
+                  .empty());
+  p = retry(R"("IntervalSeconds": 100000000)");
+  EXPECT_TRUE(has(p, "state 'T': field 'Retry[0]': 'IntervalSeconds' must be")) << dump(p);
+  p = retry(R"("MaxAttempts": 100000000)");
+  EXPECT_TRUE(has(p, "field 'Retry[0]': 'MaxAttempts' must be")) << dump(p);
+  p = retry(R"("MaxAttempts": -1)");
+  EXPECT_TRUE(has(p, "field 'Retry[0]': 'MaxAttempts' must be")) << dump(p);
+  p = retry(R"("MaxDelaySeconds": 31622401)");
+  EXPECT_TRUE(has(p, "field 'Retry[0]': 'MaxDelaySeconds' must be")) << dump(p);
+  p = retry(R"("BackoffRate": 1e308)");
+  EXPECT_TRUE(has(p, "field 'Retry[0]': 'BackoffRate' must be")) << dump(p);
+  p = retry(R"("BackoffRate": 0.5)");
+  EXPECT_TRUE(has(p, "field 'Retry[0]': 'BackoffRate' must be")) << dump(p);
+  p = retry(R"("JitterStrategy": 7)");
+  EXPECT_TRUE(has(p, "field 'Retry[0]': 'JitterStrategy' must be")) << dump(p);
+
+  p = problems_of(R"({"StartAt": "M", "States": {"M": {"Type": "Map", "MaxConcurrency": 4294967296,
+      "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+      "End": true}}})");
+  EXPECT_TRUE(has(p, "state 'M': field 'MaxConcurrency'")) << dump(p);
+  p = problems_of(R"({"StartAt": "P", "TimeoutSeconds": 40000000,
+      "States": {"P": {"Type": "Pass", "End": true}}})");
+  EXPECT_TRUE(has(p, "state machine: field 'TimeoutSeconds'")) << dump(p);
+  // A static intrinsic call that can only fail.
+  p = problems_of(R"J({"StartAt": "P", "States": {"P": {"Type": "Pass",
+      "Parameters": {"r.$": "States.ArrayRange(0, 1000000000, 1)"}, "End": true}}})J");
+  EXPECT_TRUE(has(p, "state 'P'")) << dump(p);
+  EXPECT_TRUE(has(p, "ArrayRange")) << dump(p);
+}
+
 }  // namespace
 }  // namespace lifeboat::workflow

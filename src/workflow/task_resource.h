@@ -8,6 +8,12 @@
 // (asl_error.h) so that Retry/Catch can match the name; any other Status becomes the error
 // "Lifeboat.<StatusCodeName>". A resource must not throw; the executor turns a stray
 // exception into the error States.TaskFailed anyway.
+//
+// WAITING FOR THE OUTSIDE WORLD: a resource that finds the world not ready yet (a home
+// directory that does not exist yet) must not block its thread. It returns
+// poll_again(ctx, when): the executor records that durably, holds no thread meanwhile, and
+// runs the task again at `when` (with the same ctx.first_run, so the resource can measure
+// how long it has waited). A restart resumes the wait where it was.
 #pragma once
 
 #include <atomic>
@@ -37,6 +43,11 @@ struct TaskContext {
   core::Json execution_input;
   //! Set when the execution is being stopped; long tasks should poll it.
   const std::atomic<bool>* cancelled = nullptr;
+  //! When this attempt of the task first ran; a task run again after poll_again() sees the
+  //! same time (on the executor's clock).
+  core::Clock::WallTime first_run{};
+  //! Set by poll_again(): run the task again at this time.
+  std::optional<core::Clock::WallTime> poll_again_at;
 };
 
 class TaskResource {
@@ -44,11 +55,19 @@ class TaskResource {
   virtual ~TaskResource() = default;
   //! Runs the task on `input` (the state's effective input). Idempotent (see above).
   virtual core::Result<core::Json> run(const core::Json& input, TaskContext& ctx) = 0;
+  //! True for a resource that copies into the execution's target volume: a daemon runs at
+  //! most `per_volume_concurrency` of those at once per volume (task_admission.h), and
+  //! only while they run.
+  virtual bool copies_into_volume() const { return false; }
 };
+
+//! What a resource returns when the world is not ready yet: the executor runs it again at
+//! `when` (see "WAITING FOR THE OUTSIDE WORLD" above).
+core::Result<core::Json> poll_again(TaskContext& ctx, core::Clock::WallTime when);
 
 using TaskFunction = std::function<core::Result<core::Json>(const core::Json&, TaskContext&)>;
 
 //! A resource from a function (handy for tests and small built-ins).
-std::shared_ptr<TaskResource> make_task_resource(TaskFunction fn);
+std::shared_ptr<TaskResource> make_task_resource(TaskFunction fn, bool copies_into_volume = false);
 
 }  // namespace lifeboat::workflow

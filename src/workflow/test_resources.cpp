@@ -62,23 +62,26 @@ void register_test_resources(TaskResourceRegistry& registry) {
                make_task_resource([](const Json& input, TaskContext& ctx) -> Result<Json> {
                  return count_invocation(input, ctx);
                }));
-  registry.add("lifeboat:test.block",
-               make_task_resource([](const Json& input, TaskContext& ctx) -> Result<Json> {
-                 LIFEBOAT_ASSIGN_OR_RETURN(Json out, count_invocation(input, ctx));
-                 std::string release = input.is_object() ? input.value("releaseFile", "") : "";
-                 double timeout = input.is_object() ? input.value("timeoutSeconds", 60.0) : 60.0;
-                 auto until = std::chrono::steady_clock::now() +
-                              std::chrono::milliseconds(static_cast<std::int64_t>(timeout * 1000));
-                 // Real time on purpose: this resource stands in for slow outside work.
-                 while (release.empty() || !std::filesystem::exists(release)) {
-                   if (std::chrono::steady_clock::now() >= until)
-                     return asl_error("Lifeboat.TestTimeout", "release file never appeared");
-                   if (ctx.cancelled != nullptr && ctx.cancelled->load())
-                     return asl_error("Lifeboat.Cancelled", "stopped");
-                   std::this_thread::sleep_for(std::chrono::milliseconds(10));
-                 }
-                 return out;
-               }));
+  registry.add(
+      "lifeboat:test.block",
+      make_task_resource(
+          [](const Json& input, TaskContext& ctx) -> Result<Json> {
+            LIFEBOAT_ASSIGN_OR_RETURN(Json out, count_invocation(input, ctx));
+            std::string release = input.is_object() ? input.value("releaseFile", "") : "";
+            double timeout = input.is_object() ? input.value("timeoutSeconds", 60.0) : 60.0;
+            auto until = std::chrono::steady_clock::now() +
+                         std::chrono::milliseconds(static_cast<std::int64_t>(timeout * 1000));
+            // Real time on purpose: this resource stands in for slow outside work.
+            while (release.empty() || !std::filesystem::exists(release)) {
+              if (std::chrono::steady_clock::now() >= until)
+                return asl_error("Lifeboat.TestTimeout", "release file never appeared");
+              if (ctx.cancelled != nullptr && ctx.cancelled->load())
+                return asl_error("Lifeboat.Cancelled", "stopped");
+              std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            }
+            return out;
+          },
+          /*copies_into_volume=*/true));
 }
 
 }  // namespace lifeboat::workflow

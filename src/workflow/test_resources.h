@@ -8,7 +8,9 @@
 //                        given), then returns the input with "count" = lines in that file.
 //   lifeboat:test.block  like count, then blocks (polling every 10 ms of real time) until
 //                        the file input.releaseFile exists or input.timeoutSeconds (default
-//                        60) pass; fails with Lifeboat.TestTimeout then.
+//                        60) pass; fails with Lifeboat.TestTimeout then. It stands in for a
+//                        copy: copies_into_volume() is true, so the daemon's per-volume
+//                        limit applies to it as to lifeboat:transfer.run.
 // All are idempotent in the sense the crash tests need: count/block record every
 // invocation precisely so that tests can see which ran twice.
 #pragma once

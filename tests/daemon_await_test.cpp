@@ -1,0 +1,139 @@
+// The daemon's worker pool end to end: recoveries waiting for a home that never appears
+// hold neither a worker nor a per-volume copy slot, so other recoveries go on.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "core/json.h"
+#include "support/daemon_process.h"
+#include "support/process.h"
+
+namespace lifeboat::testing {
+namespace {
+
+using core::Json;
+namespace fsys = std::filesystem;
+
+Json cloud_event(const std::string& id, const std::string& type, const Json& data, int minute) {
+  char time[64];
+  std::snprintf(time, sizeof time, "2026-11-29T11:%02d:00Z", minute);
+  return Json{{"specversion", "1.0"}, {"id", id},     {"source", "platform.local"},
+              {"time", time},         {"type", type}, {"data", data}};
+}
+
+Json user(const std::string& name, const std::string& home, int uid) {
+  return Json{{"domainId", "d-demo"},
+              {"domainName", "demo"},
+              {"userProfileName", name},
+              {"homeEfsFileSystemId", "home"},
+              {"homeEfsFileSystemUid", home},
+              {"ownerUid", uid},
+              {"ownerGid", 1001}};
+}
+
+// A profile deleted and recreated with a new home (the platform creates that home later,
+// or, here, maybe never): one recovery.
+Json recreate(const std::string& name, const std::string& old_home, const std::string& new_home,
+              int minute) {
+  const int old_uid = std::stoi(old_home);
+  const int new_uid = std::stoi(new_home);
+  return Json::array(
+      {cloud_event(name + "-c", "CreateUserProfile", user(name, old_home, old_uid), minute),
+       cloud_event(name + "-d", "DeleteUserProfile", user(name, old_home, old_uid), minute + 1),
+       cloud_event(name + "-r", "CreateUserProfile", user(name, new_home, new_uid), minute + 2)});
+}
+
+class DaemonAwaitTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    volume_ = tmp_ / "volume";
+    fsys::create_directories(volume_);
+    config_ = tmp_ / "lifeboat.toml";
+    std::ofstream(config_) << "[[volumes]]\nid = \"home\"\npath = \"" << volume_ << "\"\n";
+    token_file_ = tmp_ / "token";
+    std::ofstream(token_file_) << "await-test-token\n";
+    ASSERT_EQ(::chmod(token_file_.c_str(), 0600), 0);
+  }
+
+  HttpResult call(const std::string& method, const std::string& path,
+                  const std::string& body = "") {
+    return daemon_->request(method, path, body, {"Authorization: Bearer await-test-token"});
+  }
+
+  // Executions by profile name (from their input), e.g. {"alice": "RUNNING"}.
+  std::map<std::string, std::string> statuses() {
+    std::map<std::string, std::string> out;
+    Json list = Json::parse(call("GET", "/v1/executions").body, nullptr, false);
+    if (!list.is_object() || !list.contains("executions")) return out;
+    for (const auto& e : list["executions"]) {
+      if (e.contains("parentId")) continue;
+      out[e["input"].value("profileName", "?")] = e["status"].get<std::string>();
+    }
+    return out;
+  }
+
+  // Polls (real time, generously) until `pred(statuses())` holds.
+  template <typename Pred>
+  bool eventually(Pred pred, int seconds = 120) {
+    for (int i = 0; i < seconds * 10; ++i) {
+      if (pred(statuses())) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return pred(statuses());
+  }
+
+  std::string home(const std::string& dir) const { return volume_ + "/" + dir; }
+
+  TempDir tmp_;
+  std::string volume_;
+  std::string config_;
+  std::string token_file_;
+  std::unique_ptr<DaemonProcess> daemon_;
+};
+
+// One worker and one copy slot: two recoveries whose new homes never appear wait (the
+// shipped workflow awaits a home for up to 900 s), and a third, whose home exists, still
+// completes while they wait.
+TEST_F(DaemonAwaitTest, WaitingRecoveriesDoNotStarveOthers) {
+  daemon_ = std::make_unique<DaemonProcess>(
+      tmp_ / "data", std::vector<std::string>{"--config", config_, "--token-file", token_file_,
+                                              "--workers", "1", "--per-volume-concurrency", "1"});
+  Json first = recreate("ann", "810001", "810002", 0);
+  Json second = recreate("ben", "820001", "820002", 10);
+  for (const auto& e : second) first.push_back(e);
+  auto posted = call("POST", "/v1/events", first.dump());
+  ASSERT_EQ(posted.status, 200) << posted.body << "\n" << daemon_->log();
+  ASSERT_TRUE(eventually([](const auto& s) {
+    return s.size() == 2 && s.at("ann") == "RUNNING" && s.at("ben") == "RUNNING";
+  })) << daemon_->log();
+
+  fsys::create_directories(home("830001"));
+  std::ofstream(home("830001/kept.txt")) << "carol's work\n";
+  ASSERT_EQ(::chown(home("830001/kept.txt").c_str(), 830001, 1001), 0);
+  fsys::create_directories(home("830002"));  // the platform made this home already
+  ASSERT_EQ(::chown(home("830002").c_str(), 830002, 1001), 0);
+  posted = call("POST", "/v1/events", recreate("cat", "830001", "830002", 20).dump());
+  ASSERT_EQ(posted.status, 200) << posted.body;
+  ASSERT_TRUE(eventually([](const auto& s) { return s.count("cat") && s.at("cat") != "RUNNING"; }))
+      << daemon_->log();
+  auto s = statuses();
+  EXPECT_EQ(s["cat"], "SUCCEEDED") << daemon_->log();
+  EXPECT_EQ(s["ann"], "RUNNING");
+  EXPECT_EQ(s["ben"], "RUNNING");
+  std::ifstream copied(home("830002/kept.txt"));
+  std::string text;
+  std::getline(copied, text);
+  EXPECT_EQ(text, "carol's work");
+  // Waiting recoveries hold nothing that keeps the daemon from stopping at once.
+  EXPECT_EQ(daemon_->stop(), 0);
+}
+
+}  // namespace
+}  // namespace lifeboat::testing
