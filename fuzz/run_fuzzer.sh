@@ -23,8 +23,12 @@ if [ "${4:-}" = fresh ]; then rm -rf "$work/corpus"; fi
 rm -rf "$work/artifacts"
 mkdir -p "$work/corpus" "$work/artifacts"
 args=(-max_total_time="$seconds" -timeout=25 -rss_limit_mb=2560 -max_len=16384
-      -print_final_stats=1 -artifact_prefix="$work/artifacts/")
+      -print_final_stats=1 -print_funcs=0 -artifact_prefix="$work/artifacts/")
 [ -f "$dict" ] && args+=(-dict="$dict")
+# Extra libFuzzer flags, e.g. FUZZ_FLAGS="-fork=1 -ignore_crashes=1" to keep going after a
+# finding and collect every distinct one in the time given.
+read -r -a extra <<< "${FUZZ_FLAGS:-}"
+args+=("${extra[@]}")
 
 # ASan's leak check and UBSan's reports end the run; both print a stack.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}
@@ -42,5 +46,5 @@ if [ "$status" -ne 0 ] || [ -n "$findings" ]; then
   done
   exit 1
 fi
-stats=$(grep -E '^stat::number_of_executed_units|^#[0-9]+.*DONE' "$work/log.txt" | tail -2 | tr '\n' ' ')
+stats=$(grep -E '^#[0-9]+' "$work/log.txt" | tail -1)
 echo "run_fuzzer: $name ok after ${seconds}s; corpus $(find "$work/corpus" -type f | wc -l) new entries; $stats"
