@@ -1,7 +1,15 @@
 # Lifeboat — the two commands of the README's quick start, and a few conveniences.
 #   make demo   install dependencies, build, run the main job (the recovery scenario)
-#   make test   install dependencies, build, run every test (ctest)
-.PHONY: all deps build test demo demo-copy bench lint format clean
+#   make test   install dependencies, build, run every test (ctest), and each fuzz target
+#               for a few seconds (the clang build in build-fuzz)
+#   make fuzz   build the libFuzzer targets and run each for FUZZ_SECONDS (default 600)
+#   make test-sanitize   build everything with ASan+UBSan (build-debug) and run the tests
+.PHONY: all deps build build-fuzz test test-sanitize fuzz demo demo-copy bench lint format clean
+
+FUZZ_SECONDS ?= 600
+FUZZ_WORK ?= /tmp/lifeboat-fuzz
+# ccache, when installed, for the trees these rules configure.
+LAUNCHER := $(if $(shell command -v ccache),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 
 all: build
 
@@ -12,8 +20,21 @@ build: deps
 	@cmake --preset default >/dev/null
 	@cmake --build --preset default
 
-test: build
+test: build build-fuzz
 	@ctest --preset default
+	@ctest --preset fuzz
+
+build-fuzz: deps
+	@cmake --preset fuzz $(LAUNCHER) >/dev/null
+	@cmake --build --preset fuzz
+
+fuzz: build-fuzz
+	@./fuzz/run_all.sh build-fuzz/fuzz $(FUZZ_SECONDS) $(FUZZ_WORK)
+
+test-sanitize: deps
+	@cmake --preset debug $(LAUNCHER) >/dev/null
+	@cmake --build --preset debug
+	@ctest --preset debug
 
 demo: build
 	@./scripts/demo_recovery.sh build/src/cli/lifeboat
@@ -32,4 +53,4 @@ format:
 	@./scripts/lint.sh fix
 
 clean:
-	rm -rf build build-release build-debug
+	rm -rf build build-release build-debug build-fuzz

@@ -13,6 +13,7 @@ packages=(
   libssl-dev  # libcrypto: ASL States.Hash (workflow)
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev clang-format clang-tidy
+  clang libclang-rt-14-dev llvm  # fuzz/: libFuzzer and the sanitizer runtimes; llvm-symbolizer
   acl attr sqlite3 rsync rclone fuse3 libfuse3-dev postgresql
   time  # /usr/bin/time -f %M: peak RSS in bench/run.sh
   curl  # scripts/demo_recovery.sh and bench/recovery_latency.sh talk to the daemon

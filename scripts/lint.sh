@@ -4,7 +4,7 @@
 # lint.sh fix               — reformat every source in place
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mapfile -t sources < <(git ls-files -co --exclude-standard 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'tests/*.h' 'bench/*.cpp' 'bench/*.h' | while read -r f; do [ -f "$f" ] && echo "$f"; done)
+mapfile -t sources < <(git ls-files -co --exclude-standard 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'tests/*.h' 'bench/*.cpp' 'bench/*.h' 'fuzz/*.cpp' 'fuzz/*.h' | while read -r f; do [ -f "$f" ] && echo "$f"; done)
 cf=$(command -v clang-format || command -v clang-format-14)
 case "${1:-}" in
   format)

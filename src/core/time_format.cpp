@@ -85,8 +85,15 @@ Result<Clock::WallTime> parse_rfc3339(std::string_view s) {
     return bad("missing time zone");
   }
   if (pos != s.size()) return bad("trailing characters");
-  auto tp = sys_days{ymd} + hours{h} + minutes{mi} + seconds{sec} + frac - offset;
-  return Clock::WallTime{duration_cast<Clock::WallTime::duration>(tp.time_since_epoch())};
+  // The wall clock counts nanoseconds in 64 bits (the years 1678 to 2261): a time outside
+  // would overflow in the conversion, so it is refused while still in whole seconds.
+  const seconds whole =
+      (sys_days{ymd} + hours{h} + minutes{mi} + seconds{sec} - offset).time_since_epoch();
+  constexpr seconds kLatest = duration_cast<seconds>(Clock::WallTime::duration::max()) - seconds{1};
+  constexpr seconds kEarliest =
+      duration_cast<seconds>(Clock::WallTime::duration::min()) + seconds{1};
+  if (whole > kLatest || whole < kEarliest) return bad("outside the years 1678 to 2261");
+  return Clock::WallTime{duration_cast<Clock::WallTime::duration>(whole) + frac};
 }
 
 }  // namespace lifeboat::core

@@ -33,6 +33,22 @@ TEST(TimeFormat, RefusesMalformed) {
   }
 }
 
+// Found by fuzz/event_envelope_fuzzer: a year past 2262 overflowed the nanosecond clock.
+TEST(TimeFormat, RefusesYearsTheClockCannotHold) {
+  for (const char* far : {"4052-11-29T09:00:00.123+02:00", "9999-12-31T23:59:59Z",
+                          "0000-01-01T00:00:00Z", "1677-09-21T00:12:43Z"}) {
+    auto r = parse_rfc3339(far);
+    ASSERT_FALSE(r.is_ok()) << far;
+    EXPECT_NE(r.status().message().find("1678 to 2261"), std::string::npos) << far;
+  }
+  auto late = parse_rfc3339("2261-12-31T23:59:59.999Z");
+  ASSERT_TRUE(late.is_ok()) << late.status().to_string();
+  EXPECT_EQ(format_rfc3339(*late), "2261-12-31T23:59:59.999Z");
+  auto early = parse_rfc3339("1678-01-01T00:00:00Z");
+  ASSERT_TRUE(early.is_ok()) << early.status().to_string();
+  EXPECT_EQ(format_rfc3339(*early), "1678-01-01T00:00:00.000Z");
+}
+
 TEST(FakeClock, AdvancesBothTimes) {
   FakeClock clock;
   auto w = clock.now();
