@@ -121,8 +121,11 @@ fi
 
 mkdir -p "$volume" "$data"
 printf '[[volumes]]\nid = "home"\npath = "%s"\n' "$volume" >"$work/lifeboat.toml"
+# The API answers nothing without a token: make one only this user can read.
+token="bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
+(umask 077 && printf '%s\n' "$token" >"$work/token")
 "$bin" --data-dir "$data" serve --config "$work/lifeboat.toml" --listen 127.0.0.1:0 \
-  --port-file "$work/port" >"$log" 2>&1 &
+  --port-file "$work/port" --token-file "$work/token" >"$log" 2>&1 &
 daemon_pid=$!
 port=""
 for _ in $(seq 1 300); do
@@ -142,7 +145,7 @@ event() { # event ID RUN SECOND TYPE PROFILE HOME_DIR OWNER_UID (each run has it
 post() {
   local code
   code=$(curl -sS -o "$work/resp" -w '%{http_code}' -H 'Content-Type: application/json' \
-    --data-binary "$1" "http://127.0.0.1:$port/v1/events") || die "POST /v1/events failed"
+    -H "Authorization: Bearer $token" --data-binary "$1" "http://127.0.0.1:$port/v1/events") || die "POST /v1/events failed"
   [ "$code" = 200 ] || die "POST /v1/events answered $code: $(cat "$work/resp")"
   if grep -q '"outcome":"refused"' "$work/resp"; then die "an event was refused: $(cat "$work/resp")"; fi
 }

@@ -71,7 +71,8 @@ die() {
 # api METHOD PATH [JSON]: one request; the body lands in $work/resp. Dies on a non-2xx answer.
 api() {
   local method=$1 path=$2 body=${3:-} code
-  local args=(-sS -o "$work/resp" -w '%{http_code}' -X "$method" "http://127.0.0.1:$port$path")
+  local args=(-sS -o "$work/resp" -w '%{http_code}' -X "$method" "http://127.0.0.1:$port$path"
+    -H "Authorization: Bearer $token")
   [ -z "$body" ] || args+=(-H 'Content-Type: application/json' --data-binary "$body")
   code=$(curl "${args[@]}") || die "$method $path: curl could not reach the daemon"
   case $code in
@@ -105,8 +106,11 @@ step "1. Start the daemon: $BIN serve (data dir $data, volume \"home\" at $volum
 mkdir -p "$volume" "$data"
 printf '[[volumes]]\nid = "home"\npath = "%s"\n' "$volume" >"$config"
 sed 's/^/  | /' "$config"
+# The API answers nothing without a token: make one only this user can read.
+token="demo-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
+(umask 077 && printf '%s\n' "$token" >"$work/token")
 "$BIN" --data-dir "$data" serve --config "$config" --listen 127.0.0.1:0 --port-file "$work/port" \
-  >"$log" 2>&1 &
+  --token-file "$work/token" >"$log" 2>&1 &
 daemon_pid=$!
 port=""
 for _ in $(seq 1 300); do

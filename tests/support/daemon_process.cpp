@@ -3,10 +3,13 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <random>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -16,6 +19,20 @@
 #include "support/process.h"
 
 namespace lifeboat::testing {
+namespace {
+
+int exit_code_of(int status) {
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+bool names_auth(const std::string& header) {
+  std::string lower = header.substr(0, header.find(':'));
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return lower == "authorization" || lower == "x-api-key";
+}
+
+}  // namespace
 
 DaemonProcess::DaemonProcess(const std::string& data_dir,
                              const std::vector<std::string>& extra_args,
@@ -27,6 +44,13 @@ DaemonProcess::DaemonProcess(const std::string& data_dir,
   std::vector<std::string> argv{lifeboat_bin(), "--data-dir",  data_dir,      "serve",
                                 "--listen",     "127.0.0.1:0", "--port-file", port_file};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  if (std::find(extra_args.begin(), extra_args.end(), "--token-file") == extra_args.end()) {
+    default_token_ = "fixture-" + std::to_string(std::random_device{}());
+    const std::string token_file = data_dir + "/fixture-token";
+    std::ofstream(token_file) << default_token_ << "\n";
+    ::chmod(token_file.c_str(), 0600);
+    argv.insert(argv.end(), {"--token-file", token_file});
+  }
   SpawnArgs spawn_args(argv, env);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -73,6 +97,10 @@ HttpResult DaemonProcess::request(const std::string& method, const std::string& 
     argv.push_back("-H");
     argv.push_back(h);
   }
+  if (!default_token_.empty() && std::none_of(headers.begin(), headers.end(), names_auth)) {
+    argv.push_back("-H");
+    argv.push_back("Authorization: Bearer " + default_token_);
+  }
   if (!body.empty() || method == "POST") {
     argv.push_back("-H");
     argv.push_back("Content-Type: application/json");
@@ -96,7 +124,23 @@ int DaemonProcess::stop() {
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return exit_code_of(status);
+}
+
+std::optional<int> DaemonProcess::stop_within(std::chrono::milliseconds timeout) {
+  if (pid_ <= 0) return std::nullopt;
+  ::kill(pid_, SIGTERM);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  do {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return exit_code_of(status);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  } while (std::chrono::steady_clock::now() < deadline);
+  kill_hard();
+  return std::nullopt;
 }
 
 void DaemonProcess::kill_hard() {
