@@ -6,6 +6,11 @@ namespace lifeboat::core {
 
 namespace {
 
+// Arrays and objects nested deeper than this are refused (a tree this deep is never
+// legitimate, and copying or destroying one recurses once per level). The scan that
+// enforces it is iterative, so no input drives recursion here.
+constexpr std::size_t kMaxJsonDepth = 128;
+
 // nlohmann quotes the bytes it last read in its messages; they may be anything (invalid
 // UTF-8 included), and a message must be safe to print and to put in a JSON response.
 std::string printable(std::string_view text) {
@@ -45,8 +50,8 @@ Status check_depth(std::string_view text, std::string_view what) {
     } else if (c == '[' || c == '{') {
       if (++depth > kMaxJsonDepth) {
         return Status::invalid_argument(
-            fmt::format("{} nests arrays and objects more than {} levels deep (at byte {})",
-                        what, kMaxJsonDepth, i));
+            fmt::format("{} nests arrays and objects more than {} levels deep (at byte {})", what,
+                        kMaxJsonDepth, i));
       }
     } else if ((c == ']' || c == '}') && depth > 0) {
       --depth;
@@ -74,7 +79,8 @@ Result<Json> parse_json(std::string_view text, std::string_view what) {
     return Status::invalid_argument(
         fmt::format("{} has a number out of range: {}", what, printable(e.what())));
   } catch (const Json::exception& e) {
-    return Status::invalid_argument(fmt::format("{} cannot be read: {}", what, printable(e.what())));
+    return Status::invalid_argument(
+        fmt::format("{} cannot be read: {}", what, printable(e.what())));
   }
 }
 

@@ -2,7 +2,6 @@
 // and typed field access that names the missing or mistyped field.
 #pragma once
 
-#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,15 +14,8 @@ namespace lifeboat::core {
 
 using Json = nlohmann::json;
 
-//! Arrays and objects nested deeper than this are refused by parse_json (a tree this deep
-//! is never legitimate, and copying or destroying one recurses once per level).
-inline constexpr std::size_t kMaxJsonDepth = 128;
-
-//! Parses `text`; on failure (InvalidArgument) the message says what (`what`, e.g. "event
-//! file 'x.json'"), where (byte offset) and why: not JSON, not UTF-8, a number out of
-//! range, or nesting deeper than kMaxJsonDepth. The depth is checked by an iterative scan
-//! before any tree is built, so no input drives recursion. Input bytes quoted in the
-//! message are escaped (\xHH), so the message is always printable ASCII.
+//! Parses `text`; on failure the message says what (`what`, e.g. "event file 'x.json'")
+//! and where (byte offset) the text is not JSON.
 Result<Json> parse_json(std::string_view text, std::string_view what);
 
 //! Required string field `key` of object `obj`; the error names `where.key`.

@@ -25,6 +25,9 @@ TEST(ParseJson, ParsesOrdinaryDocuments) {
   EXPECT_EQ((*r)["a"][1], "x]]]{{");
 }
 
+// The limit parse_json enforces (kMaxJsonDepth in json.cpp).
+constexpr std::size_t kMaxJsonDepth = 128;
+
 TEST(ParseJson, AcceptsNestingUpToTheLimit) {
   const std::string deep = std::string(kMaxJsonDepth, '[') + std::string(kMaxJsonDepth, ']');
   EXPECT_TRUE(parse_json(deep, "t").is_ok());
