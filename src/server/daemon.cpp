@@ -205,6 +205,7 @@ core::Result<int> Daemon::start() {
     return !d.stopping;
   };
   services.max_body_bytes = d.config.max_body_bytes;
+  services.limits = d.config.http;
   if (!d.config.token_file.empty()) {
     std::ifstream in(d.config.token_file);
     std::string token;

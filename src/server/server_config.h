@@ -12,6 +12,7 @@
 
 #include "core/json.h"
 #include "core/result.h"
+#include "server/http_limits.h"
 
 namespace lifeboat::server {
 
@@ -34,6 +35,7 @@ struct ServerConfig {
   std::int64_t max_body_bytes = 1 << 20;       //!< larger request bodies get 413
   std::string log_format = "text";             //!< text | json
   core::Json transfer_defaults = core::Json::object();  //!< CopyOptions JSON for recoveries
+  HttpLimits http;  //!< [http]: what one HTTP client may cost (sizes, timeouts, threads)
 
   //! The reference design's rule (CloudTrail SageMaker lifecycle calls via EventBridge)
   //! plus one for the CloudEvents envelope.
