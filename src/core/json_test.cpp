@@ -14,9 +14,8 @@ void expect_invalid(const std::string& text, const std::string& needle) {
   EXPECT_NE(r.status().message().find("the body"), std::string::npos) << r.status().message();
   EXPECT_NE(r.status().message().find(needle), std::string::npos) << r.status().message();
   // The message itself is printable ASCII, so it can go into any log or JSON answer.
-  for (char c : r.status().message()) {
-    EXPECT_TRUE(c >= 0x20 && c < 0x7f) << r.status().message();
-  }
+  const std::string message = r.status().message();
+  for (char c : message) EXPECT_TRUE(c >= 0x20 && c < 0x7f) << message;
 }
 
 TEST(ParseJson, ParsesOrdinaryDocuments) {

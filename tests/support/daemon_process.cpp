@@ -9,9 +9,9 @@
 
 #include <algorithm>
 #include <chrono>
-#include <random>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
