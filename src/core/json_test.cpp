@@ -58,7 +58,7 @@ TEST(ParseJson, InvalidUtf8IsInvalidArgumentWithAPrintableMessage) {
 }
 
 TEST(ParseJson, SyntaxErrorsNameTheByte) {
-  expect_invalid("{not json", "is not valid JSON (at byte 2)");
+  expect_invalid("{not json", "is not valid JSON (at byte 3)");
 }
 
 }  // namespace

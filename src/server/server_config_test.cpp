@@ -77,9 +77,7 @@ handler_queue = 16
 }
 
 TEST(ServerConfig, HttpLimitsDefaultWhenAbsent) {
-  auto config = parse_server_config("[http]
-max_connections = 9
-", "h.toml");
+  auto config = parse_server_config("[http]\nmax_connections = 9\n", "h.toml");
   ASSERT_TRUE(config.is_ok()) << config.status().to_string();
   const HttpLimits defaults;
   EXPECT_EQ(config->http.max_connections, 9);
@@ -124,43 +122,19 @@ TEST(ServerConfig, DefaultRulesCompileAndValidate) {
 }
 
 TEST(ServerConfig, RefusesHttpValuesOutOfRangeNamingTheKeyAndRange) {
-  expect_refused("[http]
-max_connections = 0
-", "http.max_connections");
-  expect_refused("[http]
-max_connections = 0
-", "from 1 to 100000");
-  expect_refused("[http]
-max_headers = -1
-", "http.max_headers");
-  expect_refused("[http]
-max_header_bytes = 100
-", "http.max_header_bytes");
-  expect_refused("[http]
-max_request_line_bytes = 4096
-max_header_bytes = 2048
-",
+  expect_refused("[http]\nmax_connections = 0\n", "http.max_connections");
+  expect_refused("[http]\nmax_connections = 0\n", "from 1 to 100000");
+  expect_refused("[http]\nmax_headers = -1\n", "http.max_headers");
+  expect_refused("[http]\nmax_header_bytes = 100\n", "http.max_header_bytes");
+  expect_refused("[http]\nmax_request_line_bytes = 4096\nmax_header_bytes = 2048\n",
                  "http.max_request_line_bytes");
-  expect_refused("[http]
-idle_timeout_seconds = 0
-", "http.idle_timeout_seconds");
-  expect_refused("[http]
-read_timeout_seconds = 3601
-", "http.read_timeout_seconds");
-  expect_refused("[http]
-write_timeout_seconds = "10"
-", "http.write_timeout_seconds");
-  expect_refused("[http]
-handler_threads = 65
-", "http.handler_threads");
-  expect_refused("[http]
-handler_queue = 0
-", "http.handler_queue");
-  expect_refused("[http]
-max_conections = 5
-", "http.max_conections");
-  expect_refused("http = 5
-", "'http'");
+  expect_refused("[http]\nidle_timeout_seconds = 0\n", "http.idle_timeout_seconds");
+  expect_refused("[http]\nread_timeout_seconds = 3601\n", "http.read_timeout_seconds");
+  expect_refused("[http]\nwrite_timeout_seconds = \"10\"\n", "http.write_timeout_seconds");
+  expect_refused("[http]\nhandler_threads = 65\n", "http.handler_threads");
+  expect_refused("[http]\nhandler_queue = 0\n", "http.handler_queue");
+  expect_refused("[http]\nmax_conections = 5\n", "http.max_conections");
+  expect_refused("http = 5\n", "'http'");
 }
 
 }  // namespace
