@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <iterator>
+
 #include "core/time_format.h"
 
 namespace lifeboat::ingest {
@@ -184,7 +186,8 @@ Result<std::vector<ParsedEnvelope>> parse_envelopes(std::string_view text, std::
   LIFEBOAT_ASSIGN_OR_RETURN(Json doc, core::parse_json(text, what));
   std::vector<Json> items;
   if (doc.is_array()) {
-    items.assign(doc.begin(), doc.end());
+    // Moved, not copied: copying a JSON tree recurses once per level of nesting.
+    items.assign(std::make_move_iterator(doc.begin()), std::make_move_iterator(doc.end()));
   } else if (doc.is_object()) {
     items.push_back(std::move(doc));
   } else {

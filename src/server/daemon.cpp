@@ -223,6 +223,7 @@ core::Result<int> Daemon::start() {
     return !d.stopping;
   };
   services.max_body_bytes = d.config.max_body_bytes;
+  services.limits = d.config.http;
   services.token = d.token.value;
   d.api = std::make_unique<HttpApi>(std::move(services));
   auto port = d.api->bind(d.config.listen);

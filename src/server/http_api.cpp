@@ -1,12 +1,12 @@
-// The one translation unit that includes cpp-httplib (its header is heavy).
 #include "server/http_api.h"
 
-#include <httplib.h>
 #include <spdlog/spdlog.h>
 
 #include <fmt/format.h>
 
 #include "server/api_views.h"
+#include "server/http_router.h"
+#include "server/http_server.h"
 #include "store/sql_execution_store.h"
 #include "tasks/workflow_runtime.h"
 
@@ -17,7 +17,6 @@ using core::Json;
 using core::Status;
 
 constexpr const char* kJson = "application/json";
-constexpr const char* kProblem = "application/problem+json";
 
 int http_status_for(const Status& st) {
   switch (st.code()) {
@@ -35,37 +34,23 @@ int http_status_for(const Status& st) {
   }
 }
 
-void send_json(httplib::Response& res, int status, const Json& body) {
-  res.status = status;
-  res.set_content(body.dump(-1, ' ', false, Json::error_handler_t::replace), kJson);
+HttpResponse json_response(int status, const Json& body) {
+  return HttpResponse{status, kJson, body.dump(-1, ' ', false, Json::error_handler_t::replace), {}};
 }
 
-// RFC 7807 problem details; `detail` names the field or thing at fault.
-void send_problem(httplib::Response& res, int status, const std::string& title,
-                  const std::string& detail) {
-  res.status = status;
-  res.set_content(
-      Json{{"type", "about:blank"}, {"title", title}, {"status", status}, {"detail", detail}}
-          .dump(),
-      kProblem);
+HttpResponse status_response(const Status& st) {
+  return problem_response(http_status_for(st), core::status_code_name(st.code()), st.message());
 }
 
-void send_status(httplib::Response& res, const Status& st) {
-  const int code = http_status_for(st);
-  send_problem(res, code, std::string(core::status_code_name(st.code())), st.message());
+core::Result<core::ProfileKey> key_from_params(const HttpRequest& req) {
+  LIFEBOAT_ASSIGN_OR_RETURN(auto kind, core::parse_profile_kind(req.params[1], "kind"));
+  return core::ProfileKey{req.params[0], kind, req.params[2]};
 }
 
-bool is_loopback(const std::string& addr) {
-  return addr.rfind("127.", 0) == 0 || addr == "::1" || addr.rfind("::ffff:127.", 0) == 0;
-}
-
-core::Result<Json> parse_body(const httplib::Request& req) {
-  return core::parse_json(req.body, "the request body");
-}
-
-core::Result<core::ProfileKey> key_from_path(const httplib::Request& req) {
-  LIFEBOAT_ASSIGN_OR_RETURN(auto kind, core::parse_profile_kind(req.matches[2].str(), "kind"));
-  return core::ProfileKey{req.matches[1].str(), kind, req.matches[3].str()};
+std::optional<std::string> query_param(const HttpRequest& req, const std::string& name) {
+  auto it = req.query.find(name);
+  if (it == req.query.end()) return std::nullopt;
+  return it->second;
 }
 
 }  // namespace
@@ -81,100 +66,105 @@ bool constant_time_equals(const std::string& a, const std::string& b) {
 
 struct HttpApi::Impl {
   ApiServices services;
-  httplib::Server server;
   store::SqlExecutionStore executions;
+  HttpRouter router;
+  HttpServer server;
 
-  explicit Impl(ApiServices s) : services(std::move(s)), executions(*services.store) {}
+  explicit Impl(ApiServices s)
+      : services(std::move(s)),
+        executions(*services.store),
+        server(services.limits, static_cast<std::uint64_t>(services.max_body_bytes),
+               {[this](const HttpRequestHead& head) { return screen(head); },
+                [this](const HttpRequestHead& head, std::string body) {
+                  return handle(head, std::move(body));
+                }}) {
+    routes();
+  }
 
-  bool authorised(const httplib::Request& req) const {
-    if (services.token.empty()) return is_loopback(req.remote_addr);
+  bool authorised(const HttpRequestHead& head) const {
+    if (services.token.empty()) return false;
     std::string presented;
-    const std::string auth = req.get_header_value("Authorization");
+    const std::string auth = head.field("Authorization").value_or("");
     if (auth.rfind("Bearer ", 0) == 0) {
       presented = auth.substr(7);
-    } else if (req.has_header("x-api-key")) {
-      presented = req.get_header_value("x-api-key");
+    } else if (auto key = head.field("x-api-key")) {
+      presented = *key;
     }
     return !presented.empty() && constant_time_equals(presented, services.token);
+  }
+
+  // On an I/O thread, before the body is read: an unauthenticated client cannot make the
+  // daemon buffer a body or wake a handler thread.
+  std::optional<HttpResponse> screen(const HttpRequestHead& head) const {
+    const std::string_view path = std::string_view(head.target).substr(0, head.target.find('?'));
+    if (path == "/healthz" || path == "/readyz") return std::nullopt;
+    if (authorised(head)) return std::nullopt;
+    HttpResponse res =
+        problem_response(401, "Unauthorized",
+                         services.token.empty() ? "no API token is configured, so no client is "
+                                                  "answered; set token_file in the "
+                                                  "config"
+                                                : "send the API token as 'Authorization: Bearer "
+                                                  "<token>' or 'x-api-key'");
+    res.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return res;
+  }
+
+  HttpResponse handle(const HttpRequestHead& head, std::string body) const {
+    auto match = router.match(head.method, head.target);
+    if (!match.is_ok()) return status_response(match.status());
+    if (match->handler == nullptr) {
+      return problem_response(404, "Not Found",
+                              fmt::format("no endpoint {} {}", head.method, match->request.path));
+    }
+    match->request.body = std::move(body);
+    try {
+      return (*match->handler)(match->request);
+    } catch (const std::exception& e) {
+      return problem_response(500, "Internal", e.what());
+    }
   }
 
   void routes();
 };
 
 void HttpApi::Impl::routes() {
-  server.set_payload_max_length(static_cast<std::size_t>(services.max_body_bytes));
-  server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    if (req.path == "/healthz" || req.path == "/readyz")
-      return httplib::Server::HandlerResponse::Unhandled;
-    if (authorised(req)) return httplib::Server::HandlerResponse::Unhandled;
-    if (services.token.empty()) {
-      send_problem(res, 403, "Forbidden",
-                   "no API token is configured, so only loopback clients are answered; set "
-                   "token_file in the config");
-    } else {
-      res.set_header("WWW-Authenticate", "Bearer");
-      send_problem(res, 401, "Unauthorized",
-                   "send the API token as 'Authorization: Bearer <token>' or 'x-api-key'");
-    }
-    return httplib::Server::HandlerResponse::Handled;
+  router.add("GET", "/healthz", [](const HttpRequest&) {
+    return json_response(200, {{"status", "ok"}});
   });
-  server.set_exception_handler(
-      [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
-        std::string what = "unexpected error";
-        try {
-          if (ep) std::rethrow_exception(ep);
-        } catch (const std::exception& e) {
-          what = e.what();
-        } catch (...) {
-        }
-        send_problem(res, 500, "Internal", what);
-      });
-  server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return;
-    if (res.status == 413) {
-      send_problem(res, 413, "Payload Too Large",
-                   "the request body is larger than max_body_bytes; send fewer events at once");
-    } else if (res.status == 404) {
-      send_problem(res, 404, "Not Found", fmt::format("no endpoint {} {}", req.method, req.path));
-    }
-  });
-
-  server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
-    send_json(res, 200, {{"status", "ok"}});
-  });
-  server.Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
+  router.add("GET", "/readyz", [this](const HttpRequest&) {
     auto version = services.store->schema_version();
     bool ok = version.is_ok() && (!services.ready || services.ready());
-    send_json(res, ok ? 200 : 503,
-              {{"status", ok ? "ready" : "not ready"},
-               {"store", version.is_ok() ? "ok" : version.status().message()}});
+    return json_response(ok ? 200 : 503,
+                         {{"status", ok ? "ready" : "not ready"},
+                          {"store", version.is_ok() ? "ok" : version.status().message()}});
   });
 
-  server.Post("/v1/events", [this](const httplib::Request& req, httplib::Response& res) {
+  router.add("POST", "/v1/events", [this](const HttpRequest& req) {
     auto items = services.intake->submit(req.body);
-    if (!items.is_ok()) return send_status(res, items.status());
+    if (!items.is_ok()) return status_response(items.status());
     if (services.on_events_applied) services.on_events_applied();
-    send_json(res, 200, intake_items_to_json(*items));
+    return json_response(200, intake_items_to_json(*items));
   });
 
-  server.Get("/v1/profiles", [this](const httplib::Request& req, httplib::Response& res) {
+  router.add("GET", "/v1/profiles", [this](const HttpRequest& req) {
     store::ProfileFilter filter;
-    if (req.has_param("domain")) filter.domain_name = req.get_param_value("domain");
+    if (auto domain = query_param(req, "domain")) filter.domain_name = *domain;
     std::vector<core::Profile> profiles;
     Status st = services.store->read([&](store::StoreTransaction& t) -> Status {
       LIFEBOAT_ASSIGN_OR_RETURN(profiles, t.list_profiles(filter));
       return Status::ok();
     });
-    if (!st.is_ok()) return send_status(res, st);
+    if (!st.is_ok()) return status_response(st);
     Json arr = Json::array();
     for (const auto& p : profiles) arr.push_back(core::profile_to_json(p));
-    send_json(res, 200, {{"profiles", arr}});
+    return json_response(200, {{"profiles", arr}});
   });
 
-  const std::string key_re = R"(/v1/profiles/([^/]+)/([^/]+)/([^/]+))";
-  server.Get(key_re, [this](const httplib::Request& req, httplib::Response& res) {
-    auto key = key_from_path(req);
-    if (!key.is_ok()) return send_status(res, key.status());
+  const std::string key_pattern = "/v1/profiles/{domain}/{kind}/{name}";
+  router.add("GET", key_pattern, [this](const HttpRequest& req) {
+    auto key = key_from_params(req);
+    if (!key.is_ok()) return status_response(key.status());
     std::optional<core::Profile> profile;
     std::vector<store::HistoryEntry> history;
     Status st = services.store->read([&](store::StoreTransaction& t) -> Status {
@@ -182,112 +172,88 @@ void HttpApi::Impl::routes() {
       LIFEBOAT_ASSIGN_OR_RETURN(history, t.list_history(*key));
       return Status::ok();
     });
-    if (!st.is_ok()) return send_status(res, st);
+    if (!st.is_ok()) return status_response(st);
     if (!profile) {
-      return send_status(res, Status::not_found(fmt::format("no profile {}", key->to_string())));
+      return status_response(Status::not_found(fmt::format("no profile {}", key->to_string())));
     }
     Json body = core::profile_to_json(*profile);
     body["history"] = history_to_json(history);
-    send_json(res, 200, body);
+    return json_response(200, body);
   });
 
-  server.Post(key_re + "/replication", [this](const httplib::Request& req, httplib::Response& res) {
-    auto key = key_from_path(req);
-    if (!key.is_ok()) return send_status(res, key.status());
-    auto body = parse_body(req);
-    if (!body.is_ok()) return send_status(res, body.status());
+  router.add("POST", key_pattern + "/replication", [this](const HttpRequest& req) {
+    auto key = key_from_params(req);
+    if (!key.is_ok()) return status_response(key.status());
+    auto body = core::parse_json(req.body, "the request body");
+    if (!body.is_ok()) return status_response(body.status());
     if (!body->is_object() || !body->contains("enabled") || !(*body)["enabled"].is_boolean()) {
-      return send_status(
-          res, Status::invalid_argument("field 'enabled' is required and must be true or false"));
+      return status_response(
+          Status::invalid_argument("field 'enabled' is required and must be true or false"));
     }
     auto profile = services.registry->set_replication(*key, (*body)["enabled"].get<bool>());
-    if (!profile.is_ok()) return send_status(res, profile.status());
-    send_json(res, 200, core::profile_to_json(*profile));
+    if (!profile.is_ok()) return status_response(profile.status());
+    return json_response(200, core::profile_to_json(*profile));
   });
 
-  server.Post("/v1/replication-targets",
-              [this](const httplib::Request& req, httplib::Response& res) {
-                auto body = parse_body(req);
-                if (!body.is_ok()) return send_status(res, body.status());
-                auto source = profile_key_from_json(*body, "source");
-                if (!source.is_ok()) return send_status(res, source.status());
-                auto target = profile_key_from_json(*body, "target");
-                if (!target.is_ok()) return send_status(res, target.status());
-                auto profile = services.registry->add_target(*source, *target);
-                if (!profile.is_ok()) return send_status(res, profile.status());
-                send_json(res, 201, core::profile_to_json(*profile));
-              });
+  router.add("POST", "/v1/replication-targets", [this](const HttpRequest& req) {
+    auto body = core::parse_json(req.body, "the request body");
+    if (!body.is_ok()) return status_response(body.status());
+    auto source = profile_key_from_json(*body, "source");
+    if (!source.is_ok()) return status_response(source.status());
+    auto target = profile_key_from_json(*body, "target");
+    if (!target.is_ok()) return status_response(target.status());
+    auto profile = services.registry->add_target(*source, *target);
+    if (!profile.is_ok()) return status_response(profile.status());
+    return json_response(201, core::profile_to_json(*profile));
+  });
 
-  server.Get("/v1/executions", [this](const httplib::Request& req, httplib::Response& res) {
+  router.add("GET", "/v1/executions", [this](const HttpRequest& req) {
     store::ExecutionFilter filter;
-    if (req.has_param("status")) filter.status = req.get_param_value("status");
+    if (auto status = query_param(req, "status")) filter.status = *status;
     auto list = executions.list_executions(filter);
-    if (!list.is_ok()) return send_status(res, list.status());
+    if (!list.is_ok()) return status_response(list.status());
     Json arr = Json::array();
     for (const auto& rec : *list) arr.push_back(tasks::execution_to_json(rec));
-    send_json(res, 200, {{"executions", arr}});
+    return json_response(200, {{"executions", arr}});
   });
 
-  server.Get(R"(/v1/executions/([^/]+))",
-             [this](const httplib::Request& req, httplib::Response& res) {
-               auto detail = tasks::execution_detail_json(executions, req.matches[1].str());
-               if (!detail.is_ok()) return send_status(res, detail.status());
-               send_json(res, 200, *detail);
-             });
+  router.add("GET", "/v1/executions/{id}", [this](const HttpRequest& req) {
+    auto detail = tasks::execution_detail_json(executions, req.params[0]);
+    if (!detail.is_ok()) return status_response(detail.status());
+    return json_response(200, *detail);
+  });
 
-  server.Get("/v1/transfers", [this](const httplib::Request&, httplib::Response& res) {
+  router.add("GET", "/v1/transfers", [this](const HttpRequest&) {
     auto transfers = transfers_json(*services.store);
-    if (!transfers.is_ok()) return send_status(res, transfers.status());
-    send_json(res, 200, {{"transfers", *transfers}});
+    if (!transfers.is_ok()) return status_response(transfers.status());
+    return json_response(200, {{"transfers", *transfers}});
   });
 
-  server.Get("/v1/dead-letters", [this](const httplib::Request&, httplib::Response& res) {
+  router.add("GET", "/v1/dead-letters", [this](const HttpRequest&) {
     auto list = executions.list_dead_letters();
-    if (!list.is_ok()) return send_status(res, list.status());
+    if (!list.is_ok()) return status_response(list.status());
     Json arr = Json::array();
     for (const auto& d : *list) arr.push_back(tasks::dead_letter_to_json(d));
-    send_json(res, 200, {{"deadLetters", arr}});
+    return json_response(200, {{"deadLetters", arr}});
   });
 
-  server.Post(R"(/v1/dead-letters/([^/]+)/redrive)",
-              [this](const httplib::Request& req, httplib::Response& res) {
-                auto id = services.redrive(req.matches[1].str());
-                if (!id.is_ok()) return send_status(res, id.status());
-                send_json(res, 202, {{"executionId", *id}});
-              });
+  router.add("POST", "/v1/dead-letters/{id}/redrive", [this](const HttpRequest& req) {
+    auto id = services.redrive(req.params[0]);
+    if (!id.is_ok()) return status_response(id.status());
+    return json_response(202, {{"executionId", *id}});
+  });
 }
 
-HttpApi::HttpApi(ApiServices services) : impl_(std::make_unique<Impl>(std::move(services))) {
-  impl_->routes();
-}
+HttpApi::HttpApi(ApiServices services) : impl_(std::make_unique<Impl>(std::move(services))) {}
 
 HttpApi::~HttpApi() { stop(); }
 
-core::Result<int> HttpApi::bind(const std::string& listen) {
-  auto colon = listen.rfind(':');
-  std::string host = listen.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
-  int port = std::stoi(listen.substr(colon + 1));
-  if (port == 0) {
-    int bound = impl_->server.bind_to_any_port(host);
-    if (bound <= 0) return Status::unavailable(fmt::format("cannot listen on {}", listen));
-    return bound;
-  }
-  if (!impl_->server.bind_to_port(host, port)) {
-    return Status::unavailable(fmt::format(
-        "cannot listen on {}: the address is in use or not local; change 'listen'", listen));
-  }
-  return port;
-}
+core::Result<int> HttpApi::bind(const std::string& listen) { return impl_->server.bind(listen); }
 
-Status HttpApi::serve() {
-  if (!impl_->server.listen_after_bind()) return Status::unavailable("the HTTP server stopped");
-  return Status::ok();
-}
+Status HttpApi::serve() { return impl_->server.serve(); }
 
 void HttpApi::stop() {
-  if (impl_ && impl_->server.is_running()) impl_->server.stop();
+  if (impl_) impl_->server.stop();
 }
 
 }  // namespace lifeboat::server

@@ -1,4 +1,4 @@
-// HttpApi: the daemon's HTTP/JSON API (issue 6), on cpp-httplib.
+// HttpApi: the daemon's HTTP/JSON API: its routes, on HttpServer (Boost.Beast).
 //
 //   POST /v1/events                          platform events (DESIGN.md's two envelopes)
 //   GET  /v1/profiles[?domain=D]             current profile rows
@@ -11,10 +11,13 @@
 //   GET  /healthz (process up), /readyz (store reachable, workers running)
 //
 // Every endpoint but the health checks needs the token (`Authorization: Bearer T` or
-// `x-api-key: T`, compared in constant time) when one is configured; without a token only
-// loopback clients are answered. Errors are application/problem+json with a `detail`
-// naming the field; bodies over the limit get 413. Handlers run on httplib's thread pool
-// and only touch thread-safe services.
+// `x-api-key: T`, compared in constant time); with no token configured every other request
+// gets 401. The token is checked as soon as the header is in, before any body is read.
+// Errors are application/problem+json with a `detail` naming the field; path segments and
+// query parameters are percent-decoded (a bad escape is 400); bodies over max_body_bytes
+// get 413. What a client may cost (connections, header size, timeouts, handler threads)
+// is `limits`; see HttpServer for how each is enforced. Handlers run on the server's
+// handler threads and only touch thread-safe services.
 #pragma once
 
 #include <functional>
@@ -24,6 +27,7 @@
 #include "core/result.h"
 #include "registry/registry.h"
 #include "server/event_intake.h"
+#include "server/http_limits.h"
 #include "store/store.h"
 
 namespace lifeboat::server {
@@ -38,8 +42,9 @@ struct ApiServices {
   std::function<void()> on_events_applied;
   //! Readiness beyond the store check (e.g. workers running).
   std::function<bool()> ready;
-  std::string token;  //!< empty: no token, loopback clients only
+  std::string token;  //!< empty: every request but the health checks gets 401
   std::int64_t max_body_bytes = 1 << 20;
+  HttpLimits limits;  //!< connections, header size, timeouts, handler threads
 };
 
 class HttpApi {

@@ -73,6 +73,65 @@ Status parse_security(const toml::node& node, const std::string& origin, ServerC
   return Status::ok();
 }
 
+// One [http] key: an integer in [min, max], with the range in the message.
+Result<std::int64_t> get_in_range(const toml::node& v, const std::string& origin,
+                                  std::string_view key, std::int64_t min, std::int64_t max) {
+  const auto* i = v.as_integer();
+  if (i == nullptr || i->get() < min || i->get() > max) {
+    return bad(origin, key, fmt::format("must be an integer from {} to {}", min, max));
+  }
+  return i->get();
+}
+
+Status parse_http(const toml::node& node, const std::string& origin, HttpLimits& limits) {
+  const auto* t = node.as_table();
+  if (t == nullptr) return bad(origin, "http", "must be a table ([http])");
+  for (const auto& [k, v] : *t) {
+    const std::string name(k.str());
+    const std::string key = "http." + name;
+    if (name == "max_connections") {
+      LIFEBOAT_ASSIGN_OR_RETURN(auto n, get_in_range(v, origin, key, 1, 100000));
+      limits.max_connections = static_cast<int>(n);
+    } else if (name == "max_request_line_bytes") {
+      LIFEBOAT_ASSIGN_OR_RETURN(auto n, get_in_range(v, origin, key, 256, 1 << 20));
+      limits.max_request_line_bytes = static_cast<std::size_t>(n);
+    } else if (name == "max_header_bytes") {
+      LIFEBOAT_ASSIGN_OR_RETURN(auto n, get_in_range(v, origin, key, 1024, 1 << 20));
+      limits.max_header_bytes = static_cast<std::size_t>(n);
+    } else if (name == "max_headers") {
+      LIFEBOAT_ASSIGN_OR_RETURN(auto n, get_in_range(v, origin, key, 1, 10000));
+      limits.max_headers = static_cast<std::size_t>(n);
+    } else if (name == "idle_timeout_seconds") {
+      LIFEBOAT_ASSIGN_OR_RETURN(auto n, get_in_range(v, origin, key, 1, 3600));
+      limits.idle_timeout = std::chrono::seconds(n);
+    } else if (name == "read_timeout_seconds") {
+      LIFEBOAT_ASSIGN_OR_RETURN(auto n, get_in_range(v, origin, key, 1, 3600));
+      limits.read_timeout = std::chrono::seconds(n);
+    } else if (name == "write_timeout_seconds") {
+      LIFEBOAT_ASSIGN_OR_RETURN(auto n, get_in_range(v, origin, key, 1, 3600));
+      limits.write_timeout = std::chrono::seconds(n);
+    } else if (name == "handler_threads") {
+      LIFEBOAT_ASSIGN_OR_RETURN(auto n, get_in_range(v, origin, key, 1, 64));
+      limits.handler_threads = static_cast<int>(n);
+    } else if (name == "handler_queue") {
+      LIFEBOAT_ASSIGN_OR_RETURN(auto n, get_in_range(v, origin, key, 1, 100000));
+      limits.handler_queue = static_cast<std::size_t>(n);
+    } else {
+      return bad(origin, key,
+                 "is not a known setting (known: max_connections, max_request_line_bytes, "
+                 "max_header_bytes, max_headers, idle_timeout_seconds, read_timeout_seconds, "
+                 "write_timeout_seconds, handler_threads, handler_queue)");
+    }
+  }
+  if (limits.max_request_line_bytes > limits.max_header_bytes) {
+    return bad(origin, "http.max_request_line_bytes",
+               fmt::format("({}) must not exceed http.max_header_bytes ({}): the request line "
+                           "is part of the header block",
+                           limits.max_request_line_bytes, limits.max_header_bytes));
+  }
+  return Status::ok();
+}
+
 Status parse_volumes(const toml::node& node, const std::string& origin, ServerConfig& config) {
   // Either [volumes] id = "path" or [[volumes]] id = "…", path = "…".
   if (const auto* t = node.as_table()) {
@@ -200,11 +259,13 @@ Result<ServerConfig> parse_server_config(std::string_view toml_text, const std::
       config.transfer_defaults = toml_to_json(v);
     } else if (key == "security") {
       LIFEBOAT_RETURN_IF_ERROR(parse_security(v, origin, config));
+    } else if (key == "http") {
+      LIFEBOAT_RETURN_IF_ERROR(parse_http(v, origin, config.http));
     } else {
       return bad(origin, key,
                  "is not a known setting (known: listen, token_file, data_dir, store, workflow, "
                  "log_format, workers, per_volume_concurrency, max_body_bytes, volumes, rules, "
-                 "transfer, security)");
+                 "transfer, security, http)");
     }
   }
   Status st = validate_server_config(config);

@@ -12,6 +12,7 @@
 
 #include "core/json.h"
 #include "core/result.h"
+#include "server/http_limits.h"
 
 namespace lifeboat::server {
 
@@ -36,6 +37,7 @@ struct ServerConfig {
   core::Json transfer_defaults = core::Json::object();  //!< CopyOptions JSON for recoveries
   //! [security] allow_root_owner: events may name uid/gid 0 as a home's owner.
   bool allow_root_owner = false;
+  HttpLimits http;  //!< [http]: what one HTTP client may cost (sizes, timeouts, threads)
 
   //! The reference design's rule (CloudTrail SageMaker lifecycle calls via EventBridge)
   //! plus one for the CloudEvents envelope.

@@ -41,6 +41,17 @@ pattern = { source = ["platform.local"] }
 [transfer]
 overwrite = "older"
 verify = "all"
+
+[http]
+max_connections = 32
+max_request_line_bytes = 4096
+max_header_bytes = 8192
+max_headers = 50
+idle_timeout_seconds = 5
+read_timeout_seconds = 2
+write_timeout_seconds = 3
+handler_threads = 2
+handler_queue = 16
 )",
                                     "full.toml");
   ASSERT_TRUE(config.is_ok()) << config.status().to_string();
@@ -54,6 +65,24 @@ verify = "all"
   EXPECT_EQ(config->rules[0].name, "only-demo");
   EXPECT_EQ(config->rules[1].pattern["source"][0], "platform.local");
   EXPECT_EQ(config->transfer_defaults["overwrite"], "older");
+  EXPECT_EQ(config->http.max_connections, 32);
+  EXPECT_EQ(config->http.max_request_line_bytes, 4096u);
+  EXPECT_EQ(config->http.max_header_bytes, 8192u);
+  EXPECT_EQ(config->http.max_headers, 50u);
+  EXPECT_EQ(config->http.idle_timeout, std::chrono::seconds(5));
+  EXPECT_EQ(config->http.read_timeout, std::chrono::seconds(2));
+  EXPECT_EQ(config->http.write_timeout, std::chrono::seconds(3));
+  EXPECT_EQ(config->http.handler_threads, 2);
+  EXPECT_EQ(config->http.handler_queue, 16u);
+}
+
+TEST(ServerConfig, HttpLimitsDefaultWhenAbsent) {
+  auto config = parse_server_config("[http]\nmax_connections = 9\n", "h.toml");
+  ASSERT_TRUE(config.is_ok()) << config.status().to_string();
+  const HttpLimits defaults;
+  EXPECT_EQ(config->http.max_connections, 9);
+  EXPECT_EQ(config->http.max_header_bytes, defaults.max_header_bytes);
+  EXPECT_EQ(config->http.read_timeout, defaults.read_timeout);
 }
 
 TEST(ServerConfig, VolumesAsPlainTable) {
@@ -100,6 +129,22 @@ TEST(ServerConfig, DefaultRulesCompileAndValidate) {
   ServerConfig config;
   config.rules = ServerConfig::default_rules();
   EXPECT_TRUE(validate_server_config(config).is_ok());
+}
+
+TEST(ServerConfig, RefusesHttpValuesOutOfRangeNamingTheKeyAndRange) {
+  expect_refused("[http]\nmax_connections = 0\n", "http.max_connections");
+  expect_refused("[http]\nmax_connections = 0\n", "from 1 to 100000");
+  expect_refused("[http]\nmax_headers = -1\n", "http.max_headers");
+  expect_refused("[http]\nmax_header_bytes = 100\n", "http.max_header_bytes");
+  expect_refused("[http]\nmax_request_line_bytes = 4096\nmax_header_bytes = 2048\n",
+                 "http.max_request_line_bytes");
+  expect_refused("[http]\nidle_timeout_seconds = 0\n", "http.idle_timeout_seconds");
+  expect_refused("[http]\nread_timeout_seconds = 3601\n", "http.read_timeout_seconds");
+  expect_refused("[http]\nwrite_timeout_seconds = \"10\"\n", "http.write_timeout_seconds");
+  expect_refused("[http]\nhandler_threads = 65\n", "http.handler_threads");
+  expect_refused("[http]\nhandler_queue = 0\n", "http.handler_queue");
+  expect_refused("[http]\nmax_conections = 5\n", "http.max_conections");
+  expect_refused("http = 5\n", "'http'");
 }
 
 }  // namespace

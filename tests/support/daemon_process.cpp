@@ -17,6 +17,13 @@
 #include "support/process.h"
 
 namespace lifeboat::testing {
+namespace {
+
+int exit_code_of(int status) {
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+}  // namespace
 
 DaemonProcess::DaemonProcess(const std::string& data_dir,
                              const std::vector<std::string>& extra_args,
@@ -123,7 +130,23 @@ int DaemonProcess::stop() {
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return exit_code_of(status);
+}
+
+std::optional<int> DaemonProcess::stop_within(std::chrono::milliseconds timeout) {
+  if (pid_ <= 0) return std::nullopt;
+  ::kill(pid_, SIGTERM);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  do {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return exit_code_of(status);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  } while (std::chrono::steady_clock::now() < deadline);
+  kill_hard();
+  return std::nullopt;
 }
 
 void DaemonProcess::kill_hard() {

@@ -4,6 +4,8 @@
 
 #include <sys/types.h>
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +45,8 @@ class DaemonProcess {
 
   //! Sends SIGTERM and waits; returns the exit code (128+signal if killed).
   int stop();
+  //! Sends SIGTERM and waits at most `timeout`; nullopt (and SIGKILL) if it did not exit.
+  std::optional<int> stop_within(std::chrono::milliseconds timeout);
   //! Sends SIGKILL and waits.
   void kill_hard();
 
