@@ -124,7 +124,9 @@ int run_serve(const ServeOptions& opts, const GlobalOptions& global) {
   spdlog::info("lifeboat {} serving http://{}:{} (store {}, {} worker(s))", LIFEBOAT_VERSION, host,
                *port, *url, config->workers);
   if (config->token_file.empty()) {
-    spdlog::warn("no API token configured: only loopback clients are answered");
+    spdlog::warn(
+        "no API token configured: every request but /healthz and /readyz gets 401; set "
+        "token_file");
   }
   if (!opts.port_file.empty()) {
     core::Status st = fs::write_file_durably(fs::PosixFileSystem::instance(), opts.port_file,
