@@ -89,6 +89,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void refuse(int status, std::string_view title, std::string_view detail);
   void on_read_error(beast::error_code ec);
   void linger_then_close();
+  void drain();
   void close();
   HttpRequestHead head() const;
 
@@ -275,12 +276,17 @@ void Session::linger_then_close() {
   beast::error_code ec;
   stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
   if (ec) return close();
+  // One deadline for the whole drain: a client trickling bytes must not extend it.
   stream_.expires_after(std::min<std::chrono::seconds>(kLingerTime, shared_.limits.write_timeout));
+  drain();
+}
+
+void Session::drain() {
   stream_.async_read_some(net::buffer(discard_),
-                          [self = shared_from_this()](beast::error_code rec, std::size_t n) {
+                          [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                             self->discarded_ += n;
-                            if (rec || self->discarded_ > kLingerBytes) return self->close();
-                            self->linger_then_close();
+                            if (ec || self->discarded_ > kLingerBytes) return self->close();
+                            self->drain();
                           });
 }
 
