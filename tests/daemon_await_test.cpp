@@ -13,6 +13,7 @@
 
 #include "core/json.h"
 #include "support/daemon_process.h"
+#include "support/platform_events.h"
 #include "support/process.h"
 
 namespace lifeboat::testing {
@@ -20,35 +21,6 @@ namespace {
 
 using core::Json;
 namespace fsys = std::filesystem;
-
-Json cloud_event(const std::string& id, const std::string& type, const Json& data, int minute) {
-  char time[64];
-  std::snprintf(time, sizeof time, "2026-11-29T11:%02d:00Z", minute);
-  return Json{{"specversion", "1.0"}, {"id", id},     {"source", "platform.local"},
-              {"time", time},         {"type", type}, {"data", data}};
-}
-
-Json user(const std::string& name, const std::string& home, int uid) {
-  return Json{{"domainId", "d-demo"},
-              {"domainName", "demo"},
-              {"userProfileName", name},
-              {"homeEfsFileSystemId", "home"},
-              {"homeEfsFileSystemUid", home},
-              {"ownerUid", uid},
-              {"ownerGid", 1001}};
-}
-
-// A profile deleted and recreated with a new home (the platform creates that home later,
-// or, here, maybe never): one recovery.
-Json recreate(const std::string& name, const std::string& old_home, const std::string& new_home,
-              int minute) {
-  const int old_uid = std::stoi(old_home);
-  const int new_uid = std::stoi(new_home);
-  return Json::array(
-      {cloud_event(name + "-c", "CreateUserProfile", user(name, old_home, old_uid), minute),
-       cloud_event(name + "-d", "DeleteUserProfile", user(name, old_home, old_uid), minute + 1),
-       cloud_event(name + "-r", "CreateUserProfile", user(name, new_home, new_uid), minute + 2)});
-}
 
 class DaemonAwaitTest : public ::testing::Test {
  protected:
@@ -105,8 +77,8 @@ TEST_F(DaemonAwaitTest, WaitingRecoveriesDoNotStarveOthers) {
   daemon_ = std::make_unique<DaemonProcess>(
       tmp_ / "data", std::vector<std::string>{"--config", config_, "--token-file", token_file_,
                                               "--workers", "1", "--per-volume-concurrency", "1"});
-  Json first = recreate("ann", "810001", "810002", 0);
-  Json second = recreate("ben", "820001", "820002", 10);
+  Json first = recreate_user("ann", "810001", "810002", 0);
+  Json second = recreate_user("ben", "820001", "820002", 10);
   for (const auto& e : second) first.push_back(e);
   auto posted = call("POST", "/v1/events", first.dump());
   ASSERT_EQ(posted.status, 200) << posted.body << "\n" << daemon_->log();
@@ -119,7 +91,7 @@ TEST_F(DaemonAwaitTest, WaitingRecoveriesDoNotStarveOthers) {
   ASSERT_EQ(::chown(home("830001/kept.txt").c_str(), 830001, 1001), 0);
   fsys::create_directories(home("830002"));  // the platform made this home already
   ASSERT_EQ(::chown(home("830002").c_str(), 830002, 1001), 0);
-  posted = call("POST", "/v1/events", recreate("cat", "830001", "830002", 20).dump());
+  posted = call("POST", "/v1/events", recreate_user("cat", "830001", "830002", 20).dump());
   ASSERT_EQ(posted.status, 200) << posted.body;
   ASSERT_TRUE(eventually([](const auto& s) { return s.count("cat") && s.at("cat") != "RUNNING"; }))
       << daemon_->log();

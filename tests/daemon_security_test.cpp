@@ -71,19 +71,8 @@ class DaemonSecurityTest : public ::testing::Test {
   void drain_dispatcher(int minute) {
     fsys::create_directories(volume_ + "/290001");
     fsys::create_directories(volume_ + "/290002");
-    auto r = daemon_->request(
-        "POST", "/v1/events",
-        Json::array(
-            {cloud_event("marker-1", "CreateUserProfile",
-                         profile_data("demo", "userProfileName", "marker", "290001", 290001),
-                         minute),
-             cloud_event("marker-2", "DeleteUserProfile",
-                         profile_data("demo", "userProfileName", "marker", "290001", 290001),
-                         minute + 1),
-             cloud_event("marker-3", "CreateUserProfile",
-                         profile_data("demo", "userProfileName", "marker", "290002", 290002),
-                         minute + 2)})
-            .dump());
+    auto r = daemon_->request("POST", "/v1/events",
+                              recreate_user("marker", "290001", "290002", minute).dump());
     ASSERT_EQ(r.status, 200) << r.body;
     for (int i = 0; i < 600; ++i) {
       for (const auto& e : executions()) {

@@ -543,11 +543,18 @@ TEST(EventPatternInvalid, OrRules) {
 }
 
 TEST(EventPatternInvalid, DeepNestingIsRefusedNotACrash) {
+  // Deeper than the JSON parser takes: refused before any tree is built.
   std::string deep;
   for (int i = 0; i < 10000; ++i) deep += "{\"a\": ";
   deep += "[1]";
   for (int i = 0; i < 10000; ++i) deep += "}";
-  EXPECT_INVALID(deep, "nests deeper than 64 levels");
+  EXPECT_INVALID(deep, "more than 128 levels deep");
+  // Valid JSON, but deeper than a pattern may nest.
+  std::string nested;
+  for (int i = 0; i < 100; ++i) nested += "{\"a\": ";
+  nested += "[1]";
+  for (int i = 0; i < 100; ++i) nested += "}";
+  EXPECT_INVALID(nested, "nests deeper than 64 levels");
   std::string ok;
   for (int i = 0; i < 30; ++i) ok += "{\"a\": ";
   ok += "[1]";

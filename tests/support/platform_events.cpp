@@ -1,6 +1,7 @@
 #include "support/platform_events.h"
 
 #include <cstdio>
+#include <string>
 
 namespace lifeboat::testing {
 
@@ -21,6 +22,18 @@ core::Json profile_data(const std::string& domain, const std::string& field,
                     {"homeEfsFileSystemUid", home},
                     {"ownerUid", uid},
                     {"ownerGid", 1001}};
+}
+
+core::Json recreate_user(const std::string& name, const std::string& old_home,
+                         const std::string& new_home, int minute) {
+  const int old_uid = std::stoi(old_home);
+  const int new_uid = std::stoi(new_home);
+  const core::Json before = profile_data("demo", "userProfileName", name, old_home, old_uid);
+  return core::Json::array(
+      {cloud_event(name + "-c", "CreateUserProfile", before, minute),
+       cloud_event(name + "-d", "DeleteUserProfile", before, minute + 1),
+       cloud_event(name + "-r", "CreateUserProfile",
+                   profile_data("demo", "userProfileName", name, new_home, new_uid), minute + 2)});
 }
 
 }  // namespace lifeboat::testing

@@ -17,4 +17,10 @@ core::Json cloud_event(const std::string& id, const std::string& type, const cor
 core::Json profile_data(const std::string& domain, const std::string& field,
                         const std::string& name, const std::string& home, int uid);
 
+//! User profile NAME of domain demo created with home OLD_HOME, deleted, and created again
+//! with NEW_HOME (minutes `minute`, +1, +2; event ids NAME-c, NAME-d, NAME-r; owners are the
+//! homes' numbers): one recovery from OLD_HOME into NEW_HOME.
+core::Json recreate_user(const std::string& name, const std::string& old_home,
+                         const std::string& new_home, int minute);
+
 }  // namespace lifeboat::testing
