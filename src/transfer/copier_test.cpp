@@ -432,7 +432,8 @@ TEST_P(CopierTest, NewFilesAreLinkedIntoPlaceWhereTheTargetHasUnnamedFiles) {
   EXPECT_EQ(r.status, CopyStatus::kSuccess);
   EXPECT_EQ(r.files_transferred, 20U);
   if (GetParam()) {
-    // One probe of the root, then every file: written unnamed, linked once, never renamed.
+    // One probe (where the first file goes), then every file: written unnamed, linked once,
+    // never renamed.
     EXPECT_EQ(base_.unnamed_opens(), 21);
     EXPECT_EQ(base_.fd_links(), 21);
     EXPECT_EQ(base_.renames(), 0);
