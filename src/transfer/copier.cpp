@@ -218,6 +218,10 @@ class CopyRun {
   void unpin_locked(DirNode& node);
   //! Closes an idle node's descriptors (the least recently used) while there are too many.
   void trim_idle_locked();
+  //! When the parent of `node` (open, finished) is closed and waits for `node` alone, gets
+  //! its descriptors back through ".." of node's: one step, where a reopen by name would
+  //! start from the nearest open ancestor.
+  void reopen_parent_from(DirNode& node);
   //! For good: the directory is finished.
   void close_dir(DirNode& node);
   Status reopen_locked(DirNode& node);
@@ -541,6 +545,7 @@ void CopyRun::release(const NodePtr& start) {
         fail(rel_of(*node), p);
       } else {
         finalize_dir(*node);
+        if (node->parent != nullptr) reopen_parent_from(*node);
       }
     }
     close_dir(*node);
@@ -608,6 +613,25 @@ void CopyRun::trim_idle_locked() {
     old.src.reset();
     old.dst.reset();
   }
+}
+
+void CopyRun::reopen_parent_from(DirNode& node) {
+  std::lock_guard lock(fds_mu_);
+  DirNode& parent = *node.parent;
+  if (parent.done || parent.src.valid() || parent.pending.load() != 1 || !node.src.valid()) {
+    return;
+  }
+  auto src = open_dir_checked("..", node.src.get(), parent.src_stat.dev, parent.src_stat.ino);
+  if (!src.is_ok()) return;  // pin tries again by name and reports what it finds
+  if (parent.has_dst) {
+    if (!node.dst.valid()) return;
+    auto dst = open_dir_checked("..", node.dst.get(), parent.dst_dev, parent.dst_ino);
+    if (!dst.is_ok()) return;
+    parent.dst = std::move(*dst);
+  }
+  parent.src = std::move(*src);
+  ++parent.pins;
+  unpin_locked(parent);  // idle, most recently used
 }
 
 void CopyRun::close_dir(DirNode& node) {

@@ -380,6 +380,12 @@ TEST_P(CopierTest, ModesOwnersAndTimesAreKept) {
     auto mapped = lstat_of(dst_ + "/suid");
     EXPECT_EQ(mapped.st_uid, 2000U);
     EXPECT_EQ(mapped.st_gid, 3000U);
+    EXPECT_EQ(mapped.st_mode & 07777, 0750U) << "remapped owners get no setuid bit";
+    sfs::remove_all(dst_);
+    options_.keep_setuid = true;
+    copy();
+    mapped = lstat_of(dst_ + "/suid");
+    EXPECT_EQ(mapped.st_uid, 2000U);
     EXPECT_EQ(mapped.st_mode & 07777, 04750U) << "chmod after chown keeps setuid";
   }
 }
