@@ -271,11 +271,10 @@ TEST_F(CopyAdversarialTest, RemappedOwnersGetNoSetuidBitsOrCapabilitiesUnlessKep
     bool kept;
     unsigned uid;
   };
-  for (const Case& c : {Case{{"--owner", "map:1001=0"}, false, 0},
-                        Case{{"--group", "map:1001=0"}, false, 1001},
-                        Case{{"--owner", "none"}, false, 0},
-                        Case{{"--owner", "map:1001=0", "--keep-setuid"}, true, 0},
-                        Case{{}, true, 1001}}) {
+  for (const Case& c :
+       {Case{{"--owner", "map:1001=0"}, false, 0}, Case{{"--group", "map:1001=0"}, false, 1001},
+        Case{{"--owner", "none"}, false, 0},
+        Case{{"--owner", "map:1001=0", "--keep-setuid"}, true, 0}, Case{{}, true, 1001}}) {
     std::string context;
     for (const auto& o : c.options) context += o + " ";
     SCOPED_TRACE(context);

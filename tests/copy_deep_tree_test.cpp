@@ -68,14 +68,9 @@ TEST_F(CopyDeepTreeTest, AHundredThousandLevelsAreCopiedVerifiedAndRemoved) {
   ASSERT_EQ(run.process.exit_code, 0) << run.describe();
   EXPECT_EQ(run.status(), "SUCCESS") << run.describe();
   EXPECT_EQ(run.field("files_failed"), 0) << run.describe();
-  // The leaf and beside.txt, each checked once as written and once by the tree compare.
-  EXPECT_EQ(run.field("files_verified"), 4) << run.describe();
+  // The leaf and beside.txt, compared by the whole-tree verify.
+  EXPECT_EQ(run.field("files_verified"), 2) << run.describe();
   EXPECT_EQ(leaf_at_depth(dst_ + "/top", "d", kLevels, "leaf.txt"), "at the bottom\n");
-
-  // A re-run walks the whole depth again and finds nothing to do.
-  run = run_copy(src_, dst_, {"--verify", "all"}, 180, limited);
-  ASSERT_EQ(run.process.exit_code, 0) << run.describe();
-  EXPECT_EQ(run.field("files_transferred"), 0) << run.describe();
 
   // Gone from the source: --delete removes the whole chain from the target.
   remove_tree(src_ + "/top");

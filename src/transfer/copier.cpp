@@ -93,7 +93,7 @@ struct DirNode {
   std::shared_ptr<DirNode> parent;  // null for the root; dropped once the directory is done
   std::string name;                 // name in the parent; the path is built by rel_of
   Fd src;
-  Fd dst;               // invalid in a dry run when the target directory does not exist
+  Fd dst;                // invalid in a dry run when the target directory does not exist
   bool has_dst = false;  // the target directory exists (dst open, or can be reopened)
   FileStat src_stat;
   std::uint64_t dst_dev = 0;  // the target directory's identity, recorded when dst is closed
@@ -186,9 +186,8 @@ class CopyRun {
                          : std::clamp<std::size_t>(options.bwlimit / 10, 4096, kBufferSize)),
         umask_(current_umask()),
         is_root_(::geteuid() == 0),
-        strip_setuid_(!options.keep_setuid &&
-                      (options.owner.mode() != IdMapping::Mode::kPreserve ||
-                       options.group.mode() != IdMapping::Mode::kPreserve)),
+        strip_setuid_(!options.keep_setuid && (options.owner.mode() != IdMapping::Mode::kPreserve ||
+                                               options.group.mode() != IdMapping::Mode::kPreserve)),
         euid_(::geteuid()),
         egid_(::getegid()) {
     std::random_device rd;
@@ -666,8 +665,7 @@ Result<Fd> CopyRun::open_dir_checked(const std::string& name, int dir_fd, std::u
   auto st = fs_.stat_at(fd->get(), "");
   if (!st.is_ok()) return st.status();
   if (st->dev != dev || st->ino != ino) {
-    return Status::failed_precondition(
-        "directory moved or replaced during the copy; not followed");
+    return Status::failed_precondition("directory moved or replaced during the copy; not followed");
   }
   return fd;
 }
@@ -893,7 +891,7 @@ void CopyRun::process_entry(const NodePtr& node, const DirEntry& entry) {
     case FileType::kBlockDevice:
       if (!opt_.devices) {
         return skip_listed(rel.str(), fmt::format("{} skipped (use --devices to recreate it)",
-                                            fs::file_type_name(st.type)));
+                                                  fs::file_type_name(st.type)));
       }
       return copy_special(*node, entry.name, rel, st);
     default:
@@ -1127,8 +1125,8 @@ bool CopyRun::relink_if_split(DirNode& node, const std::string& name, const Entr
   std::string first_rel;
   {
     std::unique_lock lock(links_mu_);
-    auto emplaced =
-        links_.try_emplace(std::make_pair(st.dev, st.ino), LinkGroup{LinkGroup::State::kDone, rel.str()});
+    auto emplaced = links_.try_emplace(std::make_pair(st.dev, st.ino),
+                                       LinkGroup{LinkGroup::State::kDone, rel.str()});
     // First name of this inode seen in this run: a later name links to this copy.
     if (emplaced.second) return false;
     const LinkGroup& group = emplaced.first->second;
