@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -176,6 +177,126 @@ TEST_F(CopyAdversarialTest, FifoWithNoWriterIsNeverOpened) {
     EXPECT_TRUE(exists_nofollow(dst_ + "/zafter.txt")) << run.describe();
     remove_tree(dst_);
   }
+}
+
+struct stat lstat_of(const std::string& path) {
+  struct stat st {};
+  check(lstat(path.c_str(), &st) == 0, "lstat " + path);
+  return st;
+}
+
+// The value of xattr `name` of `path`, or "<none>".
+std::string xattr_of(const std::string& path, const std::string& name) {
+  std::string value(256, '\0');
+  ssize_t n = lgetxattr(path.c_str(), name.c_str(), value.data(), value.size());
+  if (n < 0) return "<none>";
+  value.resize(static_cast<size_t>(n));
+  return value;
+}
+
+// The target's owner hard-links a file from outside the tree (theirs, or one they may
+// write) where the copy will put a file with the same size and mtime: a copy that brought
+// "the existing file's" owner and mode in line would change the outside file.
+TEST_F(CopyAdversarialTest, AFileHardLinkedIntoTheTargetIsReplacedNeverChanged) {
+  const std::string elsewhere = tmp_ / "elsewhere";
+  const std::string victim = elsewhere + "/victim";
+  make_dir(elsewhere);
+  write_file(victim, "victim's data\n");
+  check(chmod(victim.c_str(), 0640) == 0, "chmod");
+  set_owner(victim, 4004, 4004);
+  check(lsetxattr(victim.c_str(), "user.victim", "v", 1, 0) == 0, "setxattr");
+  set_times(victim, kOldTime, kOldTime + kSecond);
+
+  make_dir(src_);
+  const std::string source_data = "source's data\n";  // as long as the victim's
+  write_file(src_ + "/f.txt", source_data);
+  check(chmod((src_ + "/f.txt").c_str(), 0755) == 0, "chmod");
+  set_owner(src_ + "/f.txt", 1001, 1001);
+  set_times(src_ + "/f.txt", kOldTime, kOldTime + kSecond);
+  make_dir(dst_);
+  check(link(victim.c_str(), (dst_ + "/f.txt").c_str()) == 0, "link");
+  const struct stat before = lstat_of(victim);
+
+  for (const auto& options :
+       {std::vector<std::string>{"--owner", "map:1001=2002", "--group", "map:1001=2002"},
+        std::vector<std::string>{}}) {
+    CopyRun run = run_copy(src_, dst_, options, 60);
+    ASSERT_EQ(run.process.exit_code, 0) << run.describe();
+    const struct stat after = lstat_of(victim);
+    EXPECT_EQ(after.st_uid, 4004U);
+    EXPECT_EQ(after.st_gid, 4004U);
+    EXPECT_EQ(after.st_mode & 07777, 0640U);
+    EXPECT_EQ(after.st_mtim.tv_sec, before.st_mtim.tv_sec);
+    EXPECT_EQ(after.st_mtim.tv_nsec, before.st_mtim.tv_nsec);
+    EXPECT_EQ(after.st_nlink, 1U) << "still linked into the target";
+    EXPECT_EQ(read_file(victim), "victim's data\n");
+    EXPECT_EQ(xattr_of(victim, "user.victim"), "v");
+    EXPECT_EQ(read_file(dst_ + "/f.txt"), source_data);
+    EXPECT_NE(lstat_of(dst_ + "/f.txt").st_ino, before.st_ino);
+    // Planted again for the next round.
+    check(unlink((dst_ + "/f.txt").c_str()) == 0, "unlink");
+    check(link(victim.c_str(), (dst_ + "/f.txt").c_str()) == 0, "link");
+  }
+  expect_outside_untouched("copy over a hard link");
+}
+
+// Remapping owners must not turn a file its old owner made setuid (or gave capabilities) into
+// one that runs with the new owner's rights: with --owner/--group other than preserve those
+// are dropped unless --keep-setuid; directories keep their setgid bit (group inheritance).
+TEST_F(CopyAdversarialTest, RemappedOwnersGetNoSetuidBitsOrCapabilitiesUnlessKept) {
+  make_dir(src_);
+  write_file(src_ + "/shell", "#!/bin/sh\nexec /bin/sh\n");
+  check(chmod((src_ + "/shell").c_str(), 04755) == 0, "chmod");
+  write_file(src_ + "/group_shell", "#!/bin/sh\n");
+  check(chmod((src_ + "/group_shell").c_str(), 02755) == 0, "chmod");
+  write_file(src_ + "/capped", "binary\n");
+  check(chmod((src_ + "/capped").c_str(), 0755) == 0, "chmod");
+  ProcessResult setcap = run_process({"setcap", "cap_net_raw+ep", src_ + "/capped"});
+  ASSERT_EQ(setcap.exit_code, 0) << setcap.err;
+  make_dir(src_ + "/team");
+  check(chmod((src_ + "/team").c_str(), 02775) == 0, "chmod");
+  for (const char* name : {"shell", "group_shell", "capped", "team"}) {
+    set_owner(src_ + "/" + name, 1001, 1001);
+  }
+  check(chmod((src_ + "/shell").c_str(), 04755) == 0, "chmod");  // chown cleared it
+  check(chmod((src_ + "/group_shell").c_str(), 02755) == 0, "chmod");
+  check(chmod((src_ + "/team").c_str(), 02775) == 0, "chmod");
+  ProcessResult setcap_again = run_process({"setcap", "cap_net_raw+ep", src_ + "/capped"});
+  ASSERT_EQ(setcap_again.exit_code, 0) << setcap_again.err;
+  const std::string cap = xattr_of(src_ + "/capped", "security.capability");
+  ASSERT_NE(cap, "<none>");
+
+  struct Case {
+    std::vector<std::string> options;
+    bool kept;
+    unsigned uid;
+  };
+  for (const Case& c :
+       {Case{{"--owner", "map:1001=0"}, false, 0}, Case{{"--group", "map:1001=0"}, false, 1001},
+        Case{{"--owner", "none"}, false, 0},
+        Case{{"--owner", "map:1001=0", "--keep-setuid"}, true, 0}, Case{{}, true, 1001}}) {
+    std::string context;
+    for (const auto& o : c.options) context += o + " ";
+    SCOPED_TRACE(context);
+    remove_tree(dst_);
+    CopyRun run = run_copy(src_, dst_, c.options, 60);
+    ASSERT_EQ(run.process.exit_code, 0) << run.describe();
+    EXPECT_EQ(lstat_of(dst_ + "/shell").st_uid, c.uid);
+    EXPECT_EQ(lstat_of(dst_ + "/shell").st_mode & 07777, c.kept ? 04755U : 0755U);
+    EXPECT_EQ(lstat_of(dst_ + "/group_shell").st_mode & 07777, c.kept ? 02755U : 0755U);
+    EXPECT_EQ(xattr_of(dst_ + "/capped", "security.capability"), c.kept ? cap : "<none>");
+    EXPECT_EQ(lstat_of(dst_ + "/team").st_mode & 07777, 02775U);
+  }
+
+  // A copy made with --keep-setuid, re-run with the remap alone (same data, nothing to
+  // transfer): the bits go.
+  remove_tree(dst_);
+  ASSERT_EQ(run_copy(src_, dst_, {"--owner", "map:1001=0", "--keep-setuid"}, 60).process.exit_code,
+            0);
+  CopyRun rerun = run_copy(src_, dst_, {"--owner", "map:1001=0"}, 60);
+  ASSERT_EQ(rerun.process.exit_code, 0) << rerun.describe();
+  EXPECT_EQ(lstat_of(dst_ + "/shell").st_mode & 07777, 0755U);
+  EXPECT_EQ(lstat_of(dst_ + "/group_shell").st_mode & 07777, 0755U);
 }
 
 // A tree the copier takes a while over, plus pairs the mutator exchanges atomically

@@ -4,8 +4,10 @@
 // a copy killed half way.
 #include <gtest/gtest.h>
 
+#include <sys/acl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -29,6 +31,21 @@ ino_t inode_of(const std::string& path) {
   struct stat st {};
   if (lstat(path.c_str(), &st) != 0) throw std::runtime_error("lstat " + path);
   return st.st_ino;
+}
+
+// A directory's metadata as a user set it: owner, mode, an extended ACL, an xattr, times.
+void dress_dir(const std::string& path, unsigned id, mode_t mode, const std::string& xattr,
+               std::int64_t time_ns) {
+  set_owner(path, id, id);
+  if (chmod(path.c_str(), mode) != 0) throw std::runtime_error("chmod " + path);
+  acl_t acl = acl_from_text("u::rwx,u:3003:r-x,g::--x,m::r-x,o::---");
+  int rc = acl == nullptr ? -1 : acl_set_file(path.c_str(), ACL_TYPE_ACCESS, acl);
+  if (acl != nullptr) acl_free(acl);
+  if (rc != 0) throw std::runtime_error("acl_set_file " + path);
+  if (setxattr(path.c_str(), xattr.c_str(), "set", 3, 0) != 0) {
+    throw std::runtime_error("setxattr " + path);
+  }
+  set_times(path, time_ns, time_ns);
 }
 
 class CopyBehaviourTest : public ::testing::Test {
@@ -214,6 +231,57 @@ TEST_F(CopyBehaviourTest, OverwriteNeverKeepsEveryExistingTargetFile) {
   run = copy();
   ASSERT_EQ(run.process.exit_code, 0) << run.describe();
   EXPECT_EQ(read_file(dst_ + "/exists"), "source version");
+}
+
+// --overwrite never|older keep what the target has: its directories are merged into, but their
+// owner, mode, ACL, xattrs and times stay the target's own — even when older than the source's.
+TEST_F(CopyBehaviourTest, OverwriteNeverAndOlderLeaveExistingDirectoriesAsTheyAre) {
+  for (const std::string mode : {"never", "older"}) {
+    SCOPED_TRACE("--overwrite " + mode);
+    remove_tree(src_);
+    remove_tree(dst_);
+    make_dir(src_ + "/shared/same");
+    write_file(src_ + "/shared/kept.txt", "source version\n");
+    write_file(src_ + "/shared/new.txt", "only in the source\n");
+    write_file(src_ + "/shared/same/a.txt", "a\n");
+    set_times(src_ + "/shared/kept.txt", kBaseTime, kBaseTime);
+    set_times(src_ + "/shared/same/a.txt", kBaseTime, kBaseTime);
+    for (const std::string& dir : {src_ + "/shared/same", src_ + "/shared", src_}) {
+      dress_dir(dir, 1001, 0755, "user.from_source", kBaseTime + kHour);
+    }
+    make_dir(dst_ + "/shared/same");
+    write_file(dst_ + "/shared/kept.txt", "target version\n");
+    set_times(dst_ + "/shared/kept.txt", kBaseTime + 2 * kHour, kBaseTime + 2 * kHour);
+    write_file(dst_ + "/shared/same/a.txt", "a\n");
+    set_times(dst_ + "/shared/same/a.txt", kBaseTime, kBaseTime);
+    // Older than the source's directories: --overwrite older would replace them as files.
+    for (const std::string& dir : {dst_ + "/shared/same", dst_ + "/shared", dst_}) {
+      dress_dir(dir, 2002, 0710, "user.target_own", kBaseTime - kHour);
+    }
+    const Manifest before = take_manifest(dst_, {.include_root = true});
+
+    CopyRun run = copy({"--overwrite", mode});
+    ASSERT_EQ(run.process.exit_code, 0) << run.describe();
+    EXPECT_EQ(read_file(dst_ + "/shared/new.txt"), "only in the source\n");
+    EXPECT_EQ(read_file(dst_ + "/shared/kept.txt"), "target version\n");
+    const Manifest after = take_manifest(dst_, {.include_root = true});
+    for (const char* path : {".", "shared", "shared/same"}) {
+      SCOPED_TRACE(path);
+      const ManifestEntry& was = before.at(path);
+      const ManifestEntry& now = after.at(path);
+      EXPECT_EQ(now.uid, was.uid);
+      EXPECT_EQ(now.gid, was.gid);
+      EXPECT_EQ(now.mode, was.mode);
+      EXPECT_EQ(now.acl_access, was.acl_access);
+      EXPECT_EQ(now.xattrs, was.xattrs);
+      // "shared" got new.txt, which moves its mtime; the others got nothing new.
+      if (std::string(path) == "shared") {
+        EXPECT_NE(now.mtime_ns, kBaseTime + kHour) << "the source's mtime was put on it";
+      } else {
+        EXPECT_EQ(now.mtime_ns, was.mtime_ns);
+      }
+    }
+  }
 }
 
 TEST_F(CopyBehaviourTest, ExcludePatternsIncludingPipeJoinedOnes) {

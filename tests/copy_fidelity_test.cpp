@@ -289,14 +289,23 @@ TEST_F(CopyFidelityTest, OwnerAndGroupMapRemapsIdsAndKeepsTheRest) {
     if (entry.uid == 2002) entry.uid = 5002;
     if (entry.gid == 1001) entry.gid = 6001;
     remapped += entry.uid >= 5001 ? 1 : 0;
+    // Remapped owners: files lose setuid/setgid (directories keep setgid) unless asked.
+    if (entry.type != EntryType::kDirectory) entry.mode &= ~static_cast<mode_t>(06000);
   }
   ASSERT_GE(remapped, 4);
   const Manifest target = take_manifest(dst_);
   auto diffs = diff_manifests(expected, target);
   EXPECT_TRUE(diffs.empty()) << diffs.size() << " differences:\n" << diff_text(diffs);
-  // chown clears set-id bits: the engine must chmod after chown.
-  EXPECT_EQ(target.at("owners/u2002").mode, 04750u);
+  EXPECT_EQ(target.at("owners/u2002").mode, 0750u);
   EXPECT_EQ(target.at("owners/d4004").mode, 02770u);
+
+  // chown clears set-id bits: with --keep-setuid the engine must chmod after chown.
+  remove_tree(dst_);
+  run = copy({"--owner", "map:1001=5001,2002=5002", "--group", "map:1001=6001", "--keep-setuid"});
+  ASSERT_EQ(run.process.exit_code, 0) << run.describe();
+  const Manifest kept = take_manifest(dst_);
+  EXPECT_EQ(kept.at("owners/u2002").mode, 04750u);
+  EXPECT_EQ(kept.at("owners/d4004").mode, 02770u);
 }
 
 TEST_F(CopyFidelityTest, OwnerNoneAndGroupNoneLeaveTheCopiersIds) {

@@ -38,6 +38,7 @@ struct CopyArgs {
   bool dry_run = false;
   bool fsync = false;
   bool temp_names = false;
+  bool keep_setuid = false;
   std::string report_file;
   bool progress = false;
   std::string output;
@@ -64,6 +65,7 @@ core::Result<transfer::CopyOptions> to_options(const CopyArgs& a) {
   o.dry_run = a.dry_run;
   o.fsync = a.fsync;
   o.temp_names = a.temp_names;
+  o.keep_setuid = a.keep_setuid;
   return o;
 }
 
@@ -211,6 +213,9 @@ void setup_copy(CLI::App& app, CommandContext& ctx) {
   cmd->add_flag("--fsync", args->fsync, "fsync every file (default: one syncfs at the end)");
   cmd->add_flag("--temp-names", args->temp_names,
                 "write every file under a temporary name and rename it, never unnamed");
+  cmd->add_flag("--keep-setuid", args->keep_setuid,
+                "with --owner/--group other than preserve, keep setuid/setgid bits and file "
+                "capabilities (default: dropped)");
   cmd->add_option("--report", args->report_file, "also write the report as JSON to FILE");
   cmd->add_flag("--progress", args->progress, "show the progress bar even when not on a terminal");
   cmd->add_option("--output", args->output, "report format: table | json")

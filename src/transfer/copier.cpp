@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <deque>
 #include <fstream>
+#include <list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -73,7 +74,8 @@ mode_t current_umask() {
   return 022;
 }
 
-// A deep tree holds two descriptors per directory level in progress.
+// The walk holds a bounded number of descriptors (see kMaxIdleDirs); the limit is raised
+// anyway so that many workers on a wide tree never meet EMFILE.
 void raise_fd_limit() {
   rlimit lim{};
   if (::getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
@@ -85,17 +87,53 @@ void raise_fd_limit() {
 // One directory being copied. Alive while it or anything below it is in progress; the
 // last one to finish (pending reaches 0) sets the directory's own metadata — after its
 // contents, so their creation does not disturb its mtime — and then releases its parent.
+// Its descriptors are open only while pinned by a job or idle among the most recently used
+// (CopyRun::pin), so a chain of any depth holds a bounded number of descriptors.
 struct DirNode {
-  std::shared_ptr<DirNode> parent;
-  std::string rel;  // path from the root, "" for the root
+  std::shared_ptr<DirNode> parent;  // null for the root; dropped once the directory is done
+  std::string name;                 // name in the parent; the path is built by rel_of
   Fd src;
-  Fd dst;  // invalid in a dry run when the target directory does not exist
+  Fd dst;                // invalid in a dry run when the target directory does not exist
+  bool has_dst = false;  // the target directory exists (dst open, or can be reopened)
   FileStat src_stat;
+  std::uint64_t dst_dev = 0;  // the target directory's identity, recorded when dst is closed
+  std::uint64_t dst_ino = 0;
   bool dst_created = false;
+  // An existing target directory under --overwrite never|older: merged into, but its own
+  // owner, mode, ACLs, xattrs and times are left as they are.
+  bool keep_metadata = false;
   bool included = false;  // inside a directory that matched an include pattern
   std::atomic<int> pending{1};
+  // Guarded by CopyRun::fds_mu_.
+  int pins = 0;
+  bool done = false;  // finished: descriptors closed for good
+  bool idle = false;  // open, unpinned, in CopyRun::idle_ at idle_pos
+  std::list<DirNode*>::iterator idle_pos;
 };
 using NodePtr = std::shared_ptr<DirNode>;
+
+// The path of `node` from the root ("" for the root), built when needed: a directory does
+// not keep its own path, since the paths of a deep chain would take memory quadratic in its
+// depth. Only for directories in progress (a finished one has let go of its parent).
+std::string rel_of(const DirNode& node) {
+  std::vector<const std::string*> names;
+  for (const DirNode* n = &node; n->parent != nullptr; n = n->parent.get()) {
+    names.push_back(&n->name);
+  }
+  std::string out;
+  for (auto it = names.rbegin(); it != names.rend(); ++it) {
+    if (!out.empty()) out += '/';
+    out += **it;
+  }
+  return out;
+}
+
+// An entry of a directory in progress: its path is built only for a message or a pattern.
+struct EntryPath {
+  const DirNode* dir;
+  const std::string& name;
+  std::string str() const { return join_path(rel_of(*dir), name); }
+};
 
 struct Job {
   NodePtr node;                 // directory the entries belong to (or the parent of `name`)
@@ -111,6 +149,12 @@ struct LinkGroup {
 };
 
 constexpr size_t kBatchSize = 128;
+// Directories in progress whose descriptors stay open while no job uses them (two each);
+// beyond this the least recently used are closed and reopened when next needed.
+constexpr size_t kMaxIdleDirs = 256;
+// Tree walks that keep a stack of their own (verify, removal) keep the descriptors of this
+// many levels open; deeper ones are closed on the way down and reopened through "..".
+constexpr size_t kOpenLevels = 64;
 constexpr size_t kBufferSize = 1 << 20;
 constexpr size_t kSmallWrite = 64 << 10;
 
@@ -142,6 +186,8 @@ class CopyRun {
                          : std::clamp<std::size_t>(options.bwlimit / 10, 4096, kBufferSize)),
         umask_(current_umask()),
         is_root_(::geteuid() == 0),
+        strip_setuid_(!options.keep_setuid && (options.owner.mode() != IdMapping::Mode::kPreserve ||
+                                               options.group.mode() != IdMapping::Mode::kPreserve)),
         euid_(::geteuid()),
         egid_(::getegid()) {
     std::random_device rd;
@@ -163,25 +209,45 @@ class CopyRun {
   void list_dir(const NodePtr& node);
   void release(const NodePtr& node);
   void finalize_dir(DirNode& node);
+  //! Makes sure node.src (and node.dst when it has one) are open and keeps them so until
+  //! unpin: reopened from the parent by name if they were closed, and checked to still be
+  //! the same directories.
+  Status pin(DirNode& node);
+  void unpin(DirNode& node);
+  void unpin_locked(DirNode& node);
+  //! Closes an idle node's descriptors (the least recently used) while there are too many.
+  void trim_idle_locked();
+  //! When the parent of `node` (open, finished) is closed and waits for `node` alone, gets
+  //! its descriptors back through ".." of node's: one step, where a reopen by name would
+  //! start from the nearest open ancestor.
+  void reopen_parent_from(DirNode& node);
+  //! For good: the directory is finished.
+  void close_dir(DirNode& node);
+  Status reopen_locked(DirNode& node);
+  //! Opens directory `name` ("..": the parent) of `dir_fd` for reading, never following a
+  //! symlink, and checks it is the directory (dev, ino) met before: ESTALE-style
+  //! FailedPrecondition when it was moved or replaced meanwhile.
+  Result<Fd> open_dir_checked(const std::string& name, int dir_fd, std::uint64_t dev,
+                              std::uint64_t ino);
   void process_entry(const NodePtr& node, const DirEntry& entry);
   //! Queues the copy of subdirectory `name` of `node` (which it keeps pending meanwhile).
   void push_dir(const NodePtr& node, const std::string& name);
 
   // --- one entry ---
-  void copy_regular(DirNode& node, const std::string& name, const std::string& rel,
+  void copy_regular(DirNode& node, const std::string& name, const EntryPath& rel,
                     const FileStat& st);
   // `src` is the source already opened and checked, or invalid to open it here.
   Status write_regular(DirNode& node, const std::string& name, const FileStat& st,
                        const FileStat* existing, Fd src);
   // A regular file in a directory this run created: opened before it is stat'ed (one
   // system call fewer). False when it turned out not to be a regular file after all.
-  bool copy_fresh_regular(DirNode& node, const std::string& name, const std::string& rel);
+  bool copy_fresh_regular(DirNode& node, const std::string& name, const EntryPath& rel);
   Result<Fd> open_source(DirNode& node, const std::string& name);
   // Files: O_NONBLOCK|O_NOCTTY, so that a fifo or device never blocks or wakes up; callers
   // check the type on the descriptor before reading. Tries O_NOATIME first.
   Result<Fd> open_for_reading(int dir_fd, const std::string& name,
                               int flags = O_RDONLY | O_NONBLOCK | O_NOCTTY);
-  void copy_new_file(DirNode& node, const std::string& name, const std::string& rel,
+  void copy_new_file(DirNode& node, const std::string& name, const EntryPath& rel,
                      const FileStat& st, const FileStat* existing, Fd src);
   Status copy_data(int in, int out, const FileStat& st, ContentHasher* hasher,
                    std::uint64_t& copied_size);
@@ -196,25 +262,25 @@ class CopyRun {
   Status copy_exactly(int in, int out, off_t pos, size_t count, const char* bytes);
   // Re-reads the written copy (skipping holes when `sparse`) and compares its checksum.
   Status verify_written(int fd, std::uint64_t size, const std::string& expected, bool sparse);
-  void copy_symlink(DirNode& node, const std::string& name, const std::string& rel,
+  void copy_symlink(DirNode& node, const std::string& name, const EntryPath& rel,
                     const FileStat& st);
-  void copy_special(DirNode& node, const std::string& name, const std::string& rel,
+  void copy_special(DirNode& node, const std::string& name, const EntryPath& rel,
                     const FileStat& st);
   // Finishes a symlink or node created as `tmp`: owner, mode or xattrs, times, rename to
   // `name`; a failure is recorded and the temporary removed.
   void settle_named(DirNode& node, const std::string& tmp, const std::string& name,
-                    const std::string& rel, const FileStat& st, const FileStat* existing);
+                    const EntryPath& rel, const FileStat& st, const FileStat* existing);
   // For an unchanged name of a multiply linked file: links it to the copy of another name
   // of the same inode made earlier in this run if that is a different inode. True if it did.
-  bool relink_if_split(DirNode& node, const std::string& name, const std::string& rel,
+  bool relink_if_split(DirNode& node, const std::string& name, const EntryPath& rel,
                        const FileStat& st, const FileStat& existing);
-  bool link_hard(DirNode& node, const std::string& name, const std::string& rel, const FileStat& st,
+  bool link_hard(DirNode& node, const std::string& name, const EntryPath& rel, const FileStat& st,
                  bool& is_first);
-  void finish_link_group(const FileStat& st, bool ok, const std::string& rel);
+  void finish_link_group(const FileStat& st, bool ok, const EntryPath& rel);
   // Looks at what the target holds at `name` (`existing`: nullopt for nothing). False when
   // the entry is done with: the lookup failed (recorded) or --overwrite keeps what is there
   // (counted as skipped).
-  bool check_target(DirNode& node, const std::string& name, const std::string& rel,
+  bool check_target(DirNode& node, const std::string& name, const EntryPath& rel,
                     const FileStat& st, std::optional<FileStat>& existing);
   // Decides whether an existing target entry is kept; true = skip this entry.
   bool keep_existing(const FileStat& src, const FileStat* dst);
@@ -222,8 +288,12 @@ class CopyRun {
   // on failure the temporary is removed.
   Status put_in_place(DirNode& node, const std::string& tmp, const std::string& name,
                       const FileStat* existing);
-  //! Whether the target root takes unnamed files that can be linked into place.
-  bool probe_unnamed_files();
+  //! Whether directory `dir_fd` takes unnamed files that can be linked into place.
+  bool probe_unnamed_files(int dir_fd);
+  //! Whether new files are written unnamed: probed once, in the directory of the first new
+  //! file (a directory that is changing anyway: the target's other directories are left
+  //! untouched, which --overwrite never|older promise).
+  bool use_unnamed(int dir_fd);
   //! The descriptor a new copy of `name` is written through: an unnamed file when `unnamed`
   //! (cleared if the file system turns out not to have them), else the temporary `tmp`.
   Result<Fd> create_output(DirNode& node, const std::string& name, mode_t mode, bool& unnamed,
@@ -235,6 +305,9 @@ class CopyRun {
   // has the copier's own ids.
   Status set_owner_fd(int fd, const FileStat& st, bool fresh = false);
   Status set_perms_fd(int fd, const FileStat& st);
+  //! The permission bits a copy of the non-directory `st` gets: the source's (setuid and
+  //! setgid dropped when ids are remapped, see strip_setuid_) or 0666 minus the umask.
+  mode_t file_mode(const FileStat& st) const;
   Status copy_xattrs(int src_fd, const std::string& src_link, int dst_fd,
                      const std::string& dst_link);
   Status remove_tree(int dir_fd, const std::string& name, bool is_dir, std::uint64_t& removed);
@@ -243,16 +316,18 @@ class CopyRun {
   // --- bookkeeping ---
   void fail(const std::string& rel, const Status& st);
   void fail(const std::string& rel, const std::string& reason);
-  NodePtr fail_dir(const std::string& rel, const Status& st) {
+  void fail(const EntryPath& rel, const Status& st) { fail(rel.str(), st); }
+  void fail(const EntryPath& rel, const std::string& reason) { fail(rel.str(), reason); }
+  NodePtr fail_dir(const EntryPath& rel, const Status& st) {
     fail(rel, st);
     return nullptr;
   }
-  NodePtr fail_dir(const std::string& rel, const std::string& reason) {
+  NodePtr fail_dir(const EntryPath& rel, const std::string& reason) {
     fail(rel, reason);
     return nullptr;
   }
-  NodePtr skip_dir(const std::string& rel, const std::string& reason) {
-    skip_listed(rel, reason);
+  NodePtr skip_dir(const EntryPath& rel, const std::string& reason) {
+    skip_listed(rel.str(), reason);
     return nullptr;
   }
   void skip_listed(const std::string& rel, const std::string& reason);
@@ -263,7 +338,12 @@ class CopyRun {
   CopyProgress snapshot(bool finished) const;
 
   // --- verify all ---
-  void verify_tree(int src_dir, int dst_dir, const std::string& rel, bool included);
+  //! Compares the trees below the two open roots, one level at a time on a stack of its own.
+  void verify_tree(Fd src_root, Fd dst_root);
+  //! Compares one non-directory entry `e` of the directories `src_dir` and `dst_dir`; `rel`
+  //! gives its path for a message.
+  void verify_entry(int src_dir, int dst_dir, const DirEntry& e, const FileStat& st,
+                    const std::function<std::string()>& rel);
   // XXH3-128 of the first `size` bytes of `fd`; holes (when `sparse`) are hashed as zeros
   // without being read.
   Result<std::string> hash_file(int fd, std::uint64_t size, bool sparse);
@@ -279,6 +359,9 @@ class CopyRun {
   std::size_t chunk_limit_ = kBufferSize;
   mode_t umask_;
   bool is_root_;
+  // Owner or group remapped (not `preserve`) and no --keep-setuid: copies of non-directories
+  // lose setuid/setgid bits and file capabilities (see CopyOptions::keep_setuid).
+  bool strip_setuid_;
   uid_t euid_;
   gid_t egid_;
   int threads_ = 1;
@@ -287,8 +370,13 @@ class CopyRun {
   // New files are written unnamed and linked into place (see copier.h); false once the
   // target has shown it cannot.
   std::atomic<bool> unnamed_ok_{false};
+  std::once_flag unnamed_probed_;
   Fd dst_root_;
   Clock::time_point start_;
+
+  // Directory descriptors in use (DirNode::pins) and idle ones, least recently used first.
+  std::mutex fds_mu_;
+  std::list<DirNode*> idle_;
 
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
@@ -392,7 +480,8 @@ void CopyRun::worker() {
       run_job(job);
     } catch (const std::exception& e) {
       // Exceptions never cross the thread: they become an error of the directory.
-      fail(job.node ? job.node->rel : std::string(), fmt::format("internal error: {}", e.what()));
+      fail(job.node ? rel_of(*job.node) : std::string(),
+           fmt::format("internal error: {}", e.what()));
       release(job.node);
     }
     job = Job{};
@@ -416,37 +505,179 @@ bool CopyRun::stop_requested() {
 
 void CopyRun::run_job(Job& job) {
   (void)stop_requested();
+  DirNode& dir = *job.node;
   if (job.batch.empty()) {
-    NodePtr child = stopping() ? nullptr : open_dir(job.node, job.dir_name);
+    NodePtr child;
+    if (!stopping()) {
+      if (Status p = pin(dir); !p) {
+        fail(EntryPath{&dir, job.dir_name}, p);
+      } else {
+        child = open_dir(job.node, job.dir_name);
+        if (child) unpin(*child);
+        unpin(dir);
+      }
+    }
     // The job's count on the parent passes to the child, released when the child is done.
     release(child ? child : job.node);
     return;
   }
-  for (const DirEntry& entry : job.batch) {
-    if (stopping()) break;
-    process_entry(job.node, entry);
+  if (!stopping()) {
+    if (Status p = pin(dir); !p) {
+      fail(rel_of(dir), p);
+    } else {
+      for (const DirEntry& entry : job.batch) {
+        if (stopping()) break;
+        process_entry(job.node, entry);
+      }
+      unpin(dir);
+    }
   }
   release(job.node);
 }
 
 void CopyRun::release(const NodePtr& start) {
+  // A loop, not a recursion: finishing the bottom of a deep chain finishes every level.
   NodePtr node = start;
   while (node && node->pending.fetch_sub(1) == 1) {
-    if (!stopping()) finalize_dir(*node);
-    node->src.reset();
-    node->dst.reset();
-    node = node->parent;
+    if (!stopping()) {
+      if (Status p = pin(*node); !p) {
+        fail(rel_of(*node), p);
+      } else {
+        finalize_dir(*node);
+        if (node->parent != nullptr) reopen_parent_from(*node);
+      }
+    }
+    close_dir(*node);
+    // Let go of the parent here, so that no chain of owners is left to be destroyed by
+    // nested destructor calls (one stack frame per level).
+    NodePtr parent = std::move(node->parent);
+    node = std::move(parent);
   }
+}
+
+// --- directory descriptors --------------------------------------------------------------
+
+Status CopyRun::pin(DirNode& node) {
+  std::lock_guard lock(fds_mu_);
+  // The closed directories from `node` up to the nearest open one (the root never closes).
+  std::vector<DirNode*> closed;
+  DirNode* open = &node;
+  while (!open->src.valid()) {
+    if (open->done || open->parent == nullptr) {
+      return Status::failed_precondition("directory no longer open");
+    }
+    closed.push_back(open);
+    open = open->parent.get();
+  }
+  if (open->idle) {
+    idle_.erase(open->idle_pos);
+    open->idle = false;
+  }
+  ++open->pins;
+  // Reopened from the top down, each from its (pinned) parent.
+  for (auto it = closed.rbegin(); it != closed.rend(); ++it) {
+    DirNode& child = **it;
+    Status st = reopen_locked(child);
+    unpin_locked(*child.parent);
+    if (!st) return st;
+    ++child.pins;
+  }
+  return Status::ok();
+}
+
+void CopyRun::unpin(DirNode& node) {
+  std::lock_guard lock(fds_mu_);
+  unpin_locked(node);
+}
+
+void CopyRun::unpin_locked(DirNode& node) {
+  if (--node.pins > 0 || node.done || node.parent == nullptr) return;
+  idle_.push_back(&node);
+  node.idle_pos = std::prev(idle_.end());
+  node.idle = true;
+  trim_idle_locked();
+}
+
+void CopyRun::trim_idle_locked() {
+  while (idle_.size() > kMaxIdleDirs) {
+    DirNode& old = *idle_.front();
+    idle_.pop_front();
+    old.idle = false;
+    if (old.dst.valid()) {
+      // Its identity, to make sure a reopen by name finds the same directory.
+      auto st = fs_.stat_at(old.dst.get(), "");
+      old.dst_dev = st.is_ok() ? st->dev : 0;
+      old.dst_ino = st.is_ok() ? st->ino : 0;
+    }
+    old.src.reset();
+    old.dst.reset();
+  }
+}
+
+void CopyRun::reopen_parent_from(DirNode& node) {
+  std::lock_guard lock(fds_mu_);
+  DirNode& parent = *node.parent;
+  if (parent.done || parent.src.valid() || parent.pending.load() != 1 || !node.src.valid()) {
+    return;
+  }
+  auto src = open_dir_checked("..", node.src.get(), parent.src_stat.dev, parent.src_stat.ino);
+  if (!src.is_ok()) return;  // pin tries again by name and reports what it finds
+  if (parent.has_dst) {
+    if (!node.dst.valid()) return;
+    auto dst = open_dir_checked("..", node.dst.get(), parent.dst_dev, parent.dst_ino);
+    if (!dst.is_ok()) return;
+    parent.dst = std::move(*dst);
+  }
+  parent.src = std::move(*src);
+  ++parent.pins;
+  unpin_locked(parent);  // idle, most recently used
+}
+
+void CopyRun::close_dir(DirNode& node) {
+  std::lock_guard lock(fds_mu_);
+  if (node.idle) idle_.erase(node.idle_pos);
+  node.idle = false;
+  node.done = true;
+  node.pins = 0;
+  node.src.reset();
+  node.dst.reset();
+}
+
+Status CopyRun::reopen_locked(DirNode& node) {
+  const DirNode& parent = *node.parent;
+  auto src = open_dir_checked(node.name, parent.src.get(), node.src_stat.dev, node.src_stat.ino);
+  if (!src.is_ok()) return src.status();
+  if (node.has_dst) {
+    auto dst = open_dir_checked(node.name, parent.dst.get(), node.dst_dev, node.dst_ino);
+    if (!dst.is_ok()) return dst.status();
+    node.dst = std::move(*dst);
+  }
+  node.src = std::move(*src);
+  return Status::ok();
 }
 
 // --- directories ------------------------------------------------------------------------
 
+Result<Fd> CopyRun::open_dir_checked(const std::string& name, int dir_fd, std::uint64_t dev,
+                                     std::uint64_t ino) {
+  auto fd = open_for_reading(dir_fd, name, O_RDONLY | O_DIRECTORY);
+  if (!fd.is_ok()) return fd.status();
+  auto st = fs_.stat_at(fd->get(), "");
+  if (!st.is_ok()) return st.status();
+  if (st->dev != dev || st->ino != ino) {
+    return Status::failed_precondition("directory moved or replaced during the copy; not followed");
+  }
+  return fd;
+}
+
 NodePtr CopyRun::open_dir(const NodePtr& parent, const std::string& name) {
-  std::string rel = join_path(parent->rel, name);
   auto node = std::make_shared<DirNode>();
   node->parent = parent;
-  node->rel = rel;
-  node->included = parent->included || (filter_.has_includes() && filter_.included(rel, true));
+  node->name = name;
+  node->pins = 1;  // the caller's, until it unpins
+  const EntryPath rel{parent.get(), name};
+  node->included =
+      parent->included || (filter_.has_includes() && filter_.included(rel.str(), true));
   auto src = open_for_reading(parent->src.get(), name, O_RDONLY | O_DIRECTORY);
   if (!src.is_ok()) {
     if (src.status().sys_errno() == ENOENT) return nullptr;  // vanished since it was listed
@@ -487,6 +718,8 @@ NodePtr CopyRun::open_dir(const NodePtr& parent, const std::string& name) {
       if (!mk && mk.sys_errno() != EEXIST) return fail_dir(rel, mk);
       node->dst_created = true;
     }
+    // Already there and not replaced: --overwrite never|older keep what it is.
+    node->keep_metadata = exists && opt_.overwrite != OverwriteMode::kAlways;
     if (exists || !opt_.dry_run) {
       auto dst = fs_.open_at(parent->dst.get(), name, O_RDONLY | O_DIRECTORY);
       if (!dst.is_ok()) {
@@ -496,6 +729,7 @@ NodePtr CopyRun::open_dir(const NodePtr& parent, const std::string& name) {
         return fail_dir(rel, dst.status());
       }
       node->dst = std::move(*dst);
+      node->has_dst = true;
     }
   }
   list_dir(node);
@@ -508,7 +742,7 @@ void CopyRun::list_dir(const NodePtr& node) {
     entries.push_back(e);
     return Status::ok();
   });
-  if (!st) return fail(node->rel, st);
+  if (!st) return fail(rel_of(*node), st);
 
   // An existing target directory: remove leftovers of an earlier crash and, with --delete,
   // the entries the source does not have.
@@ -521,9 +755,9 @@ void CopyRun::list_dir(const NodePtr& node) {
       if (names.count(e.name) == 0) extras.push_back(e);
       return Status::ok();
     });
-    if (!ls) return fail(node->rel, ls);
+    if (!ls) return fail(rel_of(*node), ls);
     for (const DirEntry& e : extras) {
-      std::string rel = join_path(node->rel, e.name);
+      const EntryPath path{node.get(), e.name};
       bool is_temp = e.name.rfind(kTempPrefix, 0) == 0;
       if (!is_temp && !opt_.delete_extraneous) continue;
       bool is_dir = e.type == FileType::kDirectory;
@@ -532,7 +766,8 @@ void CopyRun::list_dir(const NodePtr& node) {
         if (!est.is_ok()) continue;
         is_dir = est->type == FileType::kDirectory;
       }
-      if (!is_temp) {
+      if (!is_temp && filter_.has_patterns()) {
+        const std::string rel = path.str();
         if (filter_.excluded(rel, is_dir)) continue;
         if (filter_.has_includes() && !node->included && !is_dir && !filter_.included(rel, false)) {
           continue;
@@ -548,7 +783,7 @@ void CopyRun::list_dir(const NodePtr& node) {
       std::uint64_t removed = 0;
       Status rm = remove_tree(node->dst.get(), e.name, is_dir, removed);
       if (!is_temp) files_deleted_.fetch_add(removed);
-      if (!rm && rm.sys_errno() != ENOENT) fail(rel, rm.with_context("delete"));
+      if (!rm && rm.sys_errno() != ENOENT) fail(path, rm.with_context("delete"));
     }
   }
 
@@ -569,33 +804,33 @@ void CopyRun::list_dir(const NodePtr& node) {
 }
 
 void CopyRun::finalize_dir(DirNode& node) {
-  if (opt_.dry_run || !node.dst.valid()) return;
+  if (opt_.dry_run || !node.dst.valid() || node.keep_metadata) return;
   const FileStat& src = node.src_stat;
   int fd = node.dst.get();
   auto dst = fs_.stat_at(fd, "");
-  if (!dst.is_ok()) return fail(node.rel, dst.status());
+  if (!dst.is_ok()) return fail(rel_of(node), dst.status());
   auto uid = opt_.owner.apply(src.uid);
   auto gid = opt_.group.apply(src.gid);
   bool chowned = false;
   if ((uid && *uid != dst->uid) || (gid && *gid != dst->gid)) {
     Status st =
         fs_.chown_fd(fd, uid ? *uid : static_cast<uid_t>(-1), gid ? *gid : static_cast<gid_t>(-1));
-    if (!st) return fail(node.rel, st);
+    if (!st) return fail(rel_of(node), st);
     chowned = true;
   }
   mode_t want = opt_.preserve_perms ? src.permissions() : (0777 & ~umask_);
   if (opt_.preserve_perms || node.dst_created) {
     if ((dst->mode & 07777) != want || chowned) {
       Status st = fs_.chmod_fd(fd, want);
-      if (!st) return fail(node.rel, st);
+      if (!st) return fail(rel_of(node), st);
     }
   }
   Status xs = copy_xattrs(node.src.get(), "", fd, "");
-  if (!xs) return fail(node.rel, xs);
+  if (!xs) return fail(rel_of(node), xs);
   if (!same_time(dst->mtime, src.mtime) || !same_time(dst->atime, src.atime)) {
     const timespec times[2] = {src.atime, src.mtime};
     Status st = fs_.set_times_fd(fd, times);
-    if (!st) return fail(node.rel, st);
+    if (!st) return fail(rel_of(node), st);
   }
 }
 
@@ -610,7 +845,7 @@ void CopyRun::push_dir(const NodePtr& node, const std::string& name) {
 }
 
 void CopyRun::process_entry(const NodePtr& node, const DirEntry& entry) {
-  std::string rel = join_path(node->rel, entry.name);
+  const EntryPath rel{node.get(), entry.name};
   FileType type = entry.type;
   FileStat st;
   bool have_stat = false;
@@ -625,9 +860,13 @@ void CopyRun::process_entry(const NodePtr& node, const DirEntry& entry) {
     have_stat = true;
   }
   bool is_dir = type == FileType::kDirectory;
-  if (filter_.excluded(rel, is_dir)) return;
+  std::string path;  // only patterns need it
+  if (filter_.has_patterns()) {
+    path = rel.str();
+    if (filter_.excluded(path, is_dir)) return;
+  }
   if (is_dir) return push_dir(node, entry.name);
-  if (filter_.has_includes() && !node->included && !filter_.included(rel, false)) return;
+  if (filter_.has_includes() && !node->included && !filter_.included(path, false)) return;
   if (!have_stat && type == FileType::kRegular && node->dst_created && !opt_.dry_run) {
     if (copy_fresh_regular(*node, entry.name, rel)) return;
   }
@@ -651,8 +890,8 @@ void CopyRun::process_entry(const NodePtr& node, const DirEntry& entry) {
     case FileType::kCharDevice:
     case FileType::kBlockDevice:
       if (!opt_.devices) {
-        return skip_listed(rel, fmt::format("{} skipped (use --devices to recreate it)",
-                                            fs::file_type_name(st.type)));
+        return skip_listed(rel.str(), fmt::format("{} skipped (use --devices to recreate it)",
+                                                  fs::file_type_name(st.type)));
       }
       return copy_special(*node, entry.name, rel, st);
     default:
@@ -660,7 +899,7 @@ void CopyRun::process_entry(const NodePtr& node, const DirEntry& entry) {
   }
 }
 
-bool CopyRun::check_target(DirNode& node, const std::string& name, const std::string& rel,
+bool CopyRun::check_target(DirNode& node, const std::string& name, const EntryPath& rel,
                            const FileStat& st, std::optional<FileStat>& existing) {
   existing.reset();
   if (!node.dst.valid()) return true;
@@ -693,9 +932,15 @@ Status CopyRun::set_owner_fd(int fd, const FileStat& st, bool fresh) {
   return fs_.chown_fd(fd, uid ? *uid : static_cast<uid_t>(-1), gid ? *gid : static_cast<gid_t>(-1));
 }
 
+mode_t CopyRun::file_mode(const FileStat& st) const {
+  if (!opt_.preserve_perms) return 0666 & ~umask_;
+  return strip_setuid_ ? st.permissions() & ~static_cast<mode_t>(S_ISUID | S_ISGID)
+                       : st.permissions();
+}
+
 Status CopyRun::set_perms_fd(int fd, const FileStat& st) {
   // After chown, which clears setuid/setgid bits.
-  return fs_.chmod_fd(fd, opt_.preserve_perms ? st.permissions() : (0666 & ~umask_));
+  return fs_.chmod_fd(fd, file_mode(st));
 }
 
 Status CopyRun::copy_xattrs(int src_fd, const std::string& src_link, int dst_fd,
@@ -713,6 +958,8 @@ Status CopyRun::copy_xattrs(int src_fd, const std::string& src_link, int dst_fd,
     }
     bool privileged = key.rfind("trusted.", 0) == 0 || key.rfind("security.", 0) == 0;
     if (key.rfind("system.", 0) == 0 || (privileged && !is_root_)) continue;
+    // File capabilities are privilege like a setuid bit: not given to a remapped owner.
+    if (strip_setuid_ && key == "security.capability") continue;
     auto value = fs_.get_xattr(src_fd, src_link, key);
     if (!value.is_ok()) {
       if (value.status().sys_errno() == ENODATA) continue;  // removed meanwhile
@@ -735,20 +982,75 @@ Status CopyRun::remove_tree(int dir_fd, const std::string& name, bool is_dir,
     }
     if (st.sys_errno() != EISDIR && st.sys_errno() != EPERM) return st;
   }
-  auto sub = fs_.open_at(dir_fd, name, O_RDONLY | O_DIRECTORY);
-  if (!sub.is_ok()) return sub.status();
-  std::vector<DirEntry> children;
-  LIFEBOAT_RETURN_IF_ERROR(fs_.read_dir(sub->get(), [&](const DirEntry& e) {
-    children.push_back(e);
+  // Depth first on a stack of its own, so any depth is fine; levels below kOpenLevels close
+  // their descriptor while a deeper one is emptied and get it back through "..".
+  struct Level {
+    Fd fd;
+    std::string name;  // in the level above
+    std::uint64_t dev = 0;
+    std::uint64_t ino = 0;
+    std::vector<std::string> subdirs;
+    size_t next = 0;
+  };
+  std::vector<Level> levels;
+  // Opens directory `child` of `parent_fd`, removes what is not a directory in it and pushes
+  // it with its subdirectories still to do.
+  auto enter = [&](int parent_fd, const std::string& child) -> Status {
+    auto sub = fs_.open_at(parent_fd, child, O_RDONLY | O_DIRECTORY);
+    if (!sub.is_ok()) return sub.status();
+    Level level;
+    level.name = child;
+    std::vector<DirEntry> entries;
+    LIFEBOAT_RETURN_IF_ERROR(fs_.read_dir(sub->get(), [&](const DirEntry& e) {
+      entries.push_back(e);
+      return Status::ok();
+    }));
+    for (const DirEntry& e : entries) {
+      if (e.type != FileType::kDirectory) {
+        Status st = fs_.unlink_at(sub->get(), e.name, false);
+        if (st) {
+          ++removed;
+          continue;
+        }
+        if (st.sys_errno() != EISDIR && st.sys_errno() != EPERM) return st;
+      }
+      level.subdirs.push_back(e.name);
+    }
+    level.fd = std::move(*sub);
+    levels.push_back(std::move(level));
     return Status::ok();
-  }));
-  for (const DirEntry& e : children) {
-    LIFEBOAT_RETURN_IF_ERROR(
-        remove_tree(sub->get(), e.name, e.type == FileType::kDirectory, removed));
+  };
+  LIFEBOAT_RETURN_IF_ERROR(enter(dir_fd, name));
+  while (!levels.empty()) {
+    if (levels.back().next < levels.back().subdirs.size()) {
+      Level& cur = levels.back();
+      const std::string child = cur.subdirs[cur.next++];
+      LIFEBOAT_RETURN_IF_ERROR(enter(cur.fd.get(), child));
+      Level& above = levels[levels.size() - 2];
+      if (levels.size() > kOpenLevels) {
+        LIFEBOAT_ASSIGN_OR_RETURN(FileStat st, fs_.stat_at(above.fd.get(), ""));
+        above.dev = st.dev;
+        above.ino = st.ino;
+        above.fd.reset();
+      }
+      continue;
+    }
+    // Empty now: removed from the level above.
+    Level& cur = levels.back();
+    int parent_fd = dir_fd;
+    if (levels.size() >= 2) {
+      Level& above = levels[levels.size() - 2];
+      if (!above.fd.valid()) {
+        LIFEBOAT_ASSIGN_OR_RETURN(above.fd,
+                                  open_dir_checked("..", cur.fd.get(), above.dev, above.ino));
+      }
+      parent_fd = above.fd.get();
+    }
+    cur.fd.reset();
+    LIFEBOAT_RETURN_IF_ERROR(fs_.unlink_at(parent_fd, cur.name, true));
+    ++removed;
+    levels.pop_back();
   }
-  sub->reset();
-  LIFEBOAT_RETURN_IF_ERROR(fs_.unlink_at(dir_fd, name, true));
-  ++removed;
   return Status::ok();
 }
 
@@ -766,7 +1068,7 @@ Status CopyRun::put_in_place(DirNode& node, const std::string& tmp, const std::s
   return st;
 }
 
-bool CopyRun::link_hard(DirNode& node, const std::string& name, const std::string& rel,
+bool CopyRun::link_hard(DirNode& node, const std::string& name, const EntryPath& rel,
                         const FileStat& st, bool& is_first) {
   is_first = false;
   auto key = std::make_pair(st.dev, st.ino);
@@ -818,13 +1120,13 @@ bool CopyRun::link_hard(DirNode& node, const std::string& name, const std::strin
   return true;
 }
 
-bool CopyRun::relink_if_split(DirNode& node, const std::string& name, const std::string& rel,
+bool CopyRun::relink_if_split(DirNode& node, const std::string& name, const EntryPath& rel,
                               const FileStat& st, const FileStat& existing) {
   std::string first_rel;
   {
     std::unique_lock lock(links_mu_);
-    auto emplaced =
-        links_.try_emplace(std::make_pair(st.dev, st.ino), LinkGroup{LinkGroup::State::kDone, rel});
+    auto emplaced = links_.try_emplace(std::make_pair(st.dev, st.ino),
+                                       LinkGroup{LinkGroup::State::kDone, rel.str()});
     // First name of this inode seen in this run: a later name links to this copy.
     if (emplaced.second) return false;
     const LinkGroup& group = emplaced.first->second;
@@ -847,17 +1149,17 @@ bool CopyRun::relink_if_split(DirNode& node, const std::string& name, const std:
   return link_hard(node, name, rel, st, is_first);
 }
 
-void CopyRun::finish_link_group(const FileStat& st, bool ok, const std::string& rel) {
+void CopyRun::finish_link_group(const FileStat& st, bool ok, const EntryPath& rel) {
   {
     std::lock_guard lock(links_mu_);
     LinkGroup& g = links_[std::make_pair(st.dev, st.ino)];
     g.state = ok ? LinkGroup::State::kDone : LinkGroup::State::kFailed;
-    g.target_rel = rel;
+    g.target_rel = rel.str();
   }
   links_cv_.notify_all();
 }
 
-void CopyRun::copy_regular(DirNode& node, const std::string& name, const std::string& rel,
+void CopyRun::copy_regular(DirNode& node, const std::string& name, const EntryPath& rel,
                            const FileStat& st) {
   std::optional<FileStat> existing_stat;
   if (!check_target(node, name, rel, st, existing_stat)) return;
@@ -867,23 +1169,38 @@ void CopyRun::copy_regular(DirNode& node, const std::string& name, const std::st
       same_time(existing->mtime, st.mtime)) {
     files_skipped_.fetch_add(1);
     if (opt_.dry_run) return;
+    auto uid = opt_.owner.apply(st.uid);
+    auto gid = opt_.group.apply(st.gid);
+    bool owner_differs = (uid && *uid != existing->uid) || (gid && *gid != existing->gid);
+    bool mode_differs = opt_.preserve_perms && existing->permissions() != file_mode(st);
+    bool fix = owner_differs || mode_differs;
+    // A file with other names may be linked from outside the tree (its owner can hard-link
+    // any file of theirs into it): never changed in place, a new copy replaces this name.
+    if (fix && existing->nlink > 1) {
+      files_skipped_.fetch_sub(1);
+      return copy_new_file(node, name, rel, st, existing, Fd());
+    }
     if (st.nlink > 1 && relink_if_split(node, name, rel, st, *existing)) {
       files_skipped_.fetch_sub(1);
       return;
     }
-    // Same data: bring owner and mode in line without rewriting the file.
-    auto uid = opt_.owner.apply(st.uid);
-    auto gid = opt_.group.apply(st.gid);
-    bool owner_differs = (uid && *uid != existing->uid) || (gid && *gid != existing->gid);
-    bool mode_differs = opt_.preserve_perms && existing->permissions() != st.permissions();
-    if (owner_differs || mode_differs) {
-      auto fd = fs_.open_at(node.dst.get(), name, O_RDONLY | O_NONBLOCK | O_NOCTTY);
-      if (!fd.is_ok()) return fail(rel, fd.status());
-      if (owner_differs) {
-        if (Status s = set_owner_fd(fd->get(), st); !s) return fail(rel, s);
-      }
-      if (Status s = set_perms_fd(fd->get(), st); !s) return fail(rel, s);
+    if (!fix) return;
+    // Same data: bring owner and mode in line without rewriting the file — if what is open
+    // is still the single-named file that was looked at (the name may have been swapped).
+    auto fd = fs_.open_at(node.dst.get(), name, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+    if (!fd.is_ok()) return fail(rel, fd.status());
+    auto now = fs_.stat_at(fd->get(), "");
+    if (!now.is_ok()) return fail(rel, now.status());
+    if (now->type != FileType::kRegular || now->nlink > 1 || now->ino != existing->ino ||
+        now->dev != existing->dev) {
+      files_skipped_.fetch_sub(1);
+      fd->reset();
+      return copy_new_file(node, name, rel, st, &*now, Fd());
     }
+    if (owner_differs) {
+      if (Status s = set_owner_fd(fd->get(), st); !s) return fail(rel, s);
+    }
+    if (Status s = set_perms_fd(fd->get(), st); !s) return fail(rel, s);
     return;
   }
   if (opt_.dry_run) {
@@ -894,7 +1211,7 @@ void CopyRun::copy_regular(DirNode& node, const std::string& name, const std::st
   copy_new_file(node, name, rel, st, existing, Fd());
 }
 
-void CopyRun::copy_new_file(DirNode& node, const std::string& name, const std::string& rel,
+void CopyRun::copy_new_file(DirNode& node, const std::string& name, const EntryPath& rel,
                             const FileStat& st, const FileStat* existing, Fd src) {
   files_est_.fetch_add(1);
   bytes_est_.fetch_add(st.size);
@@ -918,7 +1235,7 @@ Result<Fd> CopyRun::open_for_reading(int dir_fd, const std::string& name, int fl
   return fd;
 }
 
-bool CopyRun::copy_fresh_regular(DirNode& node, const std::string& name, const std::string& rel) {
+bool CopyRun::copy_fresh_regular(DirNode& node, const std::string& name, const EntryPath& rel) {
   auto src = open_source(node, name);
   if (!src.is_ok()) {
     int err = src.status().sys_errno();
@@ -954,10 +1271,10 @@ Status CopyRun::write_regular(DirNode& node, const std::string& name, const File
   // In a directory this run created (no default ACL yet), a file created with its final
   // permission bits needs no chmod when the umask leaves them alone and there are no
   // setuid/setgid/sticky bits (those need a chmod after the chown).
-  const mode_t want = opt_.preserve_perms ? st.permissions() : (0666 & ~umask_);
+  const mode_t want = file_mode(st);
   const bool create_final = node.dst_created && (want & 07000) == 0 && (want & umask_) == 0;
   // A name to replace needs rename(2); linkat never replaces.
-  bool unnamed = existing == nullptr && unnamed_ok_.load(std::memory_order_relaxed);
+  bool unnamed = existing == nullptr && use_unnamed(node.dst.get());
   std::string tmp;
   auto out = create_output(node, name, create_final ? want : 0600, unnamed, tmp);
   if (!out.is_ok()) return out.status();
@@ -1034,13 +1351,19 @@ Result<bool> CopyRun::link_output(DirNode& node, int fd, const std::string& name
   return true;
 }
 
-bool CopyRun::probe_unnamed_files() {
+bool CopyRun::probe_unnamed_files(int dir_fd) {
   std::string tmp = temp_name();
-  auto fd = fs_.open_unnamed(dst_root_.get(), tmp, O_RDWR, 0600);
+  auto fd = fs_.open_unnamed(dir_fd, tmp, O_RDWR, 0600);
   if (!fd.is_ok()) return false;
-  if (!fs_.link_fd(fd->get(), dst_root_.get(), tmp)) return false;
-  (void)fs_.unlink_at(dst_root_.get(), tmp, false);
+  if (!fs_.link_fd(fd->get(), dir_fd, tmp)) return false;
+  (void)fs_.unlink_at(dir_fd, tmp, false);
   return true;
+}
+
+bool CopyRun::use_unnamed(int dir_fd) {
+  if (opt_.temp_names) return false;
+  std::call_once(unnamed_probed_, [&] { unnamed_ok_.store(probe_unnamed_files(dir_fd)); });
+  return unnamed_ok_.load(std::memory_order_relaxed);
 }
 
 Status CopyRun::copy_data(int in, int out, const FileStat& st, ContentHasher* hasher,
@@ -1170,7 +1493,7 @@ Result<std::string> CopyRun::hash_file(int fd, std::uint64_t size, bool sparse) 
   return h.hex_digest();
 }
 
-void CopyRun::copy_symlink(DirNode& node, const std::string& name, const std::string& rel,
+void CopyRun::copy_symlink(DirNode& node, const std::string& name, const EntryPath& rel,
                            const FileStat& st) {
   auto target = fs_.readlink_at(node.src.get(), name);
   if (!target.is_ok()) {
@@ -1197,7 +1520,7 @@ void CopyRun::copy_symlink(DirNode& node, const std::string& name, const std::st
 }
 
 void CopyRun::settle_named(DirNode& node, const std::string& tmp, const std::string& name,
-                           const std::string& rel, const FileStat& st, const FileStat* existing) {
+                           const EntryPath& rel, const FileStat& st, const FileStat* existing) {
   // By name and never following: chown (before chmod, which chown would undo for
   // setuid/setgid bits), mode (not for symlinks), xattrs (symlinks), times, rename.
   Status s;
@@ -1210,8 +1533,7 @@ void CopyRun::settle_named(DirNode& node, const std::string& tmp, const std::str
   if (s && st.type == FileType::kSymlink) {
     s = copy_xattrs(node.src.get(), name, node.dst.get(), tmp);
   } else if (s) {
-    s = fs_.chmod_at(node.dst.get(), tmp,
-                     opt_.preserve_perms ? st.permissions() : (0666 & ~umask_));
+    s = fs_.chmod_at(node.dst.get(), tmp, file_mode(st));
   }
   const timespec times[2] = {st.atime, st.mtime};
   if (s) s = fs_.set_times_at(node.dst.get(), tmp, times);
@@ -1223,7 +1545,7 @@ void CopyRun::settle_named(DirNode& node, const std::string& tmp, const std::str
   files_transferred_.fetch_add(1);
 }
 
-void CopyRun::copy_special(DirNode& node, const std::string& name, const std::string& rel,
+void CopyRun::copy_special(DirNode& node, const std::string& name, const EntryPath& rel,
                            const FileStat& st) {
   std::optional<FileStat> existing_stat;
   if (!check_target(node, name, rel, st, existing_stat)) return;
@@ -1246,73 +1568,134 @@ void CopyRun::copy_special(DirNode& node, const std::string& name, const std::st
 
 // --- verify all -------------------------------------------------------------------------
 
-void CopyRun::verify_tree(int src_dir, int dst_dir, const std::string& rel_dir, bool included) {
-  std::vector<DirEntry> entries;
-  Status ls = fs_.read_dir(src_dir, [&](const DirEntry& e) {
-    entries.push_back(e);
-    return Status::ok();
-  });
-  if (!ls) return fail(rel_dir, ls.with_context("verify"));
-  for (const DirEntry& e : entries) {
+void CopyRun::verify_tree(Fd src_root, Fd dst_root) {
+  // Depth first on a stack of its own, so any depth is fine; levels below kOpenLevels close
+  // their descriptors while a deeper one is compared and get them back through "..".
+  struct Level {
+    Fd src;
+    Fd dst;
+    std::string name;  // in the level above
+    FileStat src_id;   // recorded when the descriptors are closed
+    FileStat dst_id;
+    std::vector<DirEntry> entries;
+    size_t next = 0;
+    bool included = false;
+  };
+  std::vector<Level> levels;
+  auto path_of = [&levels](const std::string& name) {
+    std::string out;
+    for (size_t i = 1; i < levels.size(); ++i) out = join_path(out, levels[i].name);
+    return join_path(out, name);
+  };
+  // Lists source directory `src` and pushes it with its target twin.
+  auto enter = [&](Fd src, Fd dst, const std::string& name, bool included) {
+    Level level;
+    Status ls = fs_.read_dir(src.get(), [&](const DirEntry& e) {
+      level.entries.push_back(e);
+      return Status::ok();
+    });
+    if (!ls) {
+      fail(path_of(name), ls.with_context("verify"));
+      return false;
+    }
+    level.src = std::move(src);
+    level.dst = std::move(dst);
+    level.name = name;
+    level.included = included;
+    levels.push_back(std::move(level));
+    return true;
+  };
+  enter(std::move(src_root), std::move(dst_root), "", false);
+  while (!levels.empty()) {
     if (stop_token_.stop_requested()) return;
-    std::string rel = join_path(rel_dir, e.name);
-    auto st = fs_.stat_at(src_dir, e.name);
+    Level& cur = levels.back();
+    if (cur.next == cur.entries.size()) {
+      if (levels.size() >= 2 && !levels[levels.size() - 2].src.valid()) {
+        Level& above = levels[levels.size() - 2];
+        auto s = open_dir_checked("..", cur.src.get(), above.src_id.dev, above.src_id.ino);
+        auto d = open_dir_checked("..", cur.dst.get(), above.dst_id.dev, above.dst_id.ino);
+        if (!s.is_ok() || !d.is_ok()) {
+          levels.pop_back();
+          return fail(path_of(""), "verify: a directory was moved during the verify; stopped");
+        }
+        above.src = std::move(*s);
+        above.dst = std::move(*d);
+      }
+      levels.pop_back();
+      continue;
+    }
+    const DirEntry& e = cur.entries[cur.next++];
+    auto st = fs_.stat_at(cur.src.get(), e.name);
     if (!st.is_ok()) continue;  // gone since the copy
     bool is_dir = st->type == FileType::kDirectory;
-    if (filter_.excluded(rel, is_dir)) continue;
-    if (is_dir) {
-      bool sub_included = included || (filter_.has_includes() && filter_.included(rel, true));
-      auto s = open_for_reading(src_dir, e.name, O_RDONLY | O_DIRECTORY);
-      auto d = open_for_reading(dst_dir, e.name, O_RDONLY | O_DIRECTORY);
-      if (!s.is_ok()) continue;
-      if (!d.is_ok()) {
-        fail(rel, "verify: directory missing in the target");
-        continue;
-      }
-      verify_tree(s->get(), d->get(), rel, sub_included);
+    std::string rel;  // only patterns need it
+    if (filter_.has_patterns()) {
+      rel = path_of(e.name);
+      if (filter_.excluded(rel, is_dir)) continue;
+    }
+    if (!is_dir) {
+      if (filter_.has_includes() && !cur.included && !filter_.included(rel, false)) continue;
+      verify_entry(cur.src.get(), cur.dst.get(), e, *st, [&] { return path_of(e.name); });
       continue;
     }
-    if (filter_.has_includes() && !included && !filter_.included(rel, false)) continue;
-    auto dst = fs_.stat_at(dst_dir, e.name);
-    if (st->type == FileType::kSymlink) {
-      auto a = fs_.readlink_at(src_dir, e.name);
-      auto b = fs_.readlink_at(dst_dir, e.name);
-      if (a.is_ok() && (!b.is_ok() || *a != *b)) {
-        fail(rel, "verify: symlink differs in the target");
-      } else if (a.is_ok()) {
-        files_verified_.fetch_add(1);
-      }
-      continue;
-    }
-    if (st->type != FileType::kRegular) continue;
-    if (!dst.is_ok() || dst->type != FileType::kRegular) {
-      // Kept by --overwrite never/older: not this copy's to verify.
-      if (opt_.overwrite == OverwriteMode::kAlways) fail(rel, "verify: file missing in the target");
-      continue;
-    }
-    if (opt_.overwrite != OverwriteMode::kAlways && !same_time(dst->mtime, st->mtime)) continue;
-    auto s = open_for_reading(src_dir, e.name);
-    auto d = open_for_reading(dst_dir, e.name);
-    if (!s.is_ok()) continue;  // unreadable: already reported by the copy
+    bool sub_included = cur.included || (filter_.has_includes() && filter_.included(rel, true));
+    auto s = open_for_reading(cur.src.get(), e.name, O_RDONLY | O_DIRECTORY);
+    auto d = open_for_reading(cur.dst.get(), e.name, O_RDONLY | O_DIRECTORY);
+    if (!s.is_ok()) continue;
     if (!d.is_ok()) {
-      fail(rel, d.status().with_context("verify"));
+      fail(path_of(e.name), "verify: directory missing in the target");
       continue;
     }
+    if (levels.size() > kOpenLevels) {
+      auto src_id = fs_.stat_at(cur.src.get(), "");
+      auto dst_id = fs_.stat_at(cur.dst.get(), "");
+      if (!src_id.is_ok() || !dst_id.is_ok()) {
+        return fail(path_of(""), "verify: could not stat a directory; stopped");
+      }
+      cur.src_id = *src_id;
+      cur.dst_id = *dst_id;
+      cur.src.reset();
+      cur.dst.reset();
+    }
+    const std::string name = e.name;  // `cur` moves when the stack grows
+    enter(std::move(*s), std::move(*d), name, sub_included);
+  }
+}
 
-    if (dst->size != st->size) {
-      fail(rel, "verify: size differs between source and target");
-      continue;
-    }
-    auto hs = hash_file(s->get(), st->size, is_sparse(*st));
-    auto hd = hash_file(d->get(), dst->size, is_sparse(*dst));
-    if (!hs.is_ok()) continue;
-    if (!hd.is_ok()) {
-      fail(rel, hd.status().with_context("verify"));
-    } else if (*hs != *hd) {
-      fail(rel, "verify: content differs between source and target");
-    } else {
+void CopyRun::verify_entry(int src_dir, int dst_dir, const DirEntry& e, const FileStat& st,
+                           const std::function<std::string()>& rel) {
+  auto dst = fs_.stat_at(dst_dir, e.name);
+  if (st.type == FileType::kSymlink) {
+    auto a = fs_.readlink_at(src_dir, e.name);
+    auto b = fs_.readlink_at(dst_dir, e.name);
+    if (a.is_ok() && (!b.is_ok() || *a != *b)) {
+      fail(rel(), "verify: symlink differs in the target");
+    } else if (a.is_ok()) {
       files_verified_.fetch_add(1);
     }
+    return;
+  }
+  if (st.type != FileType::kRegular) return;
+  if (!dst.is_ok() || dst->type != FileType::kRegular) {
+    // Kept by --overwrite never/older: not this copy's to verify.
+    if (opt_.overwrite == OverwriteMode::kAlways) fail(rel(), "verify: file missing in the target");
+    return;
+  }
+  if (opt_.overwrite != OverwriteMode::kAlways && !same_time(dst->mtime, st.mtime)) return;
+  auto s = open_for_reading(src_dir, e.name);
+  auto d = open_for_reading(dst_dir, e.name);
+  if (!s.is_ok()) return;  // unreadable: already reported by the copy
+  if (!d.is_ok()) return fail(rel(), d.status().with_context("verify"));
+  if (dst->size != st.size) return fail(rel(), "verify: size differs between source and target");
+  auto hs = hash_file(s->get(), st.size, is_sparse(st));
+  auto hd = hash_file(d->get(), dst->size, is_sparse(*dst));
+  if (!hs.is_ok()) return;
+  if (!hd.is_ok()) {
+    fail(rel(), hd.status().with_context("verify"));
+  } else if (*hs != *hd) {
+    fail(rel(), "verify: content differs between source and target");
+  } else {
+    files_verified_.fetch_add(1);
   }
 }
 
@@ -1358,6 +1741,7 @@ Result<CopyReport> CopyRun::run() {
   // The target root: created if missing (not in a dry run, where a missing target is empty)
   // — but only after making sure it would not land inside the source.
   Result<Fd> dst = fs_.open_root(opt_.target, false);
+  const bool dst_existed = dst.is_ok();
   if (!dst.is_ok()) {
     if (dst.status().sys_errno() != ENOENT) {
       return Status::invalid_argument(
@@ -1400,13 +1784,14 @@ Result<CopyReport> CopyRun::run() {
     auto again = fs_.open_at(dst->get(), ".", O_PATH | O_DIRECTORY);
     if (!again.is_ok()) return again.status();
     dst_root_ = std::move(*again);
-    if (!opt_.dry_run && !opt_.temp_names) unnamed_ok_.store(probe_unnamed_files());
   }
 
   auto root = std::make_shared<DirNode>();
   root->src = std::move(*src);
   root->dst = std::move(*dst);
   root->src_stat = *src_stat;
+  root->has_dst = root->dst.valid();
+  root->keep_metadata = dst_existed && opt_.overwrite != OverwriteMode::kAlways;
   std::int64_t prepare_ms = ms_since(start_);
   auto transfer_start = Clock::now();
 
@@ -1443,7 +1828,7 @@ Result<CopyReport> CopyRun::run() {
     auto vs = fs_.open_root(opt_.source, false);
     auto vd = open_for_reading(dst_root_.get(), ".", O_RDONLY | O_DIRECTORY);
     if (vs.is_ok() && vd.is_ok()) {
-      verify_tree(vs->get(), vd->get(), "", false);
+      verify_tree(std::move(*vs), std::move(*vd));
     } else {
       fail("", "verify: could not reopen the roots");
     }

@@ -380,6 +380,12 @@ TEST_P(CopierTest, ModesOwnersAndTimesAreKept) {
     auto mapped = lstat_of(dst_ + "/suid");
     EXPECT_EQ(mapped.st_uid, 2000U);
     EXPECT_EQ(mapped.st_gid, 3000U);
+    EXPECT_EQ(mapped.st_mode & 07777, 0750U) << "remapped owners get no setuid bit";
+    sfs::remove_all(dst_);
+    options_.keep_setuid = true;
+    copy();
+    mapped = lstat_of(dst_ + "/suid");
+    EXPECT_EQ(mapped.st_uid, 2000U);
     EXPECT_EQ(mapped.st_mode & 07777, 04750U) << "chmod after chown keeps setuid";
   }
 }
@@ -432,7 +438,8 @@ TEST_P(CopierTest, NewFilesAreLinkedIntoPlaceWhereTheTargetHasUnnamedFiles) {
   EXPECT_EQ(r.status, CopyStatus::kSuccess);
   EXPECT_EQ(r.files_transferred, 20U);
   if (GetParam()) {
-    // One probe of the root, then every file: written unnamed, linked once, never renamed.
+    // One probe (where the first file goes), then every file: written unnamed, linked once,
+    // never renamed.
     EXPECT_EQ(base_.unnamed_opens(), 21);
     EXPECT_EQ(base_.fd_links(), 21);
     EXPECT_EQ(base_.renames(), 0);

@@ -196,6 +196,10 @@ Result<CopyOptions> CopyOptions::from_json(const Json& json) {
       LIFEBOAT_ASSIGN_OR_RETURN(o.fsync, bool_value(value, key));
     } else if (key == "temp_names") {
       LIFEBOAT_ASSIGN_OR_RETURN(o.temp_names, bool_value(value, key));
+    } else if (key == "keep_setuid") {
+      // Off unless asked: with owner/group remapped, setuid/setgid bits and file
+      // capabilities are dropped (see CopyOptions::keep_setuid).
+      LIFEBOAT_ASSIGN_OR_RETURN(o.keep_setuid, bool_value(value, key));
     } else if (key == "Excludes" || key == "exclude" || key == "excludes") {
       LIFEBOAT_RETURN_IF_ERROR(add_patterns(value, key, o.excludes));
     } else if (key == "Includes" || key == "include" || key == "includes") {
@@ -224,7 +228,8 @@ Json CopyOptions::to_json() const {
               {"parallel", parallel},
               {"dry_run", dry_run},
               {"fsync", fsync},
-              {"temp_names", temp_names}};
+              {"temp_names", temp_names},
+              {"keep_setuid", keep_setuid}};
 }
 
 }  // namespace lifeboat::transfer

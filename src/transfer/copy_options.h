@@ -40,6 +40,12 @@ struct CopyOptions {
   //! where the target has unnamed files (O_TMPFILE) — for a file system whose O_TMPFILE
   //! misbehaves, or tools that must see every file being created.
   bool temp_names = false;
+  //! --keep-setuid: when owner or group is not `preserve`, a copy normally loses its
+  //! setuid/setgid bits (non-directories) and file capabilities (`security.capability`), so
+  //! that a file its old owner made setuid does not become setuid for the new owner (a
+  //! remap to root would plant a root shell). This keeps them, for an administrator who has
+  //! checked the tree. No effect when both are `preserve`. See docs/security.md.
+  bool keep_setuid = false;
 
   //! Builds options from JSON. Keys (case as written): source|Source|src, target|Target|dst|
   //! destination, TransferMode|transfer_mode (CHANGED|ALL), OverwriteMode|overwrite
@@ -48,7 +54,8 @@ struct CopyOptions {
   //! PosixPermissions|perms (PRESERVE|NONE), PreserveDevices (PRESERVE|NONE) or devices
   //! (bool), VerifyMode|verify (POINT_IN_TIME_CONSISTENT = all, ONLY_FILES_TRANSFERRED =
   //! transferred, NONE), BytesPerSecond|bwlimit (-1 or 0: unlimited), parallel, dry_run,
-  //! fsync, temp_names, Excludes|Includes (DataSync's
+  //! fsync, temp_names, keep_setuid (bool: keep setuid/setgid bits and file capabilities even
+  //! when owner or group is remapped; default false), Excludes|Includes (DataSync's
   //! [{"FilterType":"SIMPLE_PATTERN","Value":"a|b"}]), exclude|include (string or array of
   //! strings). Values are case-insensitive. DataSync options that do not apply here (Atime, Mtime,
   //! LogLevel, TaskQueueing, ObjectTags, SecurityDescriptorCopyFlags, TransferStatus) are accepted

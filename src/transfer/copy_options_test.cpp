@@ -50,6 +50,22 @@ TEST(CopyOptionsTest, AcceptsLowerCaseNamesAndRoundTrips) {
   EXPECT_EQ(back->to_json(), o->to_json());
 }
 
+TEST(CopyOptionsTest, KeepSetuidIsOffUnlessAskedAndRoundTrips) {
+  auto plain = CopyOptions::from_json(core::Json::parse(R"({"owner": "map:1001=1002"})"));
+  ASSERT_TRUE(plain.is_ok()) << plain.status().to_string();
+  EXPECT_FALSE(plain->keep_setuid);
+  auto kept = CopyOptions::from_json(core::Json::parse(R"({"keep_setuid": true})"));
+  ASSERT_TRUE(kept.is_ok()) << kept.status().to_string();
+  EXPECT_TRUE(kept->keep_setuid);
+  EXPECT_EQ(kept->to_json()["keep_setuid"], true);
+  auto back = CopyOptions::from_json(kept->to_json());
+  ASSERT_TRUE(back.is_ok()) << back.status().to_string();
+  EXPECT_TRUE(back->keep_setuid);
+  auto bad = CopyOptions::from_json(core::Json::parse(R"({"keep_setuid": "yes"})"));
+  ASSERT_FALSE(bad.is_ok());
+  EXPECT_NE(bad.status().message().find("keep_setuid"), std::string::npos);
+}
+
 TEST(CopyOptionsTest, RejectsUnknownFieldsAndBadValuesNamingTheField) {
   auto unknown = CopyOptions::from_json(core::Json::parse(R"({"TransferMod": "ALL"})"));
   ASSERT_FALSE(unknown.is_ok());

@@ -35,6 +35,8 @@ class PathFilter {
   //! True when `rel_path` (no leading '/') matches an exclude pattern.
   bool excluded(std::string_view rel_path, bool is_dir) const;
   bool has_includes() const { return !includes_.empty(); }
+  //! False when there are no patterns at all: nothing needs an entry's path.
+  bool has_patterns() const { return !excludes_.empty() || !includes_.empty(); }
   //! True when `rel_path` matches an include pattern itself.
   bool included(std::string_view rel_path, bool is_dir) const;
 

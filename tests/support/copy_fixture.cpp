@@ -25,23 +25,43 @@ timespec to_timespec(std::int64_t ns) {
   return timespec{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
 }
 
-// Removes everything below the open directory `dir_fd`, working relative to descriptors.
+// Removes everything below the open directory `dir_fd` (which it closes), at any depth: one
+// descriptor at a time, going down into the first subdirectory left and back up through
+// "..". Test trees hold still, so the walk need not guard against moves.
 void remove_contents(int dir_fd, const std::string& where) {
-  for (const std::string& name : list_directory(dir_fd, where)) {
-    struct stat st {};
-    if (fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
-    if (S_ISDIR(st.st_mode)) {
-      fchmodat(dir_fd, name.c_str(), 0700, 0);
-      int child = openat(dir_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-      if (child < 0) fail("open", where + "/" + name, errno);
-      remove_contents(child, where + "/" + name);
-      close(child);
-      if (unlinkat(dir_fd, name.c_str(), AT_REMOVEDIR) != 0)
-        fail("rmdir", where + "/" + name, errno);
-    } else if (unlinkat(dir_fd, name.c_str(), 0) != 0) {
-      fail("unlink", where + "/" + name, errno);
+  std::vector<std::string> names;  // the directories entered below `where`
+  int fd = dir_fd;
+  for (;;) {
+    std::string subdir;
+    for (const std::string& name : list_directory(fd, where)) {
+      struct stat st {};
+      if (fstatat(fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+      if (S_ISDIR(st.st_mode)) {
+        if (subdir.empty()) subdir = name;
+      } else if (unlinkat(fd, name.c_str(), 0) != 0) {
+        fail("unlink", where + "/.../" + name, errno);
+      }
     }
+    if (!subdir.empty()) {
+      fchmodat(fd, subdir.c_str(), 0700, 0);
+      int child = openat(fd, subdir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (child < 0) fail("open", where + "/.../" + subdir, errno);
+      close(fd);
+      fd = child;
+      names.push_back(subdir);
+      continue;
+    }
+    if (names.empty()) break;
+    int parent = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (parent < 0) fail("open .. of", where + "/.../" + names.back(), errno);
+    close(fd);
+    fd = parent;
+    if (unlinkat(fd, names.back().c_str(), AT_REMOVEDIR) != 0) {
+      fail("rmdir", where + "/.../" + names.back(), errno);
+    }
+    names.pop_back();
   }
+  close(fd);
 }
 
 }  // namespace
@@ -172,7 +192,6 @@ void remove_tree(const std::string& path) {
   int fd = open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) fail("open", path, errno);
   remove_contents(fd, path);
-  close(fd);
   if (rmdir(path.c_str()) != 0) fail("rmdir", path, errno);
 }
 
