@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <random>
@@ -189,11 +190,17 @@ Status want_type(const Expr& call, const Json& v, std::size_t i, const char* typ
                                     ", got " + std::string(v.type_name()));
 }
 
+// An integer the functions can read as int64 (a larger one, e.g. 1e300, would not convert).
 bool is_integer(const Json& v) {
+  if (v.is_number_unsigned()) {
+    return v.get<std::uint64_t>() <=
+           static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  }
   if (v.is_number_integer()) return true;
   if (v.is_number_float()) {
+    constexpr double kTwoTo63 = 9223372036854775808.0;
     double d = v.get<double>();
-    return std::isfinite(d) && std::floor(d) == d;
+    return std::isfinite(d) && std::floor(d) == d && d >= -kTwoTo63 && d < kTwoTo63;
   }
   return false;
 }
@@ -416,9 +423,10 @@ Result<Json> call_function(const Expr& call, const Env& env) {
     auto step = a[2].get<std::int64_t>();
     if (step == 0) return failure(fn, "the step must not be 0");
     Json out = Json::array();
-    for (std::int64_t v = start; step > 0 ? v <= end : v >= end; v += step) {
+    for (std::int64_t v = start; step > 0 ? v <= end : v >= end;) {
       if (out.size() >= kMaxRangeItems) return failure(fn, "more than 1000 items");
       out.push_back(v);
+      if (__builtin_add_overflow(v, step, &v)) break;  // the next value is past any end
     }
     return out;
   }
@@ -489,7 +497,11 @@ Result<Json> call_function(const Expr& call, const Env& env) {
     LIFEBOAT_RETURN_IF_ERROR(want_args(call, 2, 2));
     LIFEBOAT_RETURN_IF_ERROR(integer(0));
     LIFEBOAT_RETURN_IF_ERROR(integer(1));
-    return Json(a[0].get<std::int64_t>() + a[1].get<std::int64_t>());
+    std::int64_t sum = 0;
+    if (__builtin_add_overflow(a[0].get<std::int64_t>(), a[1].get<std::int64_t>(), &sum)) {
+      return failure(fn, "the sum does not fit in 64 bits");
+    }
+    return Json(sum);
   }
   if (fn == "States.StringSplit") {
     LIFEBOAT_RETURN_IF_ERROR(want_args(call, 2, 2));

@@ -104,6 +104,17 @@ TEST(Intrinsics, ResultsAreAlwaysValidUtf8) {
   }
 }
 
+// Found by fuzz/intrinsic_functions_fuzzer: integers past int64 were converted (undefined
+// behaviour), and sums and ranges could overflow.
+TEST(Intrinsics, IntegersOutsideInt64AreRefusedNotOverflowed) {
+  expect_failure("States.ArrayPartition($.arr, 21e300)");
+  expect_failure("States.ArrayGetItem($.arr, 18446744073709551615)");
+  expect_failure("States.MathAdd(9223372036854775807, 1)");
+  EXPECT_EQ(eval_ok("States.MathAdd(9223372036854775807, -1)"), 9223372036854775806);
+  EXPECT_EQ(eval_ok("States.ArrayRange(9223372036854775805, 9223372036854775807, 2)"),
+            Json::parse("[9223372036854775805, 9223372036854775807]"));
+}
+
 TEST(Intrinsics, NestedCallsAndSyntax) {
   EXPECT_EQ(eval_ok("States.ArrayLength(States.StringSplit($.text, ','))"), 2);
   EXPECT_TRUE(check_intrinsic_syntax("States.Format('{}', States.UUID())").is_ok());
