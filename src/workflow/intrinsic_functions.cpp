@@ -11,6 +11,8 @@
 #include <memory>
 #include <random>
 #include <set>
+#include <string_view>
+#include <vector>
 
 #include "core/ids.h"
 #include "workflow/asl_error.h"
@@ -250,6 +252,57 @@ std::string base64_encode(const std::string& in) {
   return out;
 }
 
+// Length of the well-formed UTF-8 sequence at s[i], or 0 when there is none (overlong
+// forms, surrogates and code points past U+10FFFF are not well formed). A value an
+// intrinsic returns must be valid UTF-8, or it cannot be serialised into the execution's
+// history.
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
+  const auto at = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char lead = at(i);
+  if (lead < 0x80) return 1;
+  std::size_t n = 0;
+  unsigned char low = 0x80;
+  unsigned char high = 0xbf;
+  if (lead >= 0xc2 && lead <= 0xdf) {
+    n = 2;
+  } else if (lead >= 0xe0 && lead <= 0xef) {
+    n = 3;
+    if (lead == 0xe0) low = 0xa0;
+    if (lead == 0xed) high = 0x9f;
+  } else if (lead >= 0xf0 && lead <= 0xf4) {
+    n = 4;
+    if (lead == 0xf0) low = 0x90;
+    if (lead == 0xf4) high = 0x8f;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size() || at(i + 1) < low || at(i + 1) > high) return 0;
+  for (std::size_t k = 2; k < n; ++k) {
+    if ((at(i + k) & 0xc0) != 0x80) return 0;
+  }
+  return n;
+}
+
+bool is_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = utf8_sequence_length(s, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+// The characters of `s` one by one; a byte that starts no well-formed sequence stands alone.
+std::vector<std::string_view> utf8_characters(std::string_view s) {
+  std::vector<std::string_view> out;
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = std::max<std::size_t>(1, utf8_sequence_length(s, i));
+    out.push_back(s.substr(i, n));
+    i += n;
+  }
+  return out;
+}
+
 bool base64_decode(const std::string& in, std::string& out) {
   auto value = [](char c) -> int {
     if (c >= 'A' && c <= 'Z') return c - 'A';
@@ -446,6 +499,7 @@ Result<Json> call_function(const Expr& call, const Env& env) {
     if (fn == "States.Base64Encode") return Json(base64_encode(s));
     std::string out;
     if (!base64_decode(s, out)) return failure(fn, "the input is not base64");
+    if (!is_utf8(out)) return failure(fn, "the decoded bytes are not UTF-8 text");
     return Json(out);
   }
   if (fn == "States.Hash") {
@@ -506,14 +560,17 @@ Result<Json> call_function(const Expr& call, const Env& env) {
     if (s.size() > kMaxPayloadSize)
       return failure(
           fn, "the string is longer than " + std::to_string(kMaxPayloadSize) + " characters");
+    // Delimiters are characters, not bytes: a byte they share with a multi-byte character
+    // of the input must not cut that character in two.
+    const std::vector<std::string_view> delimiters = utf8_characters(delims);
     Json out = Json::array();
     std::string cur;
-    for (char c : s) {
-      if (delims.find(c) != std::string::npos) {
+    for (std::string_view ch : utf8_characters(s)) {
+      if (std::find(delimiters.begin(), delimiters.end(), ch) != delimiters.end()) {
         if (!cur.empty()) out.push_back(cur);
         cur.clear();
       } else {
-        cur += c;
+        cur += ch;
       }
     }
     if (!cur.empty()) out.push_back(cur);

@@ -91,6 +91,30 @@ TEST(Intrinsics, MathMergeSplitUuid) {
   expect_failure("States.UUID(1)");
 }
 
+// Found by fuzz/intrinsic_functions_fuzzer: a result holding invalid UTF-8 cannot be
+// serialised (nlohmann's dump throws), so it must never be produced.
+TEST(Intrinsics, ResultsAreAlwaysValidUtf8) {
+  expect_failure("States.Base64Decode('/w==')");  // the single byte 0xff
+  EXPECT_EQ(eval_ok("States.Base64Decode('w6k=')"), "\u00e9");
+  // "é" (c3 a9) as the delimiter shares its first byte with "ü" (c3 bc).
+  EXPECT_EQ(eval_ok("States.StringSplit('aüb', 'é')"), Json::parse(R"(["a\u00fcb"])"));
+  EXPECT_EQ(eval_ok("States.StringSplit('xéyéz', 'é')"), Json::parse(R"(["x","y","z"])"));
+  for (const char* call : {"States.StringSplit('aüb', 'é')", "States.Base64Decode('w6k=')"}) {
+    EXPECT_NO_THROW((void)eval_ok(call).dump()) << call;
+  }
+}
+
+// Found by fuzz/intrinsic_functions_fuzzer: integers past int64 were converted (undefined
+// behaviour), and sums and ranges could overflow.
+TEST(Intrinsics, IntegersOutsideInt64AreRefusedNotOverflowed) {
+  expect_failure("States.ArrayPartition($.arr, 21e300)");
+  expect_failure("States.ArrayGetItem($.arr, 18446744073709551615)");
+  expect_failure("States.MathAdd(9223372036854775807, 1)");
+  EXPECT_EQ(eval_ok("States.MathAdd(9223372036854775807, -1)"), 9223372036854775806);
+  EXPECT_EQ(eval_ok("States.ArrayRange(9223372036854775805, 9223372036854775807, 2)"),
+            Json::parse("[9223372036854775805, 9223372036854775807]"));
+}
+
 TEST(Intrinsics, NestedCallsAndSyntax) {
   EXPECT_EQ(eval_ok("States.ArrayLength(States.StringSplit($.text, ','))"), 2);
   EXPECT_TRUE(check_intrinsic_syntax("States.Format('{}', States.UUID())").is_ok());
