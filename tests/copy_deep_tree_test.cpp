@@ -64,7 +64,7 @@ TEST_F(CopyDeepTreeTest, AHundredThousandLevelsAreCopiedVerifiedAndRemoved) {
   // Under a descriptor limit far below the depth: a walk that held a descriptor or two per
   // level would run out.
   const std::vector<std::string> limited{"prlimit", "--nofile=1024:1024", "--"};
-  CopyRun run = run_copy(src_, dst_, {"--verify", "all"}, 180, limited);
+  CopyRun run = run_copy(src_, dst_, {"--verify", "all"}, 280, limited);
   ASSERT_EQ(run.process.exit_code, 0) << run.describe();
   EXPECT_EQ(run.status(), "SUCCESS") << run.describe();
   EXPECT_EQ(run.field("files_failed"), 0) << run.describe();
@@ -74,7 +74,7 @@ TEST_F(CopyDeepTreeTest, AHundredThousandLevelsAreCopiedVerifiedAndRemoved) {
 
   // Gone from the source: --delete removes the whole chain from the target.
   remove_tree(src_ + "/top");
-  run = run_copy(src_, dst_, {"--delete"}, 180, limited);
+  run = run_copy(src_, dst_, {"--delete"}, 280, limited);
   ASSERT_EQ(run.process.exit_code, 0) << run.describe();
   EXPECT_EQ(run.field("files_deleted"), kLevels + 2) << run.describe();  // dirs, top, leaf
   EXPECT_FALSE(exists_nofollow(dst_ + "/top"));

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "core/json.h"
+#include "support/daemon_fixture.h"
 #include "support/daemon_process.h"
 #include "support/platform_events.h"
 #include "support/process.h"
@@ -22,13 +23,10 @@ namespace {
 using core::Json;
 namespace fsys = std::filesystem;
 
-class DaemonAwaitTest : public ::testing::Test {
+class DaemonAwaitTest : public DaemonFixture {
  protected:
   void SetUp() override {
-    volume_ = tmp_ / "volume";
-    fsys::create_directories(volume_);
-    config_ = tmp_ / "lifeboat.toml";
-    std::ofstream(config_) << "[[volumes]]\nid = \"home\"\npath = \"" << volume_ << "\"\n";
+    DaemonFixture::SetUp();
     token_file_ = tmp_ / "token";
     std::ofstream(token_file_) << "await-test-token\n";
     ASSERT_EQ(::chmod(token_file_.c_str(), 0600), 0);
@@ -63,11 +61,7 @@ class DaemonAwaitTest : public ::testing::Test {
 
   std::string home(const std::string& dir) const { return volume_ + "/" + dir; }
 
-  TempDir tmp_;
-  std::string volume_;
-  std::string config_;
   std::string token_file_;
-  std::unique_ptr<DaemonProcess> daemon_;
 };
 
 // One worker and one copy slot: two recoveries whose new homes never appear wait (the

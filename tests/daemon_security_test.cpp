@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "core/json.h"
+#include "support/daemon_fixture.h"
 #include "support/daemon_process.h"
 #include "support/platform_events.h"
 #include "support/process.h"
@@ -31,21 +32,8 @@ void make_owned_dir(const std::string& path, int uid, mode_t mode) {
   ASSERT_EQ(::chmod(path.c_str(), mode), 0);
 }
 
-class DaemonSecurityTest : public ::testing::Test {
+class DaemonSecurityTest : public DaemonFixture {
  protected:
-  void SetUp() override {
-    volume_ = tmp_ / "volume";
-    fsys::create_directories(volume_);
-    config_ = tmp_ / "lifeboat.toml";
-    std::ofstream(config_) << "[[volumes]]\nid = \"home\"\npath = \"" << volume_ << "\"\n";
-  }
-
-  void start(const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args{"--config", config_};
-    args.insert(args.end(), extra.begin(), extra.end());
-    daemon_ = std::make_unique<DaemonProcess>(tmp_ / "data", args);
-  }
-
   Json profiles() {
     auto r = daemon_->request("GET", "/v1/profiles");
     EXPECT_EQ(r.status, 200) << r.body;
@@ -82,11 +70,6 @@ class DaemonSecurityTest : public ::testing::Test {
     }
     FAIL() << "the marker recovery did not finish:\n" << daemon_->log();
   }
-
-  TempDir tmp_;
-  std::string volume_;
-  std::string config_;
-  std::unique_ptr<DaemonProcess> daemon_;
 };
 
 TEST_F(DaemonSecurityTest, WithoutATokenFileServeCreatesAPrivateTokenAndAnswersNobodyWithoutIt) {

@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "core/json.h"
+#include "support/daemon_fixture.h"
 #include "support/daemon_process.h"
 #include "support/platform_events.h"
 #include "support/process.h"
@@ -40,21 +41,8 @@ void make_home(const std::string& path, int uid) {
   ASSERT_EQ(::chown(path.c_str(), uid, 1001), 0);
 }
 
-class DaemonTest : public ::testing::Test {
+class DaemonTest : public DaemonFixture {
  protected:
-  void SetUp() override {
-    volume_ = tmp_ / "volume";
-    fsys::create_directories(volume_);
-    config_ = tmp_ / "lifeboat.toml";
-    std::ofstream(config_) << "[[volumes]]\nid = \"home\"\npath = \"" << volume_ << "\"\n";
-  }
-
-  void start(const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args{"--config", config_};
-    args.insert(args.end(), extra.begin(), extra.end());
-    daemon_ = std::make_unique<DaemonProcess>(tmp_ / "data", args);
-  }
-
   HttpResult post_events(const Json& events) {
     HttpResult r = daemon_->request("POST", "/v1/events", events.dump());
     EXPECT_EQ(r.status, 200) << r.body << "\n" << daemon_->log();
@@ -79,11 +67,6 @@ class DaemonTest : public ::testing::Test {
   }
 
   std::string home(const std::string& dir) const { return volume_ + "/" + dir; }
-
-  TempDir tmp_;
-  std::string volume_;
-  std::string config_;
-  std::unique_ptr<DaemonProcess> daemon_;
 };
 
 // The blog's scenario I: domain, user1 and space1 with files; both deleted and recreated
