@@ -14,8 +14,12 @@ namespace lifeboat::core {
 
 using Json = nlohmann::json;
 
-//! Parses `text`; on failure the message says what (`what`, e.g. "event file 'x.json'")
-//! and where (byte offset) the text is not JSON.
+//! Parses `text`; on failure (InvalidArgument) the message says what (`what`, e.g. "event
+//! file 'x.json'"), where (byte offset) and why: not JSON, not UTF-8, a number out of range
+//! (1e400), or arrays and objects nested more than 128 levels deep. The depth is checked by
+//! an iterative scan before any tree is built, so no input drives recursion, and a tree
+//! this returns can be copied and destroyed safely. Input bytes quoted in the message are
+//! escaped (\xHH): the message is printable ASCII.
 Result<Json> parse_json(std::string_view text, std::string_view what);
 
 //! Required string field `key` of object `obj`; the error names `where.key`.
