@@ -18,6 +18,9 @@ packages=(
   time  # /usr/bin/time -f %M: peak RSS in bench/run.sh
   curl  # scripts/demo_recovery.sh and bench/recovery_latency.sh talk to the daemon
   python3  # bench/gen_results.py, bench/recovery_latency.py
+  # tests/fakes/ (the fake SageMaker, STS, IMDS and ECS endpoints) check signatures and
+  # shapes with botocore; used when the python3 on PATH has no botocore of its own.
+  python3-botocore python3-boto3
   git  # bench/gen_trees.py builds a real repository for tree (d)
 )
 
