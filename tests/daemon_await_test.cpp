@@ -65,7 +65,7 @@ class DaemonAwaitTest : public DaemonFixture {
 };
 
 // One worker and one copy slot: two recoveries whose new homes never appear wait (the
-// shipped workflow awaits a home for up to 900 s), and a third, whose home exists, still
+// shipped workflow awaits a home for up to 30 days), and a third, whose home exists, still
 // completes while they wait.
 TEST_F(DaemonAwaitTest, WaitingRecoveriesDoNotStarveOthers) {
   daemon_ = std::make_unique<DaemonProcess>(

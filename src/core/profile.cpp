@@ -122,6 +122,8 @@ Json profile_to_json(const Profile& p) {
   }
   j["last_event_time"] = p.last_event_time;
   j["updated_at"] = p.updated_at;
+  j["platform_created_at"] = optional_string(
+      p.platform_created_at.empty() ? std::nullopt : std::optional(p.platform_created_at));
   return j;
 }
 
@@ -159,6 +161,8 @@ Result<Profile> profile_from_json(const Json& j) {
   p.last_event_time = let.value_or("");
   LIFEBOAT_ASSIGN_OR_RETURN(auto upd, get_optional_string(j, "updated_at", kWhere));
   p.updated_at = upd.value_or("");
+  LIFEBOAT_ASSIGN_OR_RETURN(auto created, get_optional_string(j, "platform_created_at", kWhere));
+  p.platform_created_at = created.value_or("");
   return p;
 }
 

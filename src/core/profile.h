@@ -82,6 +82,10 @@ struct Profile {
   std::optional<ReplicationResult> last_replication;
   std::string last_event_time;  //!< RFC 3339, time of the last event applied to this key
   std::string updated_at;       //!< RFC 3339, when this row last changed
+  //! RFC 3339 (milliseconds): when the platform says it created this incarnation of the
+  //! profile (SageMaker's CreationTime); empty when no event or listing told. Reconciling
+  //! asks the platform about a profile again only when this differs from what it lists.
+  std::string platform_created_at;
 
   bool operator==(const Profile&) const = default;
 };

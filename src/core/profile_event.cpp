@@ -115,6 +115,22 @@ ProfileKind ProfileEvent::kind() const {
                                                                             : ProfileKind::kUser;
 }
 
+bool is_seed_event_id(std::string_view event_id) {
+  return event_id.substr(0, kSeedEventPrefix.size()) == kSeedEventPrefix;
+}
+
+Status check_external_event_id(std::string_view event_id) {
+  for (std::string_view prefix : {kSeedEventPrefix, kReconcileEventPrefix}) {
+    if (event_id.substr(0, prefix.size()) == prefix) {
+      return Status::invalid_argument(
+          fmt::format("field id '{}' starts with '{}', which Lifeboat keeps for its own events "
+                      "(seeding and reconciling); give the event another id",
+                      event_id, prefix));
+    }
+  }
+  return Status::ok();
+}
+
 Status validate_event(const ProfileEvent& e) {
   LIFEBOAT_RETURN_IF_ERROR(validate_id(e.id, "id"));
   LIFEBOAT_RETURN_IF_ERROR(validate_id(e.domain_id, "domainId"));
@@ -151,6 +167,7 @@ Json event_to_json(const ProfileEvent& e) {
   j["owner_uid"] = e.owner_uid ? Json(*e.owner_uid) : Json(nullptr);
   j["owner_gid"] = e.owner_gid ? Json(*e.owner_gid) : Json(nullptr);
   j["source"] = e.source;
+  if (!e.platform_created_at.empty()) j["platform_created_at"] = e.platform_created_at;
   return j;
 }
 
@@ -180,6 +197,8 @@ Result<ProfileEvent> event_from_json(const Json& j) {
   }
   LIFEBOAT_ASSIGN_OR_RETURN(auto src, get_optional_string(j, "source", kWhere));
   e.source = src.value_or("");
+  LIFEBOAT_ASSIGN_OR_RETURN(auto created, get_optional_string(j, "platform_created_at", kWhere));
+  e.platform_created_at = created.value_or("");
   LIFEBOAT_RETURN_IF_ERROR(validate_event(e));
   return e;
 }

@@ -62,6 +62,9 @@ struct ProfileEvent {
   std::optional<std::int64_t> owner_uid;
   std::optional<std::int64_t> owner_gid;
   std::string source;  //!< where the event came from, e.g. "aws.sagemaker"
+  //! Create events: when the platform created the profile (RFC 3339, milliseconds), when
+  //! known (SageMaker's CreationTime, found by enrichment, seeding or reconciling).
+  std::string platform_created_at;
 
   //! True for CreateDomain / DeleteDomain.
   bool is_domain_event() const;
@@ -71,13 +74,25 @@ struct ProfileEvent {
   ProfileKind kind() const;
 };
 
+//! Event ids of `lifeboat seed` start with this; a change they cause starts no recovery.
+inline constexpr std::string_view kSeedEventPrefix = "seed:";
+//! Event ids of the daemon's reconciling start with this.
+inline constexpr std::string_view kReconcileEventPrefix = "reconcile:";
+//! Whether `event_id` was made by `lifeboat seed`.
+bool is_seed_event_id(std::string_view event_id);
+//! Whether an outside event may carry `event_id`: ids with the seed or reconcile prefix
+//! are Lifeboat's own (an outsider's "seed:" event would suppress a recovery).
+//! InvalidArgument names the field.
+Status check_external_event_id(std::string_view event_id);
+
 //! Checks every field an event of its type needs; names the first bad field. A profile
 //! event may lack domain_name (resolved later from domain_id) but not both. Owner ids must
 //! lie in 0..kMaxOwnerId (whether 0 is allowed is the registry's policy).
 Status validate_event(const ProfileEvent& event);
 
 //! JSON form of an event, recorded in history. Keys: id, time, type, domain_id,
-//! domain_name, profile_name, efs_sys_id, efs_uid, home_volume_id, owner_uid, owner_gid, source.
+//! domain_name, profile_name, efs_sys_id, efs_uid, home_volume_id, owner_uid, owner_gid,
+//! source, platform_created_at (only when set).
 Json event_to_json(const ProfileEvent& event);
 //! Inverse of event_to_json; validates the result.
 Result<ProfileEvent> event_from_json(const Json& json);

@@ -8,10 +8,10 @@
 
 namespace lifeboat::dispatch {
 
-Dispatcher::Dispatcher(store::Store& store, core::Json transfer_defaults, Starter starter,
+Dispatcher::Dispatcher(store::Store& store, RecoveryDefaults defaults, Starter starter,
                        Observer observer, std::string consumer_name)
     : store_(store),
-      transfer_defaults_(std::move(transfer_defaults)),
+      defaults_(std::move(defaults)),
       starter_(std::move(starter)),
       observer_(std::move(observer)),
       consumer_name_(std::move(consumer_name)) {}
@@ -38,15 +38,15 @@ core::Result<std::int64_t> Dispatcher::step(std::int64_t batch) {
   }));
   if (changes.empty()) return std::int64_t{0};
 
-  const VolumeLookup lookup = [&mounts](const std::string& id) -> std::optional<std::string> {
+  const VolumeLookup lookup = [&](const std::string& id) -> std::optional<std::string> {
     auto it = mounts.find(id);
-    if (it == mounts.end()) return std::nullopt;
+    if (it == mounts.end()) return templated_volume_path(defaults_, id);
     return it->second;
   };
   std::int64_t handled_seq = 0;
   core::Status failure;
   for (const store::Change& change : changes) {
-    RecoveryDecision decision = plan_recovery(change, lookup, transfer_defaults_);
+    RecoveryDecision decision = plan_recovery(change, lookup, defaults_);
     bool started = false;
     if (decision.input) {
       core::Status st = starter_(recovery_execution_id(change.seq), *decision.input);

@@ -18,6 +18,7 @@
 
 #include "core/json.h"
 #include "core/result.h"
+#include "dispatch/recovery_planner.h"
 #include "store/store.h"
 
 namespace lifeboat::dispatch {
@@ -30,7 +31,7 @@ class Dispatcher {
   using Observer = std::function<void(std::int64_t seq, bool started, const std::string& reason)>;
 
   //! Borrows `store`; it must outlive the dispatcher.
-  Dispatcher(store::Store& store, core::Json transfer_defaults, Starter starter,
+  Dispatcher(store::Store& store, RecoveryDefaults defaults, Starter starter,
              Observer observer = {}, std::string consumer_name = "recovery-dispatcher");
 
   //! Handles up to `batch` changes after the checkpoint. Returns how many changes were
@@ -43,7 +44,7 @@ class Dispatcher {
 
  private:
   store::Store& store_;
-  core::Json transfer_defaults_;
+  RecoveryDefaults defaults_;
   Starter starter_;
   Observer observer_;
   std::string consumer_name_;

@@ -50,9 +50,9 @@ class DispatcherTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  std::unique_ptr<Dispatcher> make_dispatcher() {
+  std::unique_ptr<Dispatcher> make_dispatcher(RecoveryDefaults defaults = {Json{{"verify", "all"}}}) {
     return std::make_unique<Dispatcher>(
-        *store_, Json{{"verify", "all"}},
+        *store_, std::move(defaults),
         [this](const std::string& id, const Json& input) -> core::Status {
           if (started_.count(id) != 0) return core::Status::already_exists(id);
           if (fail_next_start_) {
@@ -121,6 +121,57 @@ TEST_F(DispatcherTest, RecreationStartsOneRecoveryWithOwnerRemapAndOverwriteOlde
   EXPECT_EQ(input["targetHome"]["dirName"], "200002");
 }
 
+// Events that name no owners: the copy hands the old home root's owner to the new home
+// root's (`home`), as found on the volume when it starts.
+TEST_F(DispatcherTest, UnnamedOwnersFollowTheHomeDirectories) {
+  apply("e1", EventType::kCreateUserProfile, "user1", "200001", 1);
+  apply("e2", EventType::kDeleteUserProfile, "user1", std::nullopt, 2);
+  apply("e3", EventType::kCreateUserProfile, "user1", "200002", 3);
+  drain();
+  ASSERT_EQ(started_.size(), 1u);
+  EXPECT_EQ(started_.begin()->second["options"]["owner"], "home");
+  EXPECT_EQ(started_.begin()->second["options"]["group"], "home");
+  EXPECT_FALSE(started_.begin()->second.contains("awaitTimeoutSeconds"));
+}
+
+// `lifeboat seed` records what exists: a seeded profile whose home differs from the one
+// the registry knew starts nothing.
+TEST_F(DispatcherTest, SeededChangesStartNoRecovery) {
+  apply("e1", EventType::kCreateUserProfile, "user1", "200001", 1);
+  apply("e2", EventType::kDeleteUserProfile, "user1", std::nullopt, 2);
+  apply(std::string(core::kSeedEventPrefix) + "CreateUserProfile:d-demo:user1:x",
+        EventType::kCreateUserProfile, "user1", "200002", 3);
+  drain();
+  EXPECT_TRUE(started_.empty());
+}
+
+// Configured defaults: the await time reaches the input; a volume nobody registered is
+// found at the path template.
+TEST_F(DispatcherTest, DefaultsSetTheAwaitTimeAndFindTemplatedVolumes) {
+  RecoveryDefaults defaults;
+  defaults.await_home_seconds = 3600;
+  defaults.volume_path_template = "/mnt/efs/{volume_id}";
+  dispatcher_ = make_dispatcher(defaults);
+  apply("e1", EventType::kCreateUserProfile, "user1", "200001", 1);
+  apply("e2", EventType::kDeleteUserProfile, "user1", std::nullopt, 2);
+  core::ProfileEvent moved;
+  moved.id = "e3";
+  moved.type = EventType::kCreateUserProfile;
+  moved.time = *core::parse_rfc3339("2026-11-29T10:03:00Z");
+  moved.domain_id = "d-demo";
+  moved.domain_name = "demo";
+  moved.profile_name = "user1";
+  moved.home = HomeLocation{"fs-new", "200003"};
+  ASSERT_TRUE(registry_->apply(moved).is_ok());
+  drain();
+  ASSERT_EQ(started_.size(), 1u);
+  const Json& input = started_.begin()->second;
+  EXPECT_EQ(input["awaitTimeoutSeconds"], 3600);
+  EXPECT_EQ(input["source"], "/mnt/home/200001");  // registered volumes win
+  EXPECT_EQ(input["target"], "/mnt/efs/fs-new/200003");
+  EXPECT_EQ(templated_volume_path(defaults, "../etc"), std::nullopt);  // never a path escape
+}
+
 TEST_F(DispatcherTest, FirstCreationFlagToggleAndResultStartNothing) {
   apply("e1", EventType::kCreateUserProfile, "user1", "200001", 1);
   ProfileKey key{"demo", ProfileKind::kUser, "user1"};
@@ -158,7 +209,7 @@ TEST_F(DispatcherTest, AddTargetInAnotherDomainPullsTheSourceOnCreation) {
 TEST_F(DispatcherTest, UnknownVolumeStartsNothingAndSaysWhy) {
   std::vector<std::string> reasons;
   dispatcher_ = std::make_unique<Dispatcher>(
-      *store_, Json::object(), [](const std::string&, const Json&) { return core::Status::ok(); },
+      *store_, RecoveryDefaults{}, [](const std::string&, const Json&) { return core::Status::ok(); },
       [&](std::int64_t, bool, const std::string& reason) { reasons.push_back(reason); });
   apply("e1", EventType::kCreateUserProfile, "user1", "200001", 1);
   apply("e2", EventType::kDeleteUserProfile, "user1", std::nullopt, 2);

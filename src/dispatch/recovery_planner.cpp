@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/profile_event.h"
+
 namespace lifeboat::dispatch {
 namespace {
 
@@ -16,18 +18,30 @@ Json home_json(const core::HomeLocation& home, const std::string& path) {
   return Json{{"volumeId", home.volume_id}, {"dirName", home.dir_name}, {"path", path}};
 }
 
-// "map:OLD=NEW" when both ids are known and differ; "preserve" otherwise.
+// "map:OLD=NEW" when the events named both ids; otherwise "home": the old home root's id
+// becomes the new home root's, as found on the volume when the copy starts.
 std::string id_map(const std::optional<std::int64_t>& from, const std::optional<std::int64_t>& to) {
-  if (from && to && *from != *to) return fmt::format("map:{}={}", *from, *to);
-  return "preserve";
+  if (from && to) return *from == *to ? "preserve" : fmt::format("map:{}={}", *from, *to);
+  return "home";
 }
 
 }  // namespace
 
 std::string recovery_execution_id(std::int64_t seq) { return fmt::format("recovery-{}", seq); }
 
+std::optional<std::string> templated_volume_path(const RecoveryDefaults& defaults,
+                                                 const std::string& id) {
+  if (defaults.volume_path_template.empty() || !core::validate_name(id, "volume id").is_ok())
+    return std::nullopt;
+  std::string path = defaults.volume_path_template;
+  constexpr std::string_view kVar = "{volume_id}";
+  for (auto pos = path.find(kVar); pos != std::string::npos; pos = path.find(kVar, pos + id.size()))
+    path.replace(pos, kVar.size(), id);
+  return path;
+}
+
 RecoveryDecision plan_recovery(const store::Change& change, const VolumeLookup& volumes,
-                               const Json& transfer_defaults) {
+                               const RecoveryDefaults& defaults) {
   RecoveryDecision d;
   const std::string key = change.key.to_string();
   if (change.op != store::ChangeOp::kModify || !change.old_image || !change.new_image) {
@@ -38,6 +52,10 @@ RecoveryDecision plan_recovery(const store::Change& change, const VolumeLookup& 
   const core::Profile& after = *change.new_image;
   if (after.status != core::ProfileStatus::kActive) {
     d.reason = fmt::format("{} is not active", key);
+    return d;
+  }
+  if (core::is_seed_event_id(change.event_id)) {
+    d.reason = fmt::format("{}: recorded by lifeboat seed, which starts no recovery", key);
     return d;
   }
   if (!before.home || !after.home) {
@@ -63,7 +81,7 @@ RecoveryDecision plan_recovery(const store::Change& change, const VolumeLookup& 
   const std::string target_path = join_path(*target_mount, after.home->dir_name);
 
   // The input of workflows/recovery.asl.json: who, from where, to where, copy options.
-  Json options = transfer_defaults.is_object() ? transfer_defaults : Json::object();
+  Json options = defaults.transfer.is_object() ? defaults.transfer : Json::object();
   if (!options.contains("overwrite") && !options.contains("OverwriteMode")) {
     options["overwrite"] = "older";
   }
@@ -79,6 +97,7 @@ RecoveryDecision plan_recovery(const store::Change& change, const VolumeLookup& 
                  {"targetHome", home_json(*after.home, target_path)},
                  {"changeSeq", change.seq},
                  {"eventId", change.event_id}};
+  if (defaults.await_home_seconds) (*d.input)["awaitTimeoutSeconds"] = *defaults.await_home_seconds;
   d.reason =
       fmt::format("{}: recover {} into {}", key, before.home->to_string(), after.home->to_string());
   return d;

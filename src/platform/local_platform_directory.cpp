@@ -35,13 +35,4 @@ core::Result<std::optional<core::HomeLocation>> LocalPlatformDirectory::resolve_
   return std::optional<core::HomeLocation>{core::HomeLocation{volume, dir}};
 }
 
-core::Result<std::vector<core::Domain>> LocalPlatformDirectory::list_domains() {
-  return std::vector<core::Domain>{};
-}
-
-core::Result<std::vector<core::Profile>> LocalPlatformDirectory::list_profiles(
-    const core::Domain& /*domain*/) {
-  return std::vector<core::Profile>{};
-}
-
 }  // namespace lifeboat::platform

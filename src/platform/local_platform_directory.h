@@ -1,8 +1,8 @@
 // LocalPlatformDirectory: a self-hosted platform whose events carry the home location.
 // For events that do not, an optional naming template gives the home directory name:
 // `{domain_id}`, `{domain_name}`, `{kind}` and `{name}` are replaced, e.g. "{kind}-{name}".
-// The volume is the domain's home volume, else `default_volume_id`. It knows no list of
-// domains or profiles (events are its only source). Immutable after construction: thread safe.
+// The volume is the domain's home volume, else `default_volume_id`. Immutable after
+// construction: thread safe.
 #pragma once
 
 #include <string>
@@ -26,8 +26,6 @@ class LocalPlatformDirectory final : public PlatformDirectory {
   core::Result<std::optional<core::HomeLocation>> resolve_home(
       const core::ProfileKey& key, std::string_view domain_id,
       std::string_view domain_volume_id) override;
-  core::Result<std::vector<core::Domain>> list_domains() override;
-  core::Result<std::vector<core::Profile>> list_profiles(const core::Domain& domain) override;
 
  private:
   LocalPlatformOptions options_;

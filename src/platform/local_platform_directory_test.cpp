@@ -30,11 +30,5 @@ TEST(LocalPlatformDirectory, TemplateThatWouldEscapeIsRefused) {
   EXPECT_NE(home.status().message().find("template"), std::string::npos);
 }
 
-TEST(LocalPlatformDirectory, ListsNothing) {
-  LocalPlatformDirectory dir;
-  EXPECT_TRUE(dir.list_domains()->empty());
-  EXPECT_TRUE(dir.list_profiles(core::Domain{})->empty());
-}
-
 }  // namespace
 }  // namespace lifeboat::platform

@@ -1,7 +1,8 @@
-// PlatformDirectory: what Lifeboat asks the workspace platform (SageMaker, or a
-// self-hosted one): where a profile's home is when its event did not say, and which
-// domains and profiles exist (for `lifeboat seed`). Implementations: `local` here; the
-// SageMaker API one is a later issue. Implementations are thread safe.
+// PlatformDirectory: where a profile's home is when its event did not say, decided
+// without asking anyone (the registry calls it inside a store transaction). The only
+// implementation is the local naming template (local_platform_directory.h); what a
+// platform can be asked over the network is PlatformCatalog (platform_catalog.h).
+// Implementations are thread safe.
 #pragma once
 
 #include <optional>
@@ -23,11 +24,6 @@ class PlatformDirectory {
   virtual core::Result<std::optional<core::HomeLocation>> resolve_home(
       const core::ProfileKey& key, std::string_view domain_id,
       std::string_view domain_volume_id) = 0;
-
-  //! Domains the platform has now.
-  virtual core::Result<std::vector<core::Domain>> list_domains() = 0;
-  //! Profiles of `domain` the platform has now, with their home locations.
-  virtual core::Result<std::vector<core::Profile>> list_profiles(const core::Domain& domain) = 0;
 };
 
 }  // namespace lifeboat::platform

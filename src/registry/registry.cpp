@@ -187,6 +187,8 @@ class EventApplier {
     after.pending_source.reset();
     after.status = core::ProfileStatus::kActive;
     after.last_event_time = time_;
+    // This incarnation's creation time; a previous incarnation's must not linger.
+    after.platform_created_at = e_.platform_created_at;
     after.updated_at.clear();
     // after.replication keeps the administrator's flag (default on for a new key).
     LIFEBOAT_RETURN_IF_ERROR(write_profile(t_, old_image, after, write_, result_.changes));
@@ -390,6 +392,17 @@ Result<Profile> Registry::record_result(const ProfileKey& key, const core::Repli
         return true;
       },
       log_transfer);
+}
+
+Status Registry::note_platform_created_at(const ProfileKey& key, std::string_view created_at) {
+  return store_.transact([&](StoreTransaction& t) -> Status {
+    LIFEBOAT_ASSIGN_OR_RETURN(auto existing, t.get_profile(key));
+    if (!existing) return Status::not_found(fmt::format("profile {} is unknown", key.to_string()));
+    if (existing->platform_created_at == created_at) return Status::ok();
+    existing->platform_created_at = std::string(created_at);
+    existing->updated_at.clear();
+    return t.put_profile(*existing);
+  });
 }
 
 Result<Profile> Registry::add_target(const ProfileKey& source, const ProfileKey& target) {

@@ -80,6 +80,12 @@ class Registry {
   core::Result<core::Profile> add_target(const core::ProfileKey& source,
                                          const core::ProfileKey& target);
 
+  //! Notes when the platform created `key`'s current incarnation (reconciling found an
+  //! active profile whose home matches but whose creation time was never recorded): the
+  //! field only, no history or change row, since nothing the profile is changed.
+  //! NotFound if the key is unknown.
+  core::Status note_platform_created_at(const core::ProfileKey& key, std::string_view created_at);
+
   //! Records the outcome of a replication into `key`'s home (the workflow's
   //! recordResult task). NotFound if the key is unknown.
   core::Result<core::Profile> record_result(const core::ProfileKey& key,

@@ -14,6 +14,7 @@
 #include "server/api_token.h"
 #include "server/event_intake.h"
 #include "server/http_api.h"
+#include "server/platform_watch.h"
 #include "server/recovery_workflow.h"
 #include "server/serve_lock.h"
 #include "server/worker_pool.h"
@@ -39,7 +40,10 @@ struct Daemon::Impl {
   ApiToken token;
   std::unique_ptr<store::Store> store;
   platform::LocalPlatformDirectory platform;
+  std::unique_ptr<platform::PlatformCatalog> catalog;  // null for the local platform
   std::unique_ptr<registry::Registry> registry;
+  std::unique_ptr<sync::EventEnricher> enricher;
+  std::unique_ptr<PlatformWatch> watch;
   std::optional<EventIntake> intake;
   Json workflow;
   std::mutex starter_mu;  // the starter runtime is driven by one thread at a time
@@ -178,6 +182,7 @@ core::Result<int> Daemon::start() {
                             token_path_for(d.config.token_file, d.store_url));
   LIFEBOAT_ASSIGN_OR_RETURN(
       d.token, load_api_token(token_path, /*create_if_absent=*/d.config.token_file.empty()));
+  LIFEBOAT_ASSIGN_OR_RETURN(d.catalog, platform::open_catalog(d.config.platform));
   LIFEBOAT_ASSIGN_OR_RETURN(d.store, store::open_store(d.store_url));
   LIFEBOAT_RETURN_IF_ERROR(d.register_volumes());
   d.registry = std::make_unique<registry::Registry>(
@@ -185,8 +190,14 @@ core::Result<int> Daemon::start() {
       registry::EventPolicy{.allow_root_owner = d.config.allow_root_owner});
   d.starter = std::make_unique<tasks::WorkflowRuntime>(*d.store, *d.registry, d.clock);
   LIFEBOAT_RETURN_IF_ERROR(d.load_workflow());
-  LIFEBOAT_ASSIGN_OR_RETURN(auto intake,
-                            EventIntake::create(d.config.rules, *d.registry, *d.store));
+  if (d.catalog) {
+    d.enricher = std::make_unique<sync::EventEnricher>(
+        *d.catalog, *d.store, *d.registry, d.clock,
+        sync::EnrichOptions{.give_up_after =
+                                std::chrono::seconds(d.config.platform.enrich_timeout_seconds)});
+  }
+  LIFEBOAT_ASSIGN_OR_RETURN(
+      auto intake, EventIntake::create(d.config.rules, *d.registry, *d.store, d.enricher.get()));
   d.intake.emplace(std::move(intake));
 
   d.pool = std::make_unique<WorkerPool>(
@@ -200,8 +211,11 @@ core::Result<int> Daemon::start() {
       });
   LIFEBOAT_RETURN_IF_ERROR(d.resume_unfinished());
 
+  dispatch::RecoveryDefaults defaults{d.config.transfer_defaults,
+                                     d.config.platform.home_wait_seconds,
+                                     d.config.platform.volume_path_template};
   d.dispatcher = std::make_unique<dispatch::Dispatcher>(
-      *d.store, d.config.transfer_defaults,
+      *d.store, std::move(defaults),
       [&d](const std::string& id, const Json& input) { return d.start_recovery(id, input); },
       [](std::int64_t seq, bool started, const std::string& reason) {
         if (started) {
@@ -211,13 +225,22 @@ core::Result<int> Daemon::start() {
         }
       });
   d.dispatch_thread = std::thread([&d] { d.dispatch_loop(); });
+  if (d.catalog) {
+    d.watch = std::make_unique<PlatformWatch>(*d.enricher, *d.catalog, *d.store, *d.registry,
+                                              d.clock, d.config.platform,
+                                              [&d] { d.wake_dispatcher(); });
+    d.watch->start();
+  }
 
   ApiServices services;
   services.store = d.store.get();
   services.registry = d.registry.get();
   services.intake = &*d.intake;
   services.redrive = [&d](const std::string& id) { return d.redrive(id); };
-  services.on_events_applied = [&d] { d.wake_dispatcher(); };
+  services.on_events_applied = [&d] {
+    d.wake_dispatcher();
+    if (d.watch) d.watch->wake();
+  };
   services.ready = [&d] {
     std::lock_guard lock(d.mu);
     return !d.stopping;
@@ -249,6 +272,7 @@ void Daemon::stop() {
   d.cv.notify_all();
   if (d.api) d.api->stop();
   if (d.api_thread.joinable()) d.api_thread.join();
+  if (d.watch) d.watch->stop();
   if (d.dispatch_thread.joinable()) d.dispatch_thread.join();
   if (d.pool) d.pool->stop();
   {

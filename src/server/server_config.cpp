@@ -132,6 +132,51 @@ Status parse_http(const toml::node& node, const std::string& origin, HttpLimits&
   return Status::ok();
 }
 
+// [platform]: which platform, how to reach it, what to watch (platform_settings.h).
+Status parse_platform(const toml::node& node, const std::string& origin,
+                      platform::PlatformSettings& s) {
+  const auto* t = node.as_table();
+  if (t == nullptr) return bad(origin, "platform", "must be a table ([platform])");
+  for (const auto& [k, v] : *t) {
+    const std::string name(k.str());
+    const std::string key = "platform." + name;
+    if (name == "kind") {
+      LIFEBOAT_ASSIGN_OR_RETURN(s.kind, get_string(v, origin, key));
+    } else if (name == "region") {
+      LIFEBOAT_ASSIGN_OR_RETURN(s.region, get_string(v, origin, key));
+    } else if (name == "endpoint_url") {
+      LIFEBOAT_ASSIGN_OR_RETURN(s.endpoint_url, get_string(v, origin, key));
+    } else if (name == "profile") {
+      LIFEBOAT_ASSIGN_OR_RETURN(s.profile, get_string(v, origin, key));
+    } else if (name == "volume_path_template") {
+      LIFEBOAT_ASSIGN_OR_RETURN(s.volume_path_template, get_string(v, origin, key));
+    } else if (name == "domains") {
+      const auto* arr = v.as_array();
+      if (arr == nullptr) return bad(origin, key, "must be an array of domain ids or names");
+      s.domains.clear();
+      for (const auto& item : *arr) {
+        const auto* str = item.as_string();
+        if (str == nullptr) return bad(origin, key, "must be an array of domain ids or names");
+        s.domains.push_back(str->get());
+      }
+    } else if (name == "reconcile_interval_seconds") {
+      LIFEBOAT_ASSIGN_OR_RETURN(s.reconcile_interval_seconds,
+                                get_in_range(v, origin, key, 0, 86400));
+    } else if (name == "enrich_timeout_seconds") {
+      LIFEBOAT_ASSIGN_OR_RETURN(s.enrich_timeout_seconds,
+                                get_in_range(v, origin, key, 1, 7 * 86400));
+    } else if (name == "home_wait_seconds") {
+      LIFEBOAT_ASSIGN_OR_RETURN(s.home_wait_seconds, get_in_range(v, origin, key, 0, 365 * 86400));
+    } else {
+      return bad(origin, key,
+                 "is not a known setting (known: kind, region, endpoint_url, profile, domains, "
+                 "reconcile_interval_seconds, enrich_timeout_seconds, home_wait_seconds, "
+                 "volume_path_template)");
+    }
+  }
+  return Status::ok();
+}
+
 Status parse_volumes(const toml::node& node, const std::string& origin, ServerConfig& config) {
   // Either [volumes] id = "path" or [[volumes]] id = "…", path = "…".
   if (const auto* t = node.as_table()) {
@@ -261,11 +306,13 @@ Result<ServerConfig> parse_server_config(std::string_view toml_text, const std::
       LIFEBOAT_RETURN_IF_ERROR(parse_security(v, origin, config));
     } else if (key == "http") {
       LIFEBOAT_RETURN_IF_ERROR(parse_http(v, origin, config.http));
+    } else if (key == "platform") {
+      LIFEBOAT_RETURN_IF_ERROR(parse_platform(v, origin, config.platform));
     } else {
       return bad(origin, key,
                  "is not a known setting (known: listen, token_file, data_dir, store, workflow, "
                  "log_format, workers, per_volume_concurrency, max_body_bytes, volumes, rules, "
-                 "transfer, security, http)");
+                 "transfer, security, http, platform)");
     }
   }
   Status st = validate_server_config(config);
@@ -307,6 +354,7 @@ Status validate_server_config(const ServerConfig& config) {
     if (!compiled.is_ok())
       return compiled.status().with_context(fmt::format("rule '{}'", rule.name));
   }
+  LIFEBOAT_RETURN_IF_ERROR(platform::validate_platform_settings(config.platform));
   auto opts = transfer::CopyOptions::from_json(config.transfer_defaults);
   if (!opts.is_ok()) return opts.status().with_context("setting 'transfer'");
   return Status::ok();

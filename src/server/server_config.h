@@ -12,6 +12,7 @@
 
 #include "core/json.h"
 #include "core/result.h"
+#include "platform/platform_settings.h"
 #include "server/http_limits.h"
 
 namespace lifeboat::server {
@@ -38,6 +39,8 @@ struct ServerConfig {
   //! [security] allow_root_owner: events may name uid/gid 0 as a home's owner.
   bool allow_root_owner = false;
   HttpLimits http;  //!< [http]: what one HTTP client may cost (sizes, timeouts, threads)
+  //! [platform]: local (events carry homes) or sagemaker (enrichment, reconciling).
+  platform::PlatformSettings platform;
 
   //! The reference design's rule (CloudTrail SageMaker lifecycle calls via EventBridge)
   //! plus one for the CloudEvents envelope.

@@ -4,6 +4,7 @@
 
 #include "core/clock.h"
 #include "core/time_format.h"
+#include "store/held_events.h"
 #include "store/sql_execution_store.h"
 #include "store/transfer_log.h"
 
@@ -116,6 +117,7 @@ const std::vector<Migration>& schema_migrations() {
       {2, "executions", kExecutionsMigrationSql},
       {3, "transfers", kTransfersMigrationSql},
       {4, "profiles by home", kProfilesByHomeSql},
+      {5, "platform: creation times, held events", kPlatformMigrationSql},
   };
   return kMigrations;
 }

@@ -14,7 +14,8 @@ constexpr std::string_view kProfileColumns =
     "domain_name, kind, name, domain_id, home_volume_id, home_dir_name, owner_uid, owner_gid, "
     "replication, pending_source_volume_id, pending_source_dir_name, status, "
     "last_replication_status, last_bytes_written, last_bytes_transferred, "
-    "last_files_transferred, last_duration_ms, last_execution_id, last_event_time, updated_at";
+    "last_files_transferred, last_duration_ms, last_execution_id, last_event_time, updated_at, "
+    "platform_created_at";
 
 Result<core::Profile> profile_from_row(const SqlRow& r) {
   core::Profile p;
@@ -40,6 +41,7 @@ Result<core::Profile> profile_from_row(const SqlRow& r) {
   }
   p.last_event_time = r.text(18);
   p.updated_at = r.text(19);
+  p.platform_created_at = r.optional_text(20).value_or("");
   return p;
 }
 
@@ -166,9 +168,12 @@ Status SqlStoreTransaction::put_profile(const core::Profile& p) {
   params.push_back(sql_optional(lr ? std::optional(lr->execution_id) : std::nullopt));
   params.emplace_back(p.last_event_time);
   params.emplace_back(p.updated_at.empty() ? now() : p.updated_at);
+  params.push_back(sql_optional(p.platform_created_at.empty()
+                                    ? std::nullopt
+                                    : std::optional(p.platform_created_at)));
   static const std::string kSql = fmt::format(
       "INSERT INTO profiles ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-      "?, ?) ON CONFLICT (domain_name, kind, name) DO UPDATE SET domain_id = "
+      "?, ?, ?) ON CONFLICT (domain_name, kind, name) DO UPDATE SET domain_id = "
       "excluded.domain_id, home_volume_id = excluded.home_volume_id, home_dir_name = "
       "excluded.home_dir_name, owner_uid = excluded.owner_uid, owner_gid = excluded.owner_gid, "
       "replication = excluded.replication, pending_source_volume_id = "
@@ -178,7 +183,8 @@ Status SqlStoreTransaction::put_profile(const core::Profile& p) {
       "last_bytes_transferred = excluded.last_bytes_transferred, last_files_transferred = "
       "excluded.last_files_transferred, last_duration_ms = excluded.last_duration_ms, "
       "last_execution_id = excluded.last_execution_id, last_event_time = "
-      "excluded.last_event_time, updated_at = excluded.updated_at",
+      "excluded.last_event_time, updated_at = excluded.updated_at, platform_created_at = "
+      "excluded.platform_created_at",
       kProfileColumns);
   return session_.execute(kSql, params).status();
 }

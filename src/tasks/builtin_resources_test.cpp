@@ -77,8 +77,8 @@ TEST(HomeAwait, FailsWithNamedErrors) {
   HomeAwaitResource res(&fs::PosixFileSystem::instance());
   workflow::TaskContext ctx;
   ctx.clock = &clock;
-  ctx.first_run = clock.now() - std::chrono::seconds(901);
-  auto out = res.run(Json{{"path", tmp.path() + "/never"}}, ctx);  // default: 900 s
+  ctx.first_run = clock.now() - std::chrono::hours(30 * 24) - std::chrono::seconds(1);
+  auto out = res.run(Json{{"path", tmp.path() + "/never"}}, ctx);  // default: 30 days
   ASSERT_FALSE(out.is_ok());
   EXPECT_EQ(workflow::to_asl_error(out.status()).error, "Lifeboat.HomeNotFound");
   out = res.run(Json{{"path", tmp.path() + "/no/parent"}}, ctx);
@@ -87,13 +87,42 @@ TEST(HomeAwait, FailsWithNamedErrors) {
   out = res.run(Json{{"path", tmp.path() + "/file"}}, ctx);
   EXPECT_EQ(workflow::to_asl_error(out.status()).error, "Lifeboat.HomeNotDirectory");
   // Durations out of range are refused naming the field (9.3e9 s would overflow the clock).
-  for (const char* field : {"timeoutSeconds", "pollSeconds"}) {
+  for (const char* field : {"timeoutSeconds", "pollSeconds", "maxPollSeconds"}) {
     out = res.run(Json{{"path", tmp.path() + "/never"}, {field, 9.3e9}}, ctx);
     ASSERT_FALSE(out.is_ok());
     auto err = workflow::to_asl_error(out.status());
     EXPECT_EQ(err.error, "Lifeboat.InvalidInput");
     EXPECT_NE(err.cause.find(field), std::string::npos) << err.cause;
   }
+}
+
+// The wait between looks grows with the time waited: a tenth of it, from pollSeconds up
+// to maxPollSeconds.
+TEST(HomeAwait, LooksLessOftenTheLongerItWaits) {
+  TempDirectory tmp;
+  core::FakeClock clock;
+  HomeAwaitResource res(&fs::PosixFileSystem::instance());
+  workflow::TaskContext ctx;
+  ctx.clock = &clock;
+  const Json input{{"path", tmp.path() + "/later"}};
+  auto wait_after = [&](std::chrono::seconds waited) {
+    ctx.first_run = clock.now() - waited;
+    ctx.poll_again_at.reset();
+    auto out = res.run(input, ctx);
+    EXPECT_TRUE(out.is_ok()) << out.status().message();
+    EXPECT_TRUE(ctx.poll_again_at.has_value());
+    return std::chrono::duration_cast<std::chrono::seconds>(ctx.poll_again_at.value_or(clock.now()) -
+                                                            clock.now());
+  };
+  EXPECT_EQ(wait_after(std::chrono::seconds(0)), std::chrono::seconds(5));
+  EXPECT_EQ(wait_after(std::chrono::seconds(600)), std::chrono::seconds(60));
+  EXPECT_EQ(wait_after(std::chrono::hours(24)), std::chrono::seconds(300));
+  // A month of waiting: about 5 s × 60 + growing waits + 300 s apart: well under 10,000 looks.
+  const Json slow{{"path", tmp.path() + "/later"}, {"pollSeconds", 30}, {"maxPollSeconds", 20}};
+  ctx.first_run = clock.now();
+  ctx.poll_again_at.reset();
+  ASSERT_TRUE(res.run(slow, ctx).is_ok());
+  EXPECT_EQ(*ctx.poll_again_at - clock.now(), std::chrono::seconds(30));  // max below poll: poll wins
 }
 
 // In a workflow, a waiting home.await is a durable timer: no thread is held, a restart

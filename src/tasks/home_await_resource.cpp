@@ -15,8 +15,9 @@ using workflow::asl_error;
 
 namespace {
 
-constexpr double kDefaultTimeoutSeconds = 900;
+constexpr double kDefaultTimeoutSeconds = 30.0 * 24 * 3600;
 constexpr double kDefaultPollSeconds = 5;
+constexpr double kDefaultMaxPollSeconds = 300;
 // The executor looks again no sooner than a second later anyway; an hour apart is the most
 // that still reads as "waiting for" something.
 constexpr double kMinPollSeconds = 1;
@@ -50,6 +51,8 @@ Result<Json> HomeAwaitResource::run(const Json& input, workflow::TaskContext& ct
                                   static_cast<double>(workflow::kMaxTimeoutSeconds)));
   LIFEBOAT_ASSIGN_OR_RETURN(
       double poll_s, field("pollSeconds", kDefaultPollSeconds, kMinPollSeconds, kMaxPollSeconds));
+  LIFEBOAT_ASSIGN_OR_RETURN(double max_poll_s, field("maxPollSeconds", kDefaultMaxPollSeconds,
+                                                     kMinPollSeconds, kMaxPollSeconds));
 
   auto opened = fs_->open_root(path, /*create=*/false);
   if (opened) {
@@ -70,7 +73,10 @@ Result<Json> HomeAwaitResource::run(const Json& input, workflow::TaskContext& ct
     return asl_error("Lifeboat.HomeNotFound", "home directory '" + path +
                                                   "' did not appear within " +
                                                   std::to_string(std::llround(timeout_s)) + " s");
-  return workflow::poll_again(ctx, std::min(now + to_ms(poll_s), deadline));
+  const double waited_s =
+      std::chrono::duration<double>(now - ctx.first_run).count();
+  const double wait_s = std::max(poll_s, std::min(waited_s / 10, std::max(max_poll_s, poll_s)));
+  return workflow::poll_again(ctx, std::min(now + to_ms(wait_s), deadline));
 }
 
 }  // namespace lifeboat::tasks

@@ -197,6 +197,13 @@ class CopyRun {
   Result<CopyReport> run();
 
  private:
+  //! Makes `--owner home` / `--group home` concrete from the two roots' owners (read from
+  //! the opened descriptors, so a swapped path cannot change them). Refuses a target the
+  //! copy would have to create (nobody owns it yet). A target root owned by root (uid or
+  //! gid 0) means preserve: the old home's files never become root's (docs/security.md).
+  Status resolve_home_owners(bool target_existed, const fs::FileStat& src_root,
+                             const fs::FileStat& dst_root);
+
   //! True when directory `from` is `other` or lies below it.
   Result<bool> is_inside(int from, const FileStat& other);
 
@@ -349,7 +356,7 @@ class CopyRun {
   Result<std::string> hash_file(int fd, std::uint64_t size, bool sparse);
 
   fs::FileSystem& fs_;
-  const CopyOptions& opt_;
+  CopyOptions opt_;  // a copy: `home` id mappings are resolved once the roots are open
   PathFilter filter_;
   const ProgressCallback& progress_;
   std::stop_token stop_token_;
@@ -1728,6 +1735,26 @@ Result<bool> CopyRun::is_inside(int from, const FileStat& other) {
   return false;
 }
 
+Status CopyRun::resolve_home_owners(bool target_existed, const fs::FileStat& src_root,
+                                    const fs::FileStat& dst_root) {
+  for (auto [mapping, what] : {std::pair{&opt_.owner, "owner"}, std::pair{&opt_.group, "group"}}) {
+    if (mapping->mode() != IdMapping::Mode::kHome) continue;
+    if (!target_existed) {
+      return Status::invalid_argument(fmt::format(
+          "--{} home: target '{}' does not exist, so it has no {} to give the files; create "
+          "it first (the platform does, for a recovery) or name the ids with map:OLD=NEW",
+          what, opt_.target, what));
+    }
+    const bool is_owner = mapping == &opt_.owner;
+    const std::uint32_t from = is_owner ? src_root.uid : src_root.gid;
+    const std::uint32_t to = is_owner ? dst_root.uid : dst_root.gid;
+    // A target root owned by root is no one's home: the files keep their owners rather
+    // than become root's.
+    *mapping = to == 0 ? IdMapping() : mapping->resolved_for_roots(from, to);
+  }
+  return Status::ok();
+}
+
 Result<CopyReport> CopyRun::run() {
   start_ = Clock::now();
   raise_fd_limit();
@@ -1760,6 +1787,7 @@ Result<CopyReport> CopyRun::run() {
       }
       if (ancestor.status().sys_errno() != ENOENT || probe == "/" || probe == ".") break;
     }
+    if (!opt_.dry_run) LIFEBOAT_RETURN_IF_ERROR(resolve_home_owners(false, *src_stat, {}));
     dst = opt_.dry_run ? Result<Fd>(Fd()) : fs_.open_root(opt_.target, true);
     if (!dst.is_ok()) {
       return Status::invalid_argument(
@@ -1769,6 +1797,7 @@ Result<CopyReport> CopyRun::run() {
   if (dst->valid()) {
     auto dst_stat = fs_.stat_at(dst->get(), "");
     if (!dst_stat.is_ok()) return dst_stat.status();
+    LIFEBOAT_RETURN_IF_ERROR(resolve_home_owners(dst_existed, *src_stat, *dst_stat));
     LIFEBOAT_ASSIGN_OR_RETURN(bool dst_in_src, is_inside(dst->get(), *src_stat));
     if (dst_in_src) {
       return Status::invalid_argument(fmt::format(

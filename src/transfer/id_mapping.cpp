@@ -37,10 +37,15 @@ Result<IdMapping> IdMapping::parse(std::string_view spec, bool is_group, std::st
     m.mode_ = Mode::kNone;
     return m;
   }
+  if (spec == "home") {
+    m.mode_ = Mode::kHome;
+    return m;
+  }
   constexpr std::string_view kPrefix = "map:";
   if (spec.substr(0, kPrefix.size()) != kPrefix) {
     return Status::invalid_argument(
-        fmt::format("{} '{}': expected preserve, none or map:OLD=NEW[,OLD=NEW...]", option, spec));
+        fmt::format("{} '{}': expected preserve, none, home or map:OLD=NEW[,OLD=NEW...]", option,
+                    spec));
   }
   m.mode_ = Mode::kMap;
   std::string_view rest = spec.substr(kPrefix.size());
@@ -65,6 +70,16 @@ Result<IdMapping> IdMapping::parse(std::string_view spec, bool is_group, std::st
   return m;
 }
 
+IdMapping IdMapping::resolved_for_roots(std::uint32_t source_root_id,
+                                        std::uint32_t target_root_id) const {
+  if (mode_ != Mode::kHome) return *this;
+  IdMapping m;
+  if (source_root_id == target_root_id) return m;
+  m.mode_ = Mode::kMap;
+  m.map_[source_root_id] = target_root_id;
+  return m;
+}
+
 std::optional<std::uint32_t> IdMapping::apply(std::uint32_t id) const {
   if (mode_ == Mode::kNone) return std::nullopt;
   auto it = map_.find(id);
@@ -74,6 +89,7 @@ std::optional<std::uint32_t> IdMapping::apply(std::uint32_t id) const {
 std::string IdMapping::to_string() const {
   if (mode_ == Mode::kPreserve) return "preserve";
   if (mode_ == Mode::kNone) return "none";
+  if (mode_ == Mode::kHome) return "home";
   std::string out = "map:";
   for (const auto& [from, to] : map_) {
     if (out.size() > 4) out += ',';
