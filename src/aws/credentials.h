@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/clock.h"
 #include "core/result.h"
@@ -43,5 +44,11 @@ class CredentialProvider {
   //! Short name of the source, e.g. "web identity".
   virtual std::string name() const = 0;
 };
+
+//! Credentials from the JSON the container and instance metadata services answer:
+//! {"AccessKeyId", "SecretAccessKey", "Token", "Expiration"}. `what` names the answer in
+//! errors ("container credentials from http://..."), which never quote a value.
+core::Result<Credentials> credentials_from_json(std::string_view body, std::string_view what,
+                                                std::string source);
 
 }  // namespace lifeboat::aws
