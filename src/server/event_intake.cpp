@@ -7,7 +7,8 @@
 namespace lifeboat::server {
 
 core::Result<EventIntake> EventIntake::create(const std::vector<EventRule>& rules,
-                                              registry::Registry& registry, store::Store& store) {
+                                              registry::Registry& registry, store::Store& store,
+                                              sync::EventEnricher* enricher) {
   const std::vector<EventRule>& source = rules.empty() ? ServerConfig::default_rules() : rules;
   std::vector<CompiledRule> compiled;
   for (const auto& rule : source) {
@@ -15,7 +16,7 @@ core::Result<EventIntake> EventIntake::create(const std::vector<EventRule>& rule
     if (!pattern.is_ok()) return pattern.status().with_context(fmt::format("rule '{}'", rule.name));
     compiled.push_back({rule.name, std::move(pattern).value()});
   }
-  return EventIntake(std::move(compiled), registry, store);
+  return EventIntake(std::move(compiled), registry, store, enricher);
 }
 
 core::Result<std::vector<IntakeItem>> EventIntake::submit(std::string_view body) {
@@ -38,7 +39,8 @@ core::Result<std::vector<IntakeItem>> EventIntake::submit(std::string_view body)
       item.message = "no event rule matches this event";
       continue;
     }
-    core::Status valid = p.event ? registry_->check(*p.event) : p.status;
+    core::Status valid = p.event ? core::check_external_event_id(p.event->id) : p.status;
+    if (valid.is_ok()) valid = registry_->check(*p.event);
     if (!valid.is_ok()) {
       return valid.with_context(parsed.size() > 1
                                     ? fmt::format("event[{}] (rule '{}')", p.index, item.rule)
@@ -59,6 +61,10 @@ core::Result<std::vector<IntakeItem>> EventIntake::submit(std::string_view body)
       if (!st.is_ok()) return st;
       continue;
     }
+    if (enricher_ != nullptr && enricher_->needs(*parsed[i].event)) {
+      LIFEBOAT_RETURN_IF_ERROR(hold(*parsed[i].event, item));
+      continue;
+    }
     LIFEBOAT_ASSIGN_OR_RETURN(auto applied, registry_->apply(*parsed[i].event));
     item.outcome = std::string(registry::apply_outcome_name(applied.outcome));
     item.message = applied.message;
@@ -71,6 +77,22 @@ core::Result<std::vector<IntakeItem>> EventIntake::submit(std::string_view body)
     }
   }
   return items;
+}
+
+core::Status EventIntake::hold(const core::ProfileEvent& event, IntakeItem& item) {
+  bool seen = false;
+  LIFEBOAT_RETURN_IF_ERROR(store_->read([&](store::StoreTransaction& txn) -> core::Status {
+    LIFEBOAT_ASSIGN_OR_RETURN(seen, txn.is_event_processed(event.id));
+    return core::Status::ok();
+  }));
+  bool held = false;
+  if (!seen) {
+    LIFEBOAT_ASSIGN_OR_RETURN(held, enricher_->hold(event, item.rule));
+  }
+  item.outcome = held ? "held" : "duplicate";
+  item.message = held ? "held until the platform says where its home is"
+                      : fmt::format("event '{}' was received before", event.id);
+  return core::Status::ok();
 }
 
 core::Json intake_items_to_json(const std::vector<IntakeItem>& items) {

@@ -3,6 +3,7 @@
 // or an event for the same creation, never starts a second recovery.
 #include "sync/reconciler.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "core/profile_event.h"
