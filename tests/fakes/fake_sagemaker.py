@@ -1239,7 +1239,9 @@ class Handler(BaseHTTPRequestHandler):
                 return self._send(404, {"error": f"no control endpoint {method} "
                                         f"{self.path}"}, "application/json")
             status, payload = handler(body)
-        except (ValueError, TypeError, KeyError) as e:
+        except KeyError as e:
+            status, payload = 400, {"error": f"missing member {e}"}
+        except (ValueError, TypeError) as e:
             status, payload = 400, {"error": str(e)}
         self._send(status, payload, "application/json")
 

@@ -29,6 +29,7 @@ import boto3
 import botocore.auth
 import botocore.awsrequest
 import botocore.credentials
+import botocore.session
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
@@ -593,6 +594,24 @@ def test_events(ctx):
               f"/{domain_id}/bob"), f"CreateUserProfile record: {profile}")
 
 
+def test_output_checker(_ctx):
+    """--self-check is only worth something if it refuses what SageMaker could not say."""
+    sys.dont_write_bytecode = True
+    sys.path.insert(0, HERE)
+    import fake_sagemaker
+    model = botocore.session.get_session().get_service_model("sagemaker")
+    shape = model.operation_model("DescribeUserProfile").output_shape
+    checker = fake_sagemaker.ShapeChecker()
+    good = {"DomainId": "d-abcdefghijkl", "UserProfileName": "alice", "Status": "InService",
+            "HomeEfsFileSystemUid": "200001", "CreationTime": 1.5}
+    check(checker.problems(shape, good) == ([], []), "a fitting response passes")
+    unknown, violations = checker.problems(
+        shape, dict(good, HomeEfsFileSystemUid=200001, Status="Sleeping", HomeUid="1"))
+    check(unknown == ["HomeUid"], f"the output check names unknown members: {unknown}")
+    check(len(violations) == 2, f"the output check finds a numeric uid and a bad status: "
+          f"{violations}")
+
+
 def test_session_token_and_flags(workdir):
     """A second fake: --session-token, --throttle-every and --deny from the command line."""
     fake = FakeProcess(workdir, "token", ["--session-token", "sess-token-1",
@@ -628,7 +647,7 @@ def main():
         ctx = {"fake": fake, "receiver": receiver, "sm": client(fake.endpoint)}
         tests = [test_domain, test_profile_and_space, test_pagination, test_validation,
                  test_signatures, test_delete_profile, test_throttling_and_errors,
-                 test_open_studio, test_delete_domain, test_events]
+                 test_open_studio, test_delete_domain, test_events, test_output_checker]
         for test in tests:
             t0 = time.monotonic()
             try:
