@@ -571,36 +571,44 @@ class EventSink:
 # ---------------------------------------------------------------------------------------
 # Studio: the resources, their lifecycles and their directories.
 
-class Domain:
-    def __init__(self, domain_id, request, fs_id, serial, now, region):
-        self.id = domain_id
-        self.name = request["DomainName"]
-        self.arn = f"arn:aws:sagemaker:{region}:{ACCOUNT_ID}:domain/{domain_id}"
-        self.url = f"https://{domain_id}.studio.{region}.sagemaker.aws"
-        self.fs_id = fs_id
+def sagemaker_arn(region, resource):
+    return f"arn:aws:sagemaker:{region}:{ACCOUNT_ID}:{resource}"
+
+
+class Resource:
+    """What domains, user profiles and spaces share: the request that made them, their
+    creation order (`serial`), status and times."""
+
+    def __init__(self, arn, request, serial, now):
+        self.arn = arn
         self.request = request
         self.serial = serial
         self.status = "Pending"
         self.creation_time = now
         self.last_modified_time = now
+
+
+class Domain(Resource):
+    def __init__(self, domain_id, request, fs_id, serial, now, region):
+        super().__init__(sagemaker_arn(region, f"domain/{domain_id}"), request, serial, now)
+        self.id = domain_id
+        self.name = request["DomainName"]
+        self.url = f"https://{domain_id}.studio.{region}.sagemaker.aws"
+        self.fs_id = fs_id
         self.next_uid = FIRST_UID
         self.retain_volume = True
 
 
-class Member:
+class Member(Resource):
     """A user profile or a space: both own a home uid on the domain's volume."""
 
     def __init__(self, kind, domain, name, request, uid, serial, now, region):
+        super().__init__(sagemaker_arn(region, kind.resource(domain.id, name)), request,
+                         serial, now)
         self.kind = kind
         self.domain_id = domain.id
         self.name = name
-        self.arn = f"arn:aws:sagemaker:{region}:{ACCOUNT_ID}:{kind.arn_part}/{domain.id}/{name}"
-        self.request = request
         self.uid = uid
-        self.serial = serial
-        self.status = "Pending"
-        self.creation_time = now
-        self.last_modified_time = now
         self.home_created = False
 
 
@@ -614,6 +622,9 @@ class MemberKind:
         self.name_member = name_member    # "UserProfileName"
         self.arn_member = arn_member      # "UserProfileArn"
         self.list_key = list_key          # "UserProfiles"
+
+    def resource(self, domain_id, name):
+        return f"{self.arn_part}/{domain_id}/{name}"
 
 
 USER_PROFILE = MemberKind("User profile", "UserProfile", "user-profile", "UserProfileName",
@@ -705,7 +716,7 @@ class Studio:
         self._scheduler.call_later(delay, locked)
 
     def _domain_arn(self, domain_id):
-        return f"arn:aws:sagemaker:{self._region}:{ACCOUNT_ID}:domain/{domain_id}"
+        return sagemaker_arn(self._region, f"domain/{domain_id}")
 
     def _find_domain(self, domain_id):
         domain = self.domains.get(domain_id)
@@ -717,8 +728,7 @@ class Studio:
     def _find_member(self, kind, domain_id, name):
         member = self.members[kind].get((domain_id, name))
         if member is None:
-            arn = (f"arn:aws:sagemaker:{self._region}:{ACCOUNT_ID}:{kind.arn_part}/"
-                   f"{domain_id}/{name}")
+            arn = sagemaker_arn(self._region, kind.resource(domain_id, name))
             raise ApiError("ResourceNotFound", f"{kind.noun} {arn} does not exist.")
         return member
 
@@ -954,11 +964,10 @@ class Studio:
         kind = MEMBER_OPERATIONS.get(operation, (None, None))[1]
         domain_id = body.get("DomainId")
         if kind is not None and domain_id and isinstance(body.get(kind.name_member), str):
-            return (f"arn:aws:sagemaker:{self._region}:{ACCOUNT_ID}:{kind.arn_part}/"
-                    f"{domain_id}/{body[kind.name_member]}")
+            return sagemaker_arn(self._region, kind.resource(domain_id, body[kind.name_member]))
         if isinstance(domain_id, str):
             return self._domain_arn(domain_id)
-        return f"arn:aws:sagemaker:{self._region}:{ACCOUNT_ID}:*"
+        return sagemaker_arn(self._region, "*")
 
     def snapshot(self):
         with self.lock:
