@@ -1108,6 +1108,12 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):
         if self.fake.args.verbose:
             super().log_message(fmt, *args)
+        if self.fake.args.log:
+            line = json.dumps({"request": self.requestline,
+                               "target": self.headers.get("X-Amz-Target", ""),
+                               "message": fmt % args})
+            with open(self.fake.args.log, "a", encoding="utf-8") as f:
+                f.write(line + "\n")
 
     # --- plumbing
 
@@ -1365,6 +1371,8 @@ def parse_args(argv):
     p.add_argument("--self-check", action="store_true",
                    help="check every response against the output shape (for tests)")
     p.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    p.add_argument("--log", help="append one line per request to this file (the request "
+                   "line and the answer's status), as the other fakes in this folder do")
     args = p.parse_args(argv)
     if args.throttle_every < 0 or args.error_every < 0:
         p.error("--throttle-every and --error-every take a number >= 0")
