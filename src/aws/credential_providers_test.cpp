@@ -32,8 +32,8 @@ core::Json log_entry(const FakeProcess& fake, std::size_t i) {
 }
 
 TEST(WebIdentityCredentials, ExchangesTheTokenFileWithSts) {
-  FakeProcess sts("fake_sts.py", {"--expected-token", kWebToken, "--expiration",
-                                  "2026-01-01T01:00:00Z"});
+  FakeProcess sts("fake_sts.py",
+                  {"--expected-token", kWebToken, "--expiration", "2026-01-01T01:00:00Z"});
   ScratchDir dir;
   std::string token_file = dir.write("token", std::string(kWebToken) + "\n");
   core::FakeClock clock;
@@ -62,23 +62,21 @@ TEST(WebIdentityCredentials, ProfileSettingsWorkAndAHalfConfigurationIsAnError) 
   ScratchDir dir;
   std::string token_file = dir.write("token", kWebToken);
   core::FakeClock clock;
-  auto shared = std::make_shared<const SharedConfig>(*SharedConfig::from_texts(
-      "oidc", "",
-      "[profile oidc]\nweb_identity_token_file = " + token_file +
-          "\nrole_arn = arn:aws:iam::1:role/r\n"));
+  auto shared = std::make_shared<const SharedConfig>(
+      *SharedConfig::from_texts("oidc", "",
+                                "[profile oidc]\nweb_identity_token_file = " + token_file +
+                                    "\nrole_arn = arn:aws:iam::1:role/r\n"));
   auto env = map_environment({{"AWS_ENDPOINT_URL", sts.url()}});
   auto http = std::make_shared<CurlTransport>();
   auto creds = WebIdentityCredentials(env, shared, "eu-west-1", http, clock).load();
   ASSERT_TRUE(creds.is_ok()) << creds.status().to_string();
   EXPECT_EQ(creds->access_key_id, "ASIAFAKESTS1");
 
-  auto half = WebIdentityCredentials(
-                  map_environment({{"AWS_WEB_IDENTITY_TOKEN_FILE", token_file}}),
-                  no_shared_files(), "eu-west-1", http, clock)
+  auto half = WebIdentityCredentials(map_environment({{"AWS_WEB_IDENTITY_TOKEN_FILE", token_file}}),
+                                     no_shared_files(), "eu-west-1", http, clock)
                   .load();
   EXPECT_EQ(half.status().code(), core::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(WebIdentityCredentials(map_environment({}), no_shared_files(), "eu-west-1", http,
-                                   clock)
+  EXPECT_EQ(WebIdentityCredentials(map_environment({}), no_shared_files(), "eu-west-1", http, clock)
                 .load()
                 .status()
                 .code(),
@@ -101,10 +99,10 @@ TEST(ContainerCredentials, FullUriWithTheTokenFromAFileReadAgainEachTime) {
   FakeProcess ecs("fake_ecs_credentials.py", {"--expected-authorization", "Bearer first"});
   ScratchDir dir;
   std::string token_file = dir.write("token", "Bearer first\n");
-  auto env = map_environment({{"AWS_CONTAINER_CREDENTIALS_FULL_URI",
-                               ecs.url() + "/v2/credentials/fake"},
-                              {"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", token_file},
-                              {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "Bearer from-variable"}});
+  auto env =
+      map_environment({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", ecs.url() + "/v2/credentials/fake"},
+                       {"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", token_file},
+                       {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "Bearer from-variable"}});
   ContainerCredentials provider(env, std::make_shared<CurlTransport>());
   auto creds = provider.load();
   ASSERT_TRUE(creds.is_ok()) << creds.status().to_string();
@@ -125,9 +123,9 @@ TEST(ContainerCredentials, FullUriWithTheTokenFromAFileReadAgainEachTime) {
 
 TEST(ContainerCredentials, TokenFromTheVariableWhenThereIsNoFile) {
   FakeProcess ecs("fake_ecs_credentials.py", {"--expected-authorization", "Bearer var"});
-  auto env = map_environment(
-      {{"AWS_CONTAINER_CREDENTIALS_FULL_URI", ecs.url() + "/v2/credentials/fake"},
-       {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "Bearer var"}});
+  auto env =
+      map_environment({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", ecs.url() + "/v2/credentials/fake"},
+                       {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "Bearer var"}});
   auto creds = ContainerCredentials(env, std::make_shared<CurlTransport>()).load();
   ASSERT_TRUE(creds.is_ok()) << creds.status().to_string();
 }
@@ -193,8 +191,10 @@ TEST(DefaultCredentialChain, ContainerBeatsInstanceMetadataAndSharedFilesBeatCon
       {"AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.url()}};
   auto chain_for = [&](const std::map<std::string, std::string>& v) {
     Environment env = map_environment(v);
-    ChainContext context{env, std::make_shared<const SharedConfig>(*SharedConfig::load(env, "default")),
-                         false, "us-east-1", http, &clock};
+    ChainContext context{
+        env,   std::make_shared<const SharedConfig>(*SharedConfig::load(env, "default")),
+        false, "us-east-1",
+        http,  &clock};
     return default_credential_chain(context);
   };
   EXPECT_EQ(chain_for(vars)->get()->source, "container");
@@ -236,26 +236,25 @@ TEST(CredentialSecrets, NoProviderErrorRepeatsASecret) {
   {
     FakeProcess sts("fake_sts.py", {"--expected-token", "something-else"});
     std::string token_file = dir.write("web-token", "WEB-IDENTITY-TOKEN-4");
-    collect(WebIdentityCredentials(
-                map_environment({{"AWS_WEB_IDENTITY_TOKEN_FILE", token_file},
-                                 {"AWS_ROLE_ARN", "arn:aws:iam::1:role/r"},
-                                 {"AWS_ENDPOINT_URL_STS", sts.url()}}),
-                no_shared_files(), "us-east-1", http, clock)
+    collect(WebIdentityCredentials(map_environment({{"AWS_WEB_IDENTITY_TOKEN_FILE", token_file},
+                                                    {"AWS_ROLE_ARN", "arn:aws:iam::1:role/r"},
+                                                    {"AWS_ENDPOINT_URL_STS", sts.url()}}),
+                                   no_shared_files(), "us-east-1", http, clock)
                 .load());
   }
   // Container: the endpoint refuses the token and quotes it; a token with a line break.
   {
     FakeProcess ecs("fake_ecs_credentials.py", {"--expected-authorization", "other"});
     collect(ContainerCredentials(
-                map_environment({{"AWS_CONTAINER_CREDENTIALS_FULL_URI",
-                                  ecs.url() + "/v2/credentials/fake"},
-                                 {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "CONTAINER-TOKEN-5"}}),
+                map_environment(
+                    {{"AWS_CONTAINER_CREDENTIALS_FULL_URI", ecs.url() + "/v2/credentials/fake"},
+                     {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "CONTAINER-TOKEN-5"}}),
                 http)
                 .load());
     collect(ContainerCredentials(
-                map_environment({{"AWS_CONTAINER_CREDENTIALS_FULL_URI",
-                                  ecs.url() + "/v2/credentials/fake"},
-                                 {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "CONTAINER-TOKEN-6\n"}}),
+                map_environment(
+                    {{"AWS_CONTAINER_CREDENTIALS_FULL_URI", ecs.url() + "/v2/credentials/fake"},
+                     {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "CONTAINER-TOKEN-6\n"}}),
                 http)
                 .load());
   }

@@ -27,8 +27,8 @@ TEST(Region, NamesThatAreNotRegionsAreRefused) {
   for (const char* bad : {"US-EAST-1", "us east 1", "evil.com/x", "-us", "us_east_1", ""}) {
     EXPECT_FALSE(validate_region(bad).is_ok()) << bad;
   }
-  auto from_env = resolve_region("", map_environment({{"AWS_REGION", "x.evil.com"}}),
-                                 profile_with(""));
+  auto from_env =
+      resolve_region("", map_environment({{"AWS_REGION", "x.evil.com"}}), profile_with(""));
   EXPECT_EQ(from_env.status().code(), core::StatusCode::kInvalidArgument);
   EXPECT_NE(from_env.status().message().find("AWS_REGION"), std::string::npos);
 }
@@ -41,10 +41,10 @@ TEST(Endpoint, ConfigThenServiceVariableThenGlobalVariableThenProfileThenDefault
   EXPECT_EQ(*resolve_endpoint(sm, "us-east-1", "http://127.0.0.1:1/", env, shared),
             "http://127.0.0.1:1");
   EXPECT_EQ(*resolve_endpoint(sm, "us-east-1", "", env, shared), "http://127.0.0.1:2");
-  EXPECT_EQ(*resolve_endpoint(sm, "us-east-1", "",
-                              map_environment({{"AWS_ENDPOINT_URL", "http://127.0.0.1:3"}}),
-                              shared),
-            "http://127.0.0.1:3");
+  EXPECT_EQ(
+      *resolve_endpoint(sm, "us-east-1", "",
+                        map_environment({{"AWS_ENDPOINT_URL", "http://127.0.0.1:3"}}), shared),
+      "http://127.0.0.1:3");
   EXPECT_EQ(*resolve_endpoint(sm, "us-east-1", "", map_environment({}), shared),
             "http://127.0.0.1:4");
   EXPECT_EQ(*resolve_endpoint(sm, "us-east-1", "", map_environment({}), profile_with("")),
@@ -60,9 +60,9 @@ TEST(Endpoint, ChinaRegionsUseTheirOwnDomain) {
   EXPECT_EQ(*resolve_endpoint(sagemaker_service(), "cn-north-1", "", map_environment({}),
                               profile_with("")),
             "https://api.sagemaker.cn-north-1.amazonaws.com.cn");
-  EXPECT_EQ(*resolve_endpoint(sts_service(), "cn-northwest-1", "", map_environment({}),
-                              profile_with("")),
-            "https://sts.cn-northwest-1.amazonaws.com.cn");
+  EXPECT_EQ(
+      *resolve_endpoint(sts_service(), "cn-northwest-1", "", map_environment({}), profile_with("")),
+      "https://sts.cn-northwest-1.amazonaws.com.cn");
 }
 
 TEST(Endpoint, ServiceVariableNamesFollowTheServiceId) {

@@ -28,16 +28,15 @@ struct Fixture {
                    std::map<std::string, std::string> extra_env = {}) {
     std::string script_file = dir.write("script.json", script.dump());
     fake = std::make_unique<FakeProcess>(
-        "fake_json_service.py", std::vector<std::string>{"--script", script_file, "--secret-key",
-                                                         kSecret});
-    std::map<std::string, std::string> vars = {
-        {"HOME", dir.path()},
-        {"AWS_ACCESS_KEY_ID", "ASIACLIENTKEY"},
-        {"AWS_SECRET_ACCESS_KEY", kSecret},
-        {"AWS_SESSION_TOKEN", kToken},
-        {"AWS_REGION", "eu-west-1"},
-        {"AWS_ENDPOINT_URL_SAGEMAKER", fake->url()},
-        {"AWS_EC2_METADATA_DISABLED", "true"}};
+        "fake_json_service.py",
+        std::vector<std::string>{"--script", script_file, "--secret-key", kSecret});
+    std::map<std::string, std::string> vars = {{"HOME", dir.path()},
+                                               {"AWS_ACCESS_KEY_ID", "ASIACLIENTKEY"},
+                                               {"AWS_SECRET_ACCESS_KEY", kSecret},
+                                               {"AWS_SESSION_TOKEN", kToken},
+                                               {"AWS_REGION", "eu-west-1"},
+                                               {"AWS_ENDPOINT_URL_SAGEMAKER", fake->url()},
+                                               {"AWS_EC2_METADATA_DISABLED", "true"}};
     for (auto& [k, v] : extra_env) vars[k] = v;
     options.base_backoff = std::chrono::milliseconds(1);
     options.max_backoff = std::chrono::milliseconds(5);
@@ -195,8 +194,9 @@ TEST(JsonServiceClient, NoCredentialsAnywhereListsEveryPlaceLooked) {
   EXPECT_EQ(out.status().code(), core::StatusCode::kFailedPrecondition);
   const std::string m = out.status().message();
   EXPECT_EQ(m.rfind("SageMaker ListDomains: no AWS credentials found", 0), 0u) << m;
-  for (const char* place : {"AWS_ACCESS_KEY_ID", "AWS_WEB_IDENTITY_TOKEN_FILE", ".aws/credentials",
-                            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_EC2_METADATA_DISABLED"}) {
+  for (const char* place :
+       {"AWS_ACCESS_KEY_ID", "AWS_WEB_IDENTITY_TOKEN_FILE", ".aws/credentials",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_EC2_METADATA_DISABLED"}) {
     EXPECT_NE(m.find(place), std::string::npos) << place << " missing from: " << m;
   }
   EXPECT_EQ(f.fake->log_lines().size(), 0u);
