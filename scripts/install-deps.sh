@@ -10,7 +10,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libboost-dev
   libcurl4-openssl-dev libsqlite3-dev libpqxx-dev libpq-dev libtomlplusplus-dev
   libxxhash-dev libacl1-dev libattr1-dev
-  libssl-dev  # libcrypto: ASL States.Hash (workflow)
+  libssl-dev  # libcrypto: ASL States.Hash (workflow), SigV4 SHA-256/HMAC (aws)
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev clang-format clang-tidy
   clang libclang-rt-14-dev llvm  # fuzz/: libFuzzer and the sanitizer runtimes; llvm-symbolizer

@@ -103,13 +103,12 @@ core::Result<Credentials> ContainerCredentials::load() {
   }
   if (response->status != 200) {
     ServiceError error = parse_service_error(*response);
-    return core::Status(
-        response->status >= 500 ? core::StatusCode::kUnavailable
-                                : core::StatusCode::kPermissionDenied,
-        redact(fmt::format("{}: HTTP {}{}{}{}", what, response->status,
-                           error.code.empty() ? "" : " ", error.code,
-                           error.message.empty() ? "" : ": " + error.message),
-               {token}));
+    return core::Status(response->status >= 500 ? core::StatusCode::kUnavailable
+                                                : core::StatusCode::kPermissionDenied,
+                        redact(fmt::format("{}: HTTP {}{}{}{}", what, response->status,
+                                           error.code.empty() ? "" : " ", error.code,
+                                           error.message.empty() ? "" : ": " + error.message),
+                               {token}));
   }
   return credentials_from_json(response->body, what, "container");
 }

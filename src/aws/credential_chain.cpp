@@ -44,15 +44,14 @@ core::Result<Credentials> CredentialChain::load_first_configured() {
       return creds;
     }
     if (creds.status().code() != core::StatusCode::kNotFound) {
-      return creds.status().with_context(
-          fmt::format("AWS credentials from {}", provider->name()));
+      return creds.status().with_context(fmt::format("AWS credentials from {}", provider->name()));
     }
     looked.push_back(creds.status().message());
   }
   std::string list;
-  for (const std::string& place : looked) list += fmt::format("\n  - {}", place);
+  for (const std::string& place : looked) list += fmt::format(" [{}]", place);
   return core::Status::failed_precondition(fmt::format(
-      "no AWS credentials found; looked in:{}\nconfigure one of them (for example an IAM role "
+      "no AWS credentials found; looked in:{}; configure one of them (for example an IAM role "
       "for the instance or container, or a profile in the shared credentials file)",
       list));
 }

@@ -22,8 +22,8 @@ std::string without_trailing_slash(std::string_view url) {
 }  // namespace
 
 core::Status validate_region(std::string_view region) {
-  bool ok = !region.empty() && region.size() <= 64 && region.front() >= 'a' &&
-            region.front() <= 'z';
+  bool ok =
+      !region.empty() && region.size() <= 64 && region.front() >= 'a' && region.front() <= 'z';
   for (char c : region) {
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) ok = false;
   }
@@ -88,8 +88,8 @@ core::Status validate_endpoint_url(std::string_view url, std::string_view what) 
     rest = url.substr(7);
   } else {
     return core::Status::invalid_argument(fmt::format(
-        "endpoint URL '{}' from {} must start with https:// (or http:// for a local endpoint)",
-        url, what));
+        "endpoint URL '{}' from {} must start with https:// (or http:// for a local endpoint)", url,
+        what));
   }
   if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
   bool ok = !rest.empty();
@@ -100,8 +100,8 @@ core::Status validate_endpoint_url(std::string_view url, std::string_view what) 
   }
   if (ok) return core::Status::ok();
   return core::Status::invalid_argument(fmt::format(
-      "endpoint URL '{}' from {} must be scheme://host[:port] with no user, path or query",
-      url, what));
+      "endpoint URL '{}' from {} must be scheme://host[:port] with no user, path or query", url,
+      what));
 }
 
 core::Result<std::string> resolve_endpoint(const ServiceInfo& service, std::string_view region,
@@ -117,8 +117,8 @@ core::Result<std::string> resolve_endpoint(const ServiceInfo& service, std::stri
     if (auto url = non_empty(env, variable)) return checked(*url, variable);
     if (auto url = non_empty(env, "AWS_ENDPOINT_URL")) return checked(*url, "AWS_ENDPOINT_URL");
     if (auto url = shared.config_value("endpoint_url")) {
-      return checked(*url, fmt::format("profile '{}' in '{}'", shared.profile(),
-                                       shared.config_path()));
+      return checked(*url,
+                     fmt::format("profile '{}' in '{}'", shared.profile(), shared.config_path()));
     }
   }
   if (region.empty()) {

@@ -127,7 +127,7 @@ core::Result<HttpResponse> CurlTransport::send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(request.connect_timeout.count()));  // NOLINT
+                   static_cast<long>(request.connect_timeout.count()));                    // NOLINT
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));  // NOLINT
   curl_easy_setopt(curl, CURLOPT_USERAGENT, user_agent().c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, header_list.get());
@@ -158,14 +158,14 @@ core::Result<HttpResponse> CurlTransport::send(const HttpRequest& request) {
         "the answer from {} is larger than {} bytes; refused", host, kMaxResponseBytes));
   }
   if (rc == CURLE_OPERATION_TIMEDOUT) {
-    return core::Status::timeout(fmt::format(
-        "no answer from {} within {} ms (connect timeout {} ms)", host, request.timeout.count(),
-        request.connect_timeout.count()));
+    return core::Status::timeout(
+        fmt::format("no answer from {} within {} ms (connect timeout {} ms)", host,
+                    request.timeout.count(), request.connect_timeout.count()));
   }
   if (rc != CURLE_OK) {
     // libcurl's error buffer names the host and the fault, never request headers.
-    return core::Status::unavailable(fmt::format("{} {}: {}", request.method, host,
-                                                 error[0] != '\0' ? error : curl_easy_strerror(rc)));
+    return core::Status::unavailable(fmt::format(
+        "{} {}: {}", request.method, host, error[0] != '\0' ? error : curl_easy_strerror(rc)));
   }
   return std::move(ex.response);
 }

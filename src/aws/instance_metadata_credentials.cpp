@@ -36,9 +36,8 @@ core::Result<Credentials> InstanceMetadataCredentials::load() {
   token_request.headers = {{"x-aws-ec2-metadata-token-ttl-seconds", "21600"}};
   auto token_response = http_->send(token_request);
   if (!token_response.is_ok()) {
-    return core::Status::not_found(
-        fmt::format("instance metadata at {} (no answer: {})", host,
-                    token_response.status().message()));
+    return core::Status::not_found(fmt::format("instance metadata at {} (no answer: {})", host,
+                                               token_response.status().message()));
   }
   if (token_response->status != 200 || token_response->body.empty()) {
     return core::Status::not_found(fmt::format(
@@ -70,13 +69,13 @@ core::Result<Credentials> InstanceMetadataCredentials::load() {
   }
   LIFEBOAT_ASSIGN_OR_RETURN(HttpResponse keys, get(std::string(kRolePath) + role));
   if (keys.status != 200) {
-    return core::Status::unavailable(fmt::format(
-        "instance metadata at {}: the credentials of role '{}' answered HTTP {}", host, role,
-        keys.status));
+    return core::Status::unavailable(
+        fmt::format("instance metadata at {}: the credentials of role '{}' answered HTTP {}", host,
+                    role, keys.status));
   }
-  return credentials_from_json(
-      keys.body, fmt::format("instance metadata at {} (role '{}')", host, role),
-      "instance metadata");
+  return credentials_from_json(keys.body,
+                               fmt::format("instance metadata at {} (role '{}')", host, role),
+                               "instance metadata");
 }
 
 }  // namespace lifeboat::aws

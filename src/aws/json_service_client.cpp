@@ -52,9 +52,8 @@ core::Result<std::unique_ptr<JsonServiceClient>> JsonServiceClient::create_with(
   LIFEBOAT_ASSIGN_OR_RETURN(SharedConfig shared, SharedConfig::load(env, profile));
   std::unique_ptr<JsonServiceClient> client(new JsonServiceClient());
   LIFEBOAT_ASSIGN_OR_RETURN(client->region_, resolve_region(options.region, env, shared));
-  LIFEBOAT_ASSIGN_OR_RETURN(
-      client->endpoint_,
-      resolve_endpoint(service, client->region_, options.endpoint_url, env, shared));
+  LIFEBOAT_ASSIGN_OR_RETURN(client->endpoint_, resolve_endpoint(service, client->region_,
+                                                                options.endpoint_url, env, shared));
   client->host_ = host_of_url(client->endpoint_);
   client->retry_ = RetryPolicy{options.max_attempts, options.base_backoff, options.max_backoff};
   client->service_ = std::move(service);
@@ -74,7 +73,7 @@ std::string JsonServiceClient::credential_source() const {
 }
 
 core::Result<core::Json> JsonServiceClient::call(std::string_view operation,
-                                                  const core::Json& request) {
+                                                 const core::Json& request) {
   const std::string prefix = fmt::format("{} {}", service_.service_id, operation);
   const std::string body = request.dump();
   core::Status last;
@@ -135,10 +134,12 @@ core::Result<core::Json> JsonServiceClient::call(std::string_view operation,
     if (!is_retryable_response(error.http_status, error.code)) return status;
     last = status;
   }
+  // Service errors already start with the prefix; say it once.
+  std::string_view last_message = last.message();
+  if (last_message.starts_with(prefix + ": ")) last_message.remove_prefix(prefix.size() + 2);
   return core::Status::unavailable(fmt::format("{}: gave up after {} attempt{}; the last: {}",
                                                prefix, retry_.max_attempts,
-                                               retry_.max_attempts == 1 ? "" : "s",
-                                               last.message()));
+                                               retry_.max_attempts == 1 ? "" : "s", last_message));
 }
 
 }  // namespace lifeboat::aws

@@ -68,10 +68,10 @@ ServiceError parse_service_error(const HttpResponse& response) {
 
 core::Status service_error_status(const ServiceInfo& service, std::string_view operation,
                                   const ServiceError& error, std::string_view credential_source) {
-  std::string what = fmt::format("{} {}: {}{}{} (HTTP {})", service.service_id, operation,
-                                 error.code.empty() ? "error" : error.code,
-                                 error.message.empty() ? "" : ": ", error.message,
-                                 error.http_status);
+  std::string what =
+      fmt::format("{} {}: {}{}{} (HTTP {})", service.service_id, operation,
+                  error.code.empty() ? "error" : error.code, error.message.empty() ? "" : ": ",
+                  error.message, error.http_status);
   const std::string_view code = error.code;
   if (one_of(code, {"ResourceNotFound", "ResourceNotFoundException", "NotFoundException"})) {
     return core::Status::not_found(what);

@@ -33,11 +33,10 @@ core::Result<std::string> read_optional_file(const std::string& path, std::strin
   if (!in) {
     int err = errno;
     if (err == ENOENT || err == ENOTDIR) return std::string();
-    return core::Status::failed_precondition(
-        fmt::format("cannot read the {} '{}': {}; fix its permissions or point {} elsewhere",
-                    what, path, std::generic_category().message(err),
-                    what == "shared credentials file" ? "AWS_SHARED_CREDENTIALS_FILE"
-                                                      : "AWS_CONFIG_FILE"));
+    return core::Status::failed_precondition(fmt::format(
+        "cannot read the {} '{}': {}; fix its permissions or point {} elsewhere", what, path,
+        std::generic_category().message(err),
+        what == "shared credentials file" ? "AWS_SHARED_CREDENTIALS_FILE" : "AWS_CONFIG_FILE"));
   }
   std::stringstream ss;
   ss << in.rdbuf();
@@ -81,9 +80,9 @@ core::Result<IniFile> parse_ini(std::string_view text, std::string_view what) {
     }
     std::size_t eq = line.find('=');
     if (section == nullptr || eq == std::string_view::npos) {
-      return core::Status::invalid_argument(fmt::format(
-          "{} line {}: expected '[section]' or 'name = value'{}", what, line_no,
-          section == nullptr ? " inside a section" : ""));
+      return core::Status::invalid_argument(
+          fmt::format("{} line {}: expected '[section]' or 'name = value'{}", what, line_no,
+                      section == nullptr ? " inside a section" : ""));
     }
     std::string key = lower(trim(line.substr(0, eq)));
     std::string value(trim(line.substr(eq + 1)));
@@ -115,8 +114,8 @@ core::Result<SharedConfig> SharedConfig::load(const Environment& env, std::strin
   LIFEBOAT_ASSIGN_OR_RETURN(
       out.credentials_,
       parse_ini(credentials_text, fmt::format("shared credentials file '{}'", credentials_path)));
-  LIFEBOAT_ASSIGN_OR_RETURN(out.config_,
-                            parse_ini(config_text, fmt::format("shared config file '{}'", config_path)));
+  LIFEBOAT_ASSIGN_OR_RETURN(
+      out.config_, parse_ini(config_text, fmt::format("shared config file '{}'", config_path)));
   out.credentials_path_ = std::move(credentials_path);
   out.config_path_ = std::move(config_path);
   return out;

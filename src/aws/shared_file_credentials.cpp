@@ -19,10 +19,10 @@ core::Result<std::optional<Credentials>> keys_from(const SharedConfig::Section* 
   std::string secret = value_of(*section, "aws_secret_access_key");
   if (key_id.empty() && secret.empty()) return std::optional<Credentials>();
   if (key_id.empty() || secret.empty()) {
-    return core::Status::failed_precondition(fmt::format(
-        "{} has {} but no {}: add the missing key or remove the other", where,
-        key_id.empty() ? "aws_secret_access_key" : "aws_access_key_id",
-        key_id.empty() ? "aws_access_key_id" : "aws_secret_access_key"));
+    return core::Status::failed_precondition(
+        fmt::format("{} has {} but no {}: add the missing key or remove the other", where,
+                    key_id.empty() ? "aws_secret_access_key" : "aws_access_key_id",
+                    key_id.empty() ? "aws_access_key_id" : "aws_secret_access_key"));
   }
   Credentials creds;
   creds.access_key_id = key_id;
@@ -55,9 +55,9 @@ core::Result<Credentials> SharedFileCredentials::load() {
         "name another profile",
         profile, config_->credentials_path(), profile, config_->config_path(), profile));
   }
-  return core::Status::not_found(
-      fmt::format("profile '{}' keys in '{}' and '{}' (none there)", profile,
-                  config_->credentials_path(), config_->config_path()));
+  return core::Status::not_found(fmt::format("profile '{}' keys in '{}' and '{}' (none there)",
+                                             profile, config_->credentials_path(),
+                                             config_->config_path()));
 }
 
 }  // namespace lifeboat::aws

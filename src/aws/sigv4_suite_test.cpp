@@ -70,7 +70,7 @@ TEST(SigV4Suite, EveryCaseMatchesAwsExpectedTexts) {
   }
   int cases = 0;
   for (const auto& entry : fs::directory_iterator(dir)) {
-    fs::path c = entry.path();
+    const fs::path& c = entry.path();
     if (!fs::exists(c / "header-signature.txt")) continue;
     SCOPED_TRACE(c.filename().string());
     auto context = core::parse_json(slurp(c / "context.json"), "context.json");

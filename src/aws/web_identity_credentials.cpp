@@ -42,16 +42,16 @@ core::Result<Credentials> WebIdentityCredentials::load() {
     if (!session_name) session_name = shared_->config_value("role_session_name");
     from = fmt::format("profile '{}' in '{}'", shared_->profile(), shared_->config_path());
     if (!token_file) {
-      return core::Status::not_found(fmt::format(
-          "web identity: AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN (not set), "
-          "web_identity_token_file in profile '{}' of '{}' (none)",
-          shared_->profile(), shared_->config_path()));
+      return core::Status::not_found(
+          fmt::format("web identity: AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN (not set), "
+                      "web_identity_token_file in profile '{}' of '{}' (none)",
+                      shared_->profile(), shared_->config_path()));
     }
   }
   if (!token_file || !role_arn) {
-    return core::Status::failed_precondition(fmt::format(
-        "web identity from {}: {} is missing; set both the token file and the role ARN", from,
-        token_file ? "the role ARN" : "the token file"));
+    return core::Status::failed_precondition(
+        fmt::format("web identity from {}: {} is missing; set both the token file and the role ARN",
+                    from, token_file ? "the role ARN" : "the token file"));
   }
   // read_file_text's message names the path and the reason, never the contents.
   LIFEBOAT_ASSIGN_OR_RETURN(std::string token,
@@ -64,9 +64,9 @@ core::Result<Credentials> WebIdentityCredentials::load() {
         fmt::format("the web identity token file '{}' is empty", *token_file));
   }
   std::string session = session_name.value_or(fmt::format(
-      "lifeboat-{}", std::chrono::duration_cast<std::chrono::milliseconds>(
-                         clock_.now().time_since_epoch())
-                         .count()));
+      "lifeboat-{}",
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now().time_since_epoch())
+          .count()));
 
   LIFEBOAT_ASSIGN_OR_RETURN(std::string endpoint,
                             resolve_endpoint(sts_service(), region_, "", env_, *shared_));
@@ -75,10 +75,10 @@ core::Result<Credentials> WebIdentityCredentials::load() {
   request.url = endpoint + "/";
   request.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"},
                      {"Accept", "text/xml"}};
-  request.body = fmt::format("{}&{}&{}&{}&{}", form_pair("Action", "AssumeRoleWithWebIdentity"),
-                             form_pair("Version", "2011-06-15"), form_pair("RoleArn", *role_arn),
-                             form_pair("RoleSessionName", session),
-                             form_pair("WebIdentityToken", token));
+  request.body =
+      fmt::format("{}&{}&{}&{}&{}", form_pair("Action", "AssumeRoleWithWebIdentity"),
+                  form_pair("Version", "2011-06-15"), form_pair("RoleArn", *role_arn),
+                  form_pair("RoleSessionName", session), form_pair("WebIdentityToken", token));
   request.connect_timeout = std::chrono::seconds(5);
   request.timeout = kStsTimeout;
 
@@ -95,10 +95,9 @@ core::Result<Credentials> WebIdentityCredentials::load() {
   if (response->status != 200) {
     std::string code = xml_element_text(body, "Code").value_or("error");
     std::string message = xml_element_text(body, "Message").value_or("");
-    std::string text = redact(
-        fmt::format("{}: {}{}{} (HTTP {})", what, code, message.empty() ? "" : ": ", message,
-                    response->status),
-        {token});
+    std::string text = redact(fmt::format("{}: {}{}{} (HTTP {})", what, code,
+                                          message.empty() ? "" : ": ", message, response->status),
+                              {token});
     // A refused token or role is the administrator's to fix; a throttled or failing STS
     // may answer next time.
     if (response->status >= 500 || code == "Throttling" || code == "IDPCommunicationError") {

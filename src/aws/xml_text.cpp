@@ -50,10 +50,10 @@ std::optional<std::string> decode_entities(std::string_view text) {
       bool hex = entity[1] == 'x' || entity[1] == 'X';
       std::string_view digits = entity.substr(hex ? 2 : 1);
       std::uint32_t cp = 0;
-      auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), cp,
-                                       hex ? 16 : 10);
-      if (ec != std::errc() || ptr != digits.data() + digits.size() || cp == 0 ||
-          cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      auto [ptr, ec] =
+          std::from_chars(digits.data(), digits.data() + digits.size(), cp, hex ? 16 : 10);
+      if (ec != std::errc() || ptr != digits.data() + digits.size() || cp == 0 || cp > 0x10FFFF ||
+          (cp >= 0xD800 && cp <= 0xDFFF)) {
         return std::nullopt;
       }
       append_utf8(out, cp);
