@@ -103,7 +103,8 @@ class SageMakerDaemonTest : public ::testing::Test {
   Json profile(const std::string& name, const std::string& kind = "user") {
     auto r = daemon_->request("GET", "/v1/profiles?domain=demo");
     if (r.status != 200) return nullptr;
-    for (const auto& p : Json::parse(r.body)["profiles"]) {
+    const Json body = Json::parse(r.body, nullptr, false);
+    for (const auto& p : body.value("profiles", Json::array())) {
       if (p.value("kind", "") == kind &&
           p.value(kind == "user" ? "user_profile_name" : "space_name", "") == name)
         return p;
@@ -141,7 +142,8 @@ TEST_F(SageMakerDaemonTest, CloudTrailRecordsAreEnrichedAndTheRecreatedUserRecov
   ASSERT_TRUE(eventually([&] { return has_work(home(volume, new_uid), new_uid); }))
       << daemon_->log();
   ASSERT_TRUE(eventually([&] {
-    return profile("alice").value("replication_status", "") == "SUCCESS";
+    const Json p = profile("alice");
+    return p.is_object() && p["replication_status"] == "SUCCESS";
   })) << profile("alice").dump();
   // The old home is kept, untouched.
   EXPECT_TRUE(has_work(home(volume, old_uid), old_uid));
@@ -171,7 +173,8 @@ TEST_F(SageMakerDaemonTest, ReconcilingAloneRecoversARecreatedSpace) {
   auto r = daemon_->request("GET", "/v1/executions");
   ASSERT_EQ(r.status, 200);
   int recoveries = 0;
-  for (const auto& e : Json::parse(r.body)["executions"]) recoveries += e.is_object() ? 1 : 0;
+  const Json executions = Json::parse(r.body)["executions"];
+  for (const auto& e : executions) recoveries += e.is_object() ? 1 : 0;
   EXPECT_EQ(recoveries, 1) << r.body;
 }
 

@@ -77,6 +77,11 @@ void PlatformWatch::reconcile_loop() {
       int changed = 0;
       for (const auto& item : report->items) {
         if (item.action == "unchanged") continue;
+        if (item.action == "pending") {
+          spdlog::debug("reconcile: {} {}/{} pending: {}", item.what, item.domain_id, item.name,
+                        item.message);
+          continue;
+        }
         ++changed;
         spdlog::info("reconcile: {} {}{}{} {}{} ({}{}{})", item.what, item.domain_id,
                      item.name.empty() ? "" : "/", item.name, item.action,
