@@ -153,6 +153,55 @@ TEST_F(SageMakerDaemonTest, CloudTrailRecordsAreEnrichedAndTheRecreatedUserRecov
   EXPECT_EQ(again.value("applied", 0), 0) << again.dump();
 }
 
+// A profile still Pending when its record arrives is held, visibly (API and CLI, with
+// the reason), and applied once SageMaker reports it InService with a uid.
+TEST_F(SageMakerDaemonTest, APendingProfileIsHeldVisiblyUntilInService) {
+  start_daemon(/*reconcile_seconds=*/0);
+  const std::string domain = fake_.create_domain("demo");
+  relay_events();
+  fake_.control("config", R"({"createDelay": 4})");
+  fake_.call("CreateUserProfile", {{"DomainId", domain}, {"UserProfileName", "carol"}});
+  EXPECT_EQ(relay_events().value("held", 0), 1);
+  Json held;
+  ASSERT_TRUE(eventually([&] {
+    auto r = daemon_->request("GET", "/v1/held-events");
+    held = Json::parse(r.body, nullptr, false);
+    return r.status == 200 && held["heldEvents"].size() == 1 &&
+           held["heldEvents"][0].value("attempts", 0) >= 1;
+  })) << held.dump();
+  EXPECT_NE(held["heldEvents"][0].value("last_error", "").find("Pending"), std::string::npos)
+      << held.dump();
+  ProcessResult listed =
+      run_lifeboat({"--data-dir", tmp_ / "data", "--output", "json", "events", "held"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_EQ(Json::parse(listed.out).size(), 1u) << listed.out;
+  ASSERT_TRUE(eventually([&] { return profile("carol").is_object(); })) << daemon_->log();
+  EXPECT_FALSE(profile("carol")["efs_uid"].is_null());
+  auto r = daemon_->request("GET", "/v1/held-events");
+  EXPECT_EQ(Json::parse(r.body)["heldEvents"].size(), 0u) << r.body;
+}
+
+// Event ids that start with "seed:" or "reconcile:" are Lifeboat's own: an outsider's
+// "seed:" event would otherwise suppress a recovery.
+TEST_F(SageMakerDaemonTest, ReservedEventIdsAreRefused) {
+  start_daemon(/*reconcile_seconds=*/0);
+  const Json event{{"specversion", "1.0"},
+                   {"id", "seed:CreateUserProfile:d-x:mallory"},
+                   {"source", "com.example"},
+                   {"type", "CreateUserProfile"},
+                   {"time", "2026-11-30T10:00:00Z"},
+                   {"data",
+                    {{"domainId", "d-x"},
+                     {"domainName", "x"},
+                     {"userProfileName", "mallory"},
+                     {"homeEfsFileSystemId", "fs-1"},
+                     {"homeEfsFileSystemUid", "300001"}}}};
+  auto r = daemon_->request("POST", "/v1/events", event.dump());
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("seed:"), std::string::npos) << r.body;
+  EXPECT_TRUE(profile("mallory").is_null());
+}
+
 // A daemon that was down, or an account without an EventBridge rule: no event at all.
 // Reconciling alone records the domain, notices the recreated space, and recovers it.
 TEST_F(SageMakerDaemonTest, ReconcilingAloneRecoversARecreatedSpace) {

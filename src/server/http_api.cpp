@@ -7,6 +7,7 @@
 #include "server/api_views.h"
 #include "server/http_router.h"
 #include "server/http_server.h"
+#include "store/held_events.h"
 #include "store/sql_execution_store.h"
 #include "tasks/workflow_runtime.h"
 
@@ -17,6 +18,8 @@ using core::Json;
 using core::Status;
 
 constexpr const char* kJson = "application/json";
+// The held events a listing shows at most (GET /v1/held-events, lifeboat events held).
+constexpr std::int64_t kMaxHeldEventsShown = 1000;
 
 int http_status_for(const Status& st) {
   switch (st.code()) {
@@ -227,6 +230,18 @@ void HttpApi::Impl::routes() {
     auto transfers = transfers_json(*services.store);
     if (!transfers.is_ok()) return status_response(transfers.status());
     return json_response(200, {{"transfers", *transfers}});
+  });
+
+  router.add("GET", "/v1/held-events", [this](const HttpRequest&) {
+    std::vector<store::HeldEvent> held;
+    Status st = services.store->read([&](store::StoreTransaction& t) -> Status {
+      LIFEBOAT_ASSIGN_OR_RETURN(held, store::list_held_events(t.sql(), kMaxHeldEventsShown));
+      return Status::ok();
+    });
+    if (!st.is_ok()) return status_response(st);
+    Json arr = Json::array();
+    for (const auto& h : held) arr.push_back(store::held_event_to_json(h));
+    return json_response(200, {{"heldEvents", arr}});
   });
 
   router.add("GET", "/v1/dead-letters", [this](const HttpRequest&) {

@@ -147,5 +147,52 @@ TEST(ServerConfig, RefusesHttpValuesOutOfRangeNamingTheKeyAndRange) {
   expect_refused("http = 5\n", "'http'");
 }
 
+TEST(ServerConfig, PlatformTableDefaultsToLocalAndReadsEveryKey) {
+  auto empty = parse_server_config("", "empty.toml");
+  ASSERT_TRUE(empty.is_ok());
+  EXPECT_EQ(empty->platform.kind, "local");
+  EXPECT_EQ(empty->platform.reconcile_interval_seconds, 60);
+  EXPECT_EQ(empty->platform.home_wait_seconds, 30 * 24 * 3600);
+  auto config = parse_server_config(R"([platform]
+kind = "sagemaker"
+region = "eu-west-1"
+endpoint_url = "https://api.sagemaker.eu-west-1.amazonaws.com"
+profile = "lifeboat"
+domains = ["d-abc123", "research"]
+reconcile_interval_seconds = 0
+enrich_timeout_seconds = 7200
+home_wait_seconds = 86400
+volume_path_template = "/mnt/efs/{volume_id}"
+)",
+                                    "p.toml");
+  ASSERT_TRUE(config.is_ok()) << config.status().to_string();
+  const auto& p = config->platform;
+  EXPECT_TRUE(p.is_sagemaker());
+  EXPECT_EQ(p.region, "eu-west-1");
+  EXPECT_EQ(p.profile, "lifeboat");
+  EXPECT_EQ(p.domains, (std::vector<std::string>{"d-abc123", "research"}));
+  EXPECT_EQ(p.reconcile_interval_seconds, 0);
+  EXPECT_EQ(p.enrich_timeout_seconds, 7200);
+  EXPECT_EQ(p.home_wait_seconds, 86400);
+  EXPECT_EQ(p.volume_path_template, "/mnt/efs/{volume_id}");
+}
+
+TEST(ServerConfig, RefusesBadPlatformValuesNamingTheKey) {
+  expect_refused("[platform]\nkind = \"sagemakr\"\n", "platform.kind");
+  expect_refused("[platform]\nregion = \"US East\"\n", "platform.region");
+  expect_refused("[platform]\nendpoint_url = \"ftp://x\"\n", "platform.endpoint_url");
+  expect_refused("[platform]\ndomains = \"d-1\"\n", "platform.domains");
+  expect_refused("[platform]\ndomains = [\"a/b\"]\n", "platform.domains");
+  expect_refused("[platform]\nreconcile_interval_seconds = -1\n",
+                 "platform.reconcile_interval_seconds");
+  expect_refused("[platform]\nhome_wait_seconds = 99999999999\n", "platform.home_wait_seconds");
+  expect_refused("[platform]\nvolume_path_template = \"relative/{volume_id}\"\n",
+                 "platform.volume_path_template");
+  expect_refused("[platform]\nvolume_path_template = \"/mnt/efs\"\n",
+                 "platform.volume_path_template");
+  expect_refused("[platform]\nregoin = \"us-east-1\"\n", "platform.regoin");
+  expect_refused("platform = \"sagemaker\"\n", "platform");
+}
+
 }  // namespace
 }  // namespace lifeboat::server
