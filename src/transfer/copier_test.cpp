@@ -390,6 +390,51 @@ TEST_P(CopierTest, ModesOwnersAndTimesAreKept) {
   }
 }
 
+// `--owner home` / `--group home`: the source root's owner becomes the target root's,
+// read from the opened roots; other owners stay; a target nobody owns yet is refused and a
+// root-owned target root keeps every owner (the files never become root's).
+TEST_P(CopierTest, HomeOwnersFollowTheTargetRoot) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to chown";
+  write(src_ + "/mine.txt", "m");
+  write(src_ + "/sub/deep.txt", "d");
+  write(src_ + "/stranger.txt", "s");
+  for (const char* p : {"", "/mine.txt", "/sub", "/sub/deep.txt"}) {
+    ASSERT_EQ(::lchown((src_ + p).c_str(), 200001, 100), 0);
+  }
+  ASSERT_EQ(::lchown((src_ + "/stranger.txt").c_str(), 4242, 4242), 0);
+  auto home_owner = IdMapping::parse("home", false, "--owner");
+  auto home_group = IdMapping::parse("home", true, "--group");
+  ASSERT_TRUE(home_owner.is_ok() && home_group.is_ok());
+  EXPECT_EQ(home_owner->to_string(), "home");
+  options_.owner = *home_owner;
+  options_.group = *home_group;
+
+  // No target yet: nobody owns it, so there is no owner to give.
+  auto refused = run_copy(base_, options_);
+  ASSERT_FALSE(refused.is_ok());
+  EXPECT_NE(refused.status().message().find("does not exist"), std::string::npos)
+      << refused.status().message();
+  EXPECT_FALSE(sfs::exists(dst_)) << "a refused copy creates nothing";
+
+  sfs::create_directories(dst_);
+  ASSERT_EQ(::chown(dst_.c_str(), 200002, 100), 0);
+  EXPECT_EQ(copy().status, CopyStatus::kSuccess);
+  EXPECT_EQ(lstat_of(dst_ + "/mine.txt").st_uid, 200002U);
+  EXPECT_EQ(lstat_of(dst_ + "/sub").st_uid, 200002U);
+  EXPECT_EQ(lstat_of(dst_ + "/sub/deep.txt").st_uid, 200002U);
+  EXPECT_EQ(lstat_of(dst_ + "/sub/deep.txt").st_gid, 100U);
+  EXPECT_EQ(lstat_of(dst_ + "/stranger.txt").st_uid, 4242U) << "only the home's owner moves";
+  EXPECT_EQ(lstat_of(dst_).st_uid, 200002U) << "the target root keeps its owner";
+
+  // A target root owned by root: every owner is preserved, none becomes root.
+  sfs::remove_all(dst_);
+  sfs::create_directories(dst_);
+  ASSERT_EQ(::chown(dst_.c_str(), 0, 0), 0);
+  EXPECT_EQ(copy().status, CopyStatus::kSuccess);
+  EXPECT_EQ(lstat_of(dst_ + "/mine.txt").st_uid, 200001U);
+  EXPECT_EQ(lstat_of(dst_ + "/mine.txt").st_gid, 100U);
+}
+
 TEST_P(CopierTest, IncludeAndExcludePatterns) {
   write(src_ + "/notes/a.txt", "a");
   write(src_ + "/notes/b.log", "b");
