@@ -194,5 +194,13 @@ TEST(ServerConfig, RefusesBadPlatformValuesNamingTheKey) {
   expect_refused("platform = \"sagemaker\"\n", "platform");
 }
 
+// The example shipped for administrators is a valid config.
+TEST(ServerConfig, ThePackagedExampleLoads) {
+  auto config =
+      load_server_config(std::string(LIFEBOAT_SOURCE_DIR) + "/packaging/lifeboat.toml.example");
+  ASSERT_TRUE(config.is_ok()) << config.status().to_string();
+  EXPECT_EQ(config->platform.kind, "local");
+}
+
 }  // namespace
 }  // namespace lifeboat::server
