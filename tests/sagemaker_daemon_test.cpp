@@ -57,9 +57,8 @@ class SageMakerDaemonTest : public ::testing::Test {
 
   void start_daemon(int reconcile_seconds) {
     write_config(reconcile_seconds);
-    daemon_ = std::make_unique<DaemonProcess>(tmp_ / "data",
-                                              std::vector<std::string>{"--config", config_},
-                                              fake_.env());
+    daemon_ = std::make_unique<DaemonProcess>(
+        tmp_ / "data", std::vector<std::string>{"--config", config_}, fake_.env());
   }
 
   //! Hands the daemon every CloudTrail record the fake emitted since the last relay
@@ -181,6 +180,44 @@ TEST_F(SageMakerDaemonTest, APendingProfileIsHeldVisiblyUntilInService) {
   EXPECT_EQ(Json::parse(r.body)["heldEvents"].size(), 0u) << r.body;
 }
 
+// A held event survives a restart: the daemon stops while SageMaker still says Pending,
+// and the next daemon applies it.
+TEST_F(SageMakerDaemonTest, HeldEventsSurviveARestart) {
+  start_daemon(/*reconcile_seconds=*/0);
+  const std::string domain = fake_.create_domain("demo");
+  relay_events();
+  fake_.control("config", R"({"createDelay": 5})");
+  fake_.call("CreateUserProfile", {{"DomainId", domain}, {"UserProfileName", "dana"}});
+  EXPECT_EQ(relay_events().value("held", 0), 1);
+  ASSERT_EQ(daemon_->stop(), 0) << daemon_->log();
+  daemon_ = std::make_unique<DaemonProcess>(
+      tmp_ / "data", std::vector<std::string>{"--config", config_}, fake_.env());
+  ASSERT_TRUE(eventually([&] { return profile("dana").is_object(); })) << daemon_->log();
+  EXPECT_FALSE(profile("dana")["efs_uid"].is_null());
+}
+
+// Events and reconciling both see the same recreation: one recovery, not two.
+TEST_F(SageMakerDaemonTest, EventsAndReconcilingStartOneRecoveryForOneRecreation) {
+  start_daemon(/*reconcile_seconds=*/1);
+  const std::string domain = fake_.create_domain("demo");
+  const std::string volume = fake_.volume_of(domain);
+  const std::string old_uid = fake_.create_user(domain, "erin");
+  relay_events();
+  ASSERT_TRUE(eventually([&] { return profile("erin").is_object(); })) << daemon_->log();
+  ASSERT_TRUE(eventually([&] { return fsys::exists(home(volume, old_uid)); }));
+  write_work(home(volume, old_uid), old_uid);
+  fake_.delete_user(domain, "erin");
+  const std::string new_uid = fake_.create_user(domain, "erin");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // let a pass see it first
+  relay_events();
+  ASSERT_TRUE(eventually([&] { return has_work(home(volume, new_uid), new_uid); }))
+      << daemon_->log();
+  std::this_thread::sleep_for(std::chrono::seconds(3));  // more passes; the events applied
+  auto r = daemon_->request("GET", "/v1/executions");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(Json::parse(r.body)["executions"].size(), 1u) << r.body << "\n" << daemon_->log();
+}
+
 // Event ids that start with "seed:" or "reconcile:" are Lifeboat's own: an outsider's
 // "seed:" event would otherwise suppress a recovery.
 TEST_F(SageMakerDaemonTest, ReservedEventIdsAreRefused) {
@@ -268,9 +305,9 @@ TEST_F(SageMakerDaemonTest, SeedThenADomainRecreatedOnANewVolumeIsFoundByReconci
 // profiles whose creation Lifeboat has not seen.
 TEST_F(SageMakerDaemonTest, APassCostsAPageAHundredAndDescribesOnlyWhatIsNew) {
   const std::string domain = fake_.create_domain("demo");
-  for (int i = 0; i < 120; ++i) fake_.call("CreateUserProfile", {{"DomainId", domain},
-                                                                 {"UserProfileName",
-                                                                  "user" + std::to_string(i)}});
+  for (int i = 0; i < 120; ++i)
+    fake_.call("CreateUserProfile",
+               {{"DomainId", domain}, {"UserProfileName", "user" + std::to_string(i)}});
   std::this_thread::sleep_for(std::chrono::seconds(1));  // all InService
   write_config(0);
   std::vector<std::string> seed_args{"--data-dir", tmp_ / "data", "--output", "json",
@@ -315,9 +352,9 @@ TEST_F(ThrottlingSageMakerTest, SeedSucceedsThroughThrottling) {
   for (const char* name : {"ann", "ben", "cid", "dee"}) fake_.create_user(domain, name);
   fake_.control("config", R"({"throttleEvery": 3})");
   write_config(0);
-  ProcessResult seeded = run_lifeboat(
-      {"--data-dir", tmp_ / "data", "--output", "json", "seed", "--config", config_}, "",
-      fake_.env());
+  ProcessResult seeded =
+      run_lifeboat({"--data-dir", tmp_ / "data", "--output", "json", "seed", "--config", config_},
+                   "", fake_.env());
   ASSERT_EQ(seeded.exit_code, 0) << seeded.err;
   EXPECT_EQ(Json::parse(seeded.out)["summary"]["recorded"], 5) << seeded.out;
   EXPECT_GT(fake_.control("stats").value("throttled", 0), 0);

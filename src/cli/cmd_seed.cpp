@@ -84,8 +84,8 @@ core::Result<int> seed(const SeedOptions& o, const GlobalOptions& global) {
                 report.describes, o.dry_run ? "; nothing was written" : "");
   }
   if (refused > 0) {
-    print_error(fmt::format("{} item(s) were refused by the registry; see their messages",
-                            refused));
+    print_error(
+        fmt::format("{} item(s) were refused by the registry; see their messages", refused));
     return 1;
   }
   return 0;
@@ -105,7 +105,8 @@ void setup_seed(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--endpoint-url", opts->endpoint_url,
                   "SageMaker API endpoint (default: https://api.sagemaker.<region>.amazonaws.com)");
   cmd->add_option("--profile", opts->profile, "AWS shared-config profile (default: AWS_PROFILE)");
-  cmd->add_option("--domain", opts->domains, "a domain id or name to seed (repeatable; default all)");
+  cmd->add_option("--domain", opts->domains,
+                  "a domain id or name to seed (repeatable; default all)");
   cmd->add_flag("--dry-run", opts->dry_run, "ask the platform and print the plan; write nothing");
   cmd->callback([opts, &ctx] {
     auto rc = seed(*opts, ctx.global);

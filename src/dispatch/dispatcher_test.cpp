@@ -50,7 +50,8 @@ class DispatcherTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  std::unique_ptr<Dispatcher> make_dispatcher(RecoveryDefaults defaults = {Json{{"verify", "all"}}}) {
+  std::unique_ptr<Dispatcher> make_dispatcher(RecoveryDefaults defaults = {
+                                                  Json{{"verify", "all"}}}) {
     return std::make_unique<Dispatcher>(
         *store_, std::move(defaults),
         [this](const std::string& id, const Json& input) -> core::Status {
@@ -209,7 +210,8 @@ TEST_F(DispatcherTest, AddTargetInAnotherDomainPullsTheSourceOnCreation) {
 TEST_F(DispatcherTest, UnknownVolumeStartsNothingAndSaysWhy) {
   std::vector<std::string> reasons;
   dispatcher_ = std::make_unique<Dispatcher>(
-      *store_, RecoveryDefaults{}, [](const std::string&, const Json&) { return core::Status::ok(); },
+      *store_, RecoveryDefaults{},
+      [](const std::string&, const Json&) { return core::Status::ok(); },
       [&](std::int64_t, bool, const std::string& reason) { reasons.push_back(reason); });
   apply("e1", EventType::kCreateUserProfile, "user1", "200001", 1);
   apply("e2", EventType::kDeleteUserProfile, "user1", std::nullopt, 2);

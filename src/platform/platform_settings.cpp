@@ -21,8 +21,8 @@ Status validate_platform_settings(const PlatformSettings& s) {
   if (s.kind != "local" && s.kind != "sagemaker") {
     return bad("kind", fmt::format("is '{}'; expected \"local\" or \"sagemaker\"", s.kind));
   }
-  if (!s.region.empty() && s.region.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") !=
-                               std::string::npos) {
+  if (!s.region.empty() &&
+      s.region.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {
     return bad("region", fmt::format("is '{}'; expected a region such as us-east-1", s.region));
   }
   if (!s.endpoint_url.empty() && s.endpoint_url.rfind("https://", 0) != 0 &&

@@ -19,7 +19,7 @@ struct PlatformSettings {
   std::string region;          //!< empty: AWS_REGION, AWS_DEFAULT_REGION, the profile's
   std::string endpoint_url;    //!< empty: AWS_ENDPOINT_URL_SAGEMAKER, AWS_ENDPOINT_URL, default
   std::string profile;         //!< AWS shared-config profile; empty: AWS_PROFILE or default
-  std::vector<std::string> domains;  //!< domain ids or names to watch; empty: all
+  std::vector<std::string> domains;              //!< domain ids or names to watch; empty: all
   std::int64_t reconcile_interval_seconds = 60;  //!< 0: no reconciling
   //! How long an event the platform cannot complete yet is asked about again.
   std::int64_t enrich_timeout_seconds = 3600;

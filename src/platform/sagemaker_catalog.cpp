@@ -115,10 +115,9 @@ Result<std::optional<PlatformDomain>> SageMakerCatalog::describe_domain(std::str
     return response.status();
   }
   const Json& d = *response;
-  return std::optional<PlatformDomain>{PlatformDomain{text(d, "DomainId"), text(d, "DomainName"),
-                                                      text(d, "Status"),
-                                                      text(d, "HomeEfsFileSystemId"),
-                                                      timestamp(d, "CreationTime")}};
+  return std::optional<PlatformDomain>{
+      PlatformDomain{text(d, "DomainId"), text(d, "DomainName"), text(d, "Status"),
+                     text(d, "HomeEfsFileSystemId"), timestamp(d, "CreationTime")}};
 }
 
 Result<std::vector<PlatformProfile>> SageMakerCatalog::list_profiles(std::string_view domain_id) {

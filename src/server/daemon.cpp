@@ -212,8 +212,8 @@ core::Result<int> Daemon::start() {
   LIFEBOAT_RETURN_IF_ERROR(d.resume_unfinished());
 
   dispatch::RecoveryDefaults defaults{d.config.transfer_defaults,
-                                     d.config.platform.home_wait_seconds,
-                                     d.config.platform.volume_path_template};
+                                      d.config.platform.home_wait_seconds,
+                                      d.config.platform.volume_path_template};
   d.dispatcher = std::make_unique<dispatch::Dispatcher>(
       *d.store, std::move(defaults),
       [&d](const std::string& id, const Json& input) { return d.start_recovery(id, input); },
@@ -226,9 +226,9 @@ core::Result<int> Daemon::start() {
       });
   d.dispatch_thread = std::thread([&d] { d.dispatch_loop(); });
   if (d.catalog) {
-    d.watch = std::make_unique<PlatformWatch>(*d.enricher, *d.catalog, *d.store, *d.registry,
-                                              d.clock, d.config.platform,
-                                              [&d] { d.wake_dispatcher(); });
+    d.watch =
+        std::make_unique<PlatformWatch>(*d.enricher, *d.catalog, *d.store, *d.registry, d.clock,
+                                        d.config.platform, [&d] { d.wake_dispatcher(); });
     d.watch->start();
   }
 

@@ -21,7 +21,8 @@ PlatformWatch::~PlatformWatch() { stop(); }
 
 void PlatformWatch::start() {
   enrich_thread_ = std::thread([this] { enrich_loop(); });
-  if (reconcile_interval_.count() > 0) reconcile_thread_ = std::thread([this] { reconcile_loop(); });
+  if (reconcile_interval_.count() > 0)
+    reconcile_thread_ = std::thread([this] { reconcile_loop(); });
 }
 
 void PlatformWatch::wake() {
@@ -56,8 +57,8 @@ void PlatformWatch::enrich_loop() {
       auto next = enricher_.next_due();
       if (next.is_ok() && next->has_value()) {
         auto until = std::chrono::duration_cast<std::chrono::milliseconds>(**next - clock_.now());
-        wait = std::clamp(until, std::chrono::milliseconds(0),
-                          std::chrono::milliseconds(kIdleLook));
+        wait =
+            std::clamp(until, std::chrono::milliseconds(0), std::chrono::milliseconds(kIdleLook));
       }
     }
     std::unique_lock lock(mu_);

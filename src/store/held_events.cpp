@@ -113,10 +113,14 @@ Status release_held_event(SqlSession& sql, std::string_view event_id) {
 }
 
 core::Json held_event_to_json(const HeldEvent& e) {
-  return core::Json{{"event_id", e.event_id},   {"event", e.event},
-                    {"rule", e.rule},           {"held_at", e.held_at},
-                    {"next_attempt_at", e.next_attempt_at}, {"deadline", e.deadline},
-                    {"attempts", e.attempts},   {"last_error", e.last_error}};
+  return core::Json{{"event_id", e.event_id},
+                    {"event", e.event},
+                    {"rule", e.rule},
+                    {"held_at", e.held_at},
+                    {"next_attempt_at", e.next_attempt_at},
+                    {"deadline", e.deadline},
+                    {"attempts", e.attempts},
+                    {"last_error", e.last_error}};
 }
 
 }  // namespace lifeboat::store

@@ -22,8 +22,8 @@ extern const std::string_view kPlatformMigrationSql;
 
 struct HeldEvent {
   std::string event_id;
-  core::Json event;  //!< core::event_to_json of the event as received
-  std::string rule;  //!< the event rule that matched it
+  core::Json event;             //!< core::event_to_json of the event as received
+  std::string rule;             //!< the event rule that matched it
   std::string held_at;          //!< RFC 3339
   std::string next_attempt_at;  //!< RFC 3339: when the enricher asks the platform again
   std::string deadline;         //!< RFC 3339: after this the event is given up

@@ -168,9 +168,8 @@ Status SqlStoreTransaction::put_profile(const core::Profile& p) {
   params.push_back(sql_optional(lr ? std::optional(lr->execution_id) : std::nullopt));
   params.emplace_back(p.last_event_time);
   params.emplace_back(p.updated_at.empty() ? now() : p.updated_at);
-  params.push_back(sql_optional(p.platform_created_at.empty()
-                                    ? std::nullopt
-                                    : std::optional(p.platform_created_at)));
+  params.push_back(sql_optional(
+      p.platform_created_at.empty() ? std::nullopt : std::optional(p.platform_created_at)));
   static const std::string kSql = fmt::format(
       "INSERT INTO profiles ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
       "?, ?, ?) ON CONFLICT (domain_name, kind, name) DO UPDATE SET domain_id = "

@@ -17,7 +17,9 @@ namespace {
 Enrichment not_yet(std::string reason) {
   return Enrichment{EnrichState::kNotYet, {}, std::move(reason)};
 }
-Enrichment gone(std::string reason) { return Enrichment{EnrichState::kGone, {}, std::move(reason)}; }
+Enrichment gone(std::string reason) {
+  return Enrichment{EnrichState::kGone, {}, std::move(reason)};
+}
 
 std::string what(const core::ProfileEvent& e) {
   if (e.is_domain_event()) return fmt::format("domain {}", e.domain_id);
@@ -70,8 +72,8 @@ Result<std::string> EventEnricher::domain_volume(const core::ProfileEvent& e,
   }
   if (domain_name.empty()) domain_name = described->name;
   if (described->home_volume_id.empty()) {
-    not_yet = fmt::format("domain {} has no home volume yet (status {})", e.domain_id,
-                          described->status);
+    not_yet =
+        fmt::format("domain {} has no home volume yet (status {})", e.domain_id, described->status);
   }
   return described->home_volume_id;
 }
@@ -83,8 +85,8 @@ Result<Enrichment> EventEnricher::enrich(const core::ProfileEvent& event) {
     LIFEBOAT_ASSIGN_OR_RETURN(auto described, catalog_.describe_domain(e.domain_id));
     if (!described) return gone(fmt::format("the platform no longer has {}", what(e)));
     if (described->home_volume_id.empty()) {
-      return not_yet(fmt::format("{} has no home volume yet (status {})", what(e),
-                                 described->status));
+      return not_yet(
+          fmt::format("{} has no home volume yet (status {})", what(e), described->status));
     }
     e.home_volume_id = described->home_volume_id;
     if (e.domain_name.empty()) e.domain_name = described->name;
@@ -165,12 +167,11 @@ Result<EnrichPass> EventEnricher::run_due() {
     if (enriched.is_ok() && enriched->state == EnrichState::kGone) {
       ++pass.gone;
       LIFEBOAT_RETURN_IF_ERROR(release(held, "gone"));
-      pass.notes.push_back(fmt::format("held event '{}' released: {}", held.event_id,
-                                       enriched->reason));
+      pass.notes.push_back(
+          fmt::format("held event '{}' released: {}", held.event_id, enriched->reason));
       continue;
     }
-    const std::string reason =
-        enriched.is_ok() ? enriched->reason : enriched.status().message();
+    const std::string reason = enriched.is_ok() ? enriched->reason : enriched.status().message();
     const auto now = clock_.now();
     auto deadline = core::parse_rfc3339(held.deadline);
     if (!deadline.is_ok() || now >= *deadline) {
@@ -189,8 +190,8 @@ Result<EnrichPass> EventEnricher::run_due() {
                                           attempts, reason);
     }));
     if (!enriched.is_ok()) {
-      pass.notes.push_back(fmt::format("held event '{}': asking the platform failed: {}",
-                                       held.event_id, reason));
+      pass.notes.push_back(
+          fmt::format("held event '{}': asking the platform failed: {}", held.event_id, reason));
     }
   }
   return pass;

@@ -57,11 +57,11 @@ struct Enrichment {
 
 //! What one run_due() call did.
 struct EnrichPass {
-  int applied = 0;    //!< completed and applied (or found to be duplicates)
-  int waiting = 0;    //!< asked again later
-  int gone = 0;       //!< released: the platform no longer has it
-  int expired = 0;    //!< released: the deadline passed
-  int refused = 0;    //!< released: the registry refused the completed event
+  int applied = 0;                 //!< completed and applied (or found to be duplicates)
+  int waiting = 0;                 //!< asked again later
+  int gone = 0;                    //!< released: the platform no longer has it
+  int expired = 0;                 //!< released: the deadline passed
+  int refused = 0;                 //!< released: the registry refused the completed event
   std::vector<std::string> notes;  //!< one line per settled or failing event, for the log
 };
 
@@ -70,11 +70,7 @@ class EventEnricher {
   //! Borrows everything; all must outlive the enricher.
   EventEnricher(platform::PlatformCatalog& catalog, store::Store& store,
                 registry::Registry& registry, const core::Clock& clock, EnrichOptions options = {})
-      : catalog_(catalog),
-        store_(store),
-        registry_(registry),
-        clock_(clock),
-        options_(options) {}
+      : catalog_(catalog), store_(store), registry_(registry), clock_(clock), options_(options) {}
 
   //! Whether `event` must be completed from the platform before it is applied.
   bool needs(const core::ProfileEvent& event) const;
@@ -94,8 +90,8 @@ class EventEnricher {
   core::Result<std::optional<core::Clock::WallTime>> next_due();
 
  private:
-  core::Result<std::string> domain_volume(const core::ProfileEvent& event,
-                                          std::string& domain_name, std::string& not_yet);
+  core::Result<std::string> domain_volume(const core::ProfileEvent& event, std::string& domain_name,
+                                          std::string& not_yet);
   std::chrono::seconds retry_after(std::int64_t attempts) const;
 
   platform::PlatformCatalog& catalog_;

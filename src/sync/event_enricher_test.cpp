@@ -20,7 +20,8 @@ class EventEnricherTest : public SyncTest {
     SyncTest::SetUp();
     enricher_ = std::make_unique<EventEnricher>(
         catalog_, *store_, *registry_, clock_,
-        EnrichOptions{std::chrono::seconds(600), std::chrono::seconds(2), std::chrono::seconds(60)});
+        EnrichOptions{std::chrono::seconds(600), std::chrono::seconds(2),
+                      std::chrono::seconds(60)});
   }
 
   // A CloudTrail CreateUserProfile as it arrives: domain id and name, nothing else.
@@ -91,7 +92,8 @@ TEST_F(EventEnricherTest, APendingProfileIsAskedAgainUntilItHasAUid) {
   // Back-off: 2 s, then 4 s.
   clock_.advance(std::chrono::seconds(2));
   EXPECT_EQ(run().waiting, 1);
-  EXPECT_EQ(*core::parse_rfc3339(held()[0].next_attempt_at), clock_.now() + std::chrono::seconds(4));
+  EXPECT_EQ(*core::parse_rfc3339(held()[0].next_attempt_at),
+            clock_.now() + std::chrono::seconds(4));
 
   add_profile("alice", "200001");
   clock_.advance(std::chrono::seconds(4));

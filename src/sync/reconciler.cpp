@@ -124,8 +124,8 @@ struct Reconciler::Pass {
     }
     const std::string created_at =
         described->created_at.empty() ? d.created_at : described->created_at;
-    core::ProfileEvent e = event(core::EventType::kCreateDomain, d.id, d.name, "",
-                                 ":" + created_at, dated(created_at, now));
+    core::ProfileEvent e = event(core::EventType::kCreateDomain, d.id, d.name, "", ":" + created_at,
+                                 dated(created_at, now));
     e.home_volume_id = described->home_volume_id;
     item.action = known ? "recreated" : "recorded";
     LIFEBOAT_RETURN_IF_ERROR(apply(e, std::move(item)));
@@ -139,8 +139,8 @@ struct Reconciler::Pass {
     const core::Profile* known = it == registry_profiles.end() ? nullptr : &it->second;
     const bool active_here =
         known && known->status == core::ProfileStatus::kActive && known->domain_id == d.id;
-    SyncItem item{std::string(core::profile_kind_name(p.kind)), d.id, d.name, p.name, "", "",
-                  "", ""};
+    SyncItem item{
+        std::string(core::profile_kind_name(p.kind)), d.id, d.name, p.name, "", "", "", ""};
     if (active_here && !known->platform_created_at.empty() &&
         known->platform_created_at == p.created_at) {
       item.action = "unchanged";
@@ -176,7 +176,8 @@ struct Reconciler::Pass {
         event(create_type(p.kind), d.id, d.name, p.name, ":" + created_at, dated(created_at, now));
     e.home = home;
     e.platform_created_at = created_at;
-    item.action = known && known->status != core::ProfileStatus::kPending ? "recreated" : "recorded";
+    item.action =
+        known && known->status != core::ProfileStatus::kPending ? "recreated" : "recorded";
     return apply(e, std::move(item));
   }
 
@@ -186,11 +187,17 @@ struct Reconciler::Pass {
       if (listed.contains(key)) continue;
       const std::string incarnation =
           known.platform_created_at.empty() ? known.last_event_time : known.platform_created_at;
-      core::ProfileEvent e = event(delete_type(known.key.kind), d.id, known.key.domain_name,
-                                   known.key.name, ":" + incarnation,
-                                   just_after(known.last_event_time, now));
-      SyncItem item{std::string(core::profile_kind_name(known.key.kind)), d.id, d.name,
-                    known.key.name, "deleted", known.home ? known.home->to_string() : "", "", ""};
+      core::ProfileEvent e =
+          event(delete_type(known.key.kind), d.id, known.key.domain_name, known.key.name,
+                ":" + incarnation, just_after(known.last_event_time, now));
+      SyncItem item{std::string(core::profile_kind_name(known.key.kind)),
+                    d.id,
+                    d.name,
+                    known.key.name,
+                    "deleted",
+                    known.home ? known.home->to_string() : "",
+                    "",
+                    ""};
       LIFEBOAT_RETURN_IF_ERROR(apply(e, std::move(item)));
     }
     return Status::ok();
@@ -214,9 +221,9 @@ struct Reconciler::Pass {
     for (const core::Domain& known : registry_domains) {
       if (known.status != core::DomainStatus::kActive || listed.contains(known.id)) continue;
       if (!r.watched(known.id, known.name)) continue;
-      core::ProfileEvent e = event(core::EventType::kDeleteDomain, known.id, known.name, "",
-                                   ":" + known.last_event_time,
-                                   just_after(known.last_event_time, now));
+      core::ProfileEvent e =
+          event(core::EventType::kDeleteDomain, known.id, known.name, "",
+                ":" + known.last_event_time, just_after(known.last_event_time, now));
       SyncItem item{"domain", known.id, known.name, "", "deleted", known.home_volume_id, "", ""};
       LIFEBOAT_RETURN_IF_ERROR(apply(e, std::move(item)));
     }

@@ -52,9 +52,9 @@ struct SyncItem {
   std::string what;  //!< "domain", "user" or "space"
   std::string domain_id;
   std::string domain_name;
-  std::string name;    //!< profile or space name; empty for a domain
-  std::string action;  //!< recorded, recreated, deleted, unchanged, pending
-  std::string home;    //!< "fs-1/200005" (domain: its volume), when known
+  std::string name;     //!< profile or space name; empty for a domain
+  std::string action;   //!< recorded, recreated, deleted, unchanged, pending
+  std::string home;     //!< "fs-1/200005" (domain: its volume), when known
   std::string outcome;  //!< applied, duplicate, stale, refused; "planned" in a dry run
   std::string message;
 };

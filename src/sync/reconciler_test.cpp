@@ -33,8 +33,7 @@ class ReconcilerTest : public SyncTest {
     int n = 0;
     for (const auto& c : changes()) {
       if (core::is_seed_event_id(c.event_id) || !c.old_image || !c.new_image) continue;
-      if (c.old_image->home && c.new_image->home && *c.old_image->home != *c.new_image->home)
-        ++n;
+      if (c.old_image->home && c.new_image->home && *c.old_image->home != *c.new_image->home) ++n;
     }
     return n;
   }

@@ -111,8 +111,8 @@ TEST(HomeAwait, LooksLessOftenTheLongerItWaits) {
     auto out = res.run(input, ctx);
     EXPECT_TRUE(out.is_ok()) << out.status().message();
     EXPECT_TRUE(ctx.poll_again_at.has_value());
-    return std::chrono::duration_cast<std::chrono::seconds>(ctx.poll_again_at.value_or(clock.now()) -
-                                                            clock.now());
+    return std::chrono::duration_cast<std::chrono::seconds>(
+        ctx.poll_again_at.value_or(clock.now()) - clock.now());
   };
   EXPECT_EQ(wait_after(std::chrono::seconds(0)), std::chrono::seconds(5));
   EXPECT_EQ(wait_after(std::chrono::seconds(600)), std::chrono::seconds(60));
@@ -122,7 +122,8 @@ TEST(HomeAwait, LooksLessOftenTheLongerItWaits) {
   ctx.first_run = clock.now();
   ctx.poll_again_at.reset();
   ASSERT_TRUE(res.run(slow, ctx).is_ok());
-  EXPECT_EQ(*ctx.poll_again_at - clock.now(), std::chrono::seconds(30));  // max below poll: poll wins
+  EXPECT_EQ(*ctx.poll_again_at - clock.now(),
+            std::chrono::seconds(30));  // max below poll: poll wins
 }
 
 // In a workflow, a waiting home.await is a durable timer: no thread is held, a restart

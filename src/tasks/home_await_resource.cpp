@@ -73,8 +73,7 @@ Result<Json> HomeAwaitResource::run(const Json& input, workflow::TaskContext& ct
     return asl_error("Lifeboat.HomeNotFound", "home directory '" + path +
                                                   "' did not appear within " +
                                                   std::to_string(std::llround(timeout_s)) + " s");
-  const double waited_s =
-      std::chrono::duration<double>(now - ctx.first_run).count();
+  const double waited_s = std::chrono::duration<double>(now - ctx.first_run).count();
   const double wait_s = std::max(poll_s, std::min(waited_s / 10, std::max(max_poll_s, poll_s)));
   return workflow::poll_again(ctx, std::min(now + to_ms(wait_s), deadline));
 }

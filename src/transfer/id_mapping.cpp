@@ -43,9 +43,8 @@ Result<IdMapping> IdMapping::parse(std::string_view spec, bool is_group, std::st
   }
   constexpr std::string_view kPrefix = "map:";
   if (spec.substr(0, kPrefix.size()) != kPrefix) {
-    return Status::invalid_argument(
-        fmt::format("{} '{}': expected preserve, none, home or map:OLD=NEW[,OLD=NEW...]", option,
-                    spec));
+    return Status::invalid_argument(fmt::format(
+        "{} '{}': expected preserve, none, home or map:OLD=NEW[,OLD=NEW...]", option, spec));
   }
   m.mode_ = Mode::kMap;
   std::string_view rest = spec.substr(kPrefix.size());

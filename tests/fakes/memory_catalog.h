@@ -32,7 +32,8 @@ class MemoryCatalog final : public platform::PlatformCatalog {
   void put_profile(platform::PlatformProfile p) {
     profiles[{p.domain_id, p.kind, p.name}] = std::move(p);
   }
-  void erase_profile(const std::string& domain_id, core::ProfileKind kind, const std::string& name) {
+  void erase_profile(const std::string& domain_id, core::ProfileKind kind,
+                     const std::string& name) {
     profiles.erase({domain_id, kind, name});
   }
 
@@ -49,7 +50,8 @@ class MemoryCatalog final : public platform::PlatformCatalog {
     }
     return out;
   }
-  core::Result<std::optional<platform::PlatformDomain>> describe_domain(std::string_view id) override {
+  core::Result<std::optional<platform::PlatformDomain>> describe_domain(
+      std::string_view id) override {
     std::lock_guard lock(mu_);
     ++describe_calls;
     if (fail_with) return *fail_with;

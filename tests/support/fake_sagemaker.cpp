@@ -28,9 +28,8 @@ bool poll(Fn fn) {
 
 }  // namespace
 
-FakeSageMaker::FakeSageMaker(const std::vector<std::string>& extra)
-    : volume_root_(dir_ / "efs") {
-  std::vector<std::string> args{"--volume-root", volume_root_, "--access-key", kAccessKey,
+FakeSageMaker::FakeSageMaker(const std::vector<std::string>& extra) : volume_root_(dir_ / "efs") {
+  std::vector<std::string> args{"--volume-root", volume_root_, "--access-key",   kAccessKey,
                                 "--secret-key",  kSecretKey,   "--create-delay", "0.2",
                                 "--home-delay",  "0.5"};
   args.insert(args.end(), extra.begin(), extra.end());
@@ -39,11 +38,11 @@ FakeSageMaker::FakeSageMaker(const std::vector<std::string>& extra)
   options.region = "us-east-1";
   options.endpoint_url = process_->url();
   options.base_backoff = std::chrono::milliseconds(20);
-  auto client = aws::JsonServiceClient::create(
-      aws::sagemaker_service(), options,
-      aws::map_environment({{"AWS_ACCESS_KEY_ID", kAccessKey},
-                            {"AWS_SECRET_ACCESS_KEY", kSecretKey},
-                            {"AWS_EC2_METADATA_DISABLED", "true"}}));
+  auto client =
+      aws::JsonServiceClient::create(aws::sagemaker_service(), options,
+                                     aws::map_environment({{"AWS_ACCESS_KEY_ID", kAccessKey},
+                                                           {"AWS_SECRET_ACCESS_KEY", kSecretKey},
+                                                           {"AWS_EC2_METADATA_DISABLED", "true"}}));
   if (!client.is_ok()) throw std::runtime_error(client.status().to_string());
   client_ = std::move(client).value();
 }
@@ -66,13 +65,13 @@ core::Json FakeSageMaker::call(const std::string& operation, const core::Json& r
 }
 
 std::string FakeSageMaker::create_domain(const std::string& name) {
-  core::Json created = call("CreateDomain", {{"DomainName", name},
-                                             {"AuthMode", "IAM"},
-                                             {"DefaultUserSettings",
-                                              {{"ExecutionRole",
-                                                "arn:aws:iam::123456789012:role/studio"}}},
-                                             {"SubnetIds", {"subnet-0123456789abcdef0"}},
-                                             {"VpcId", "vpc-0123456789abcdef0"}});
+  core::Json created =
+      call("CreateDomain",
+           {{"DomainName", name},
+            {"AuthMode", "IAM"},
+            {"DefaultUserSettings", {{"ExecutionRole", "arn:aws:iam::123456789012:role/studio"}}},
+            {"SubnetIds", {"subnet-0123456789abcdef0"}},
+            {"VpcId", "vpc-0123456789abcdef0"}});
   std::string id = created.value("DomainId", "");
   if (id.empty()) {
     const std::string arn = created.value("DomainArn", "");
@@ -80,7 +79,8 @@ std::string FakeSageMaker::create_domain(const std::string& name) {
   }
   EXPECT_TRUE(poll([&] {
     return call("DescribeDomain", {{"DomainId", id}}).value("Status", "") == "InService";
-  })) << "domain " << id << " never became InService";
+  })) << "domain "
+      << id << " never became InService";
   return id;
 }
 
@@ -91,7 +91,8 @@ std::string FakeSageMaker::describe_uid(const std::string& op, const core::Json&
     if (d.value("Status", "") != "InService") return false;
     uid = d.value("HomeEfsFileSystemUid", "");
     return !uid.empty();
-  })) << op << " never became InService";
+  })) << op
+      << " never became InService";
   return uid;
 }
 
