@@ -122,14 +122,19 @@ Result<std::optional<PlatformDomain>> SageMakerCatalog::describe_domain(std::str
 
 Result<std::vector<PlatformProfile>> SageMakerCatalog::list_profiles(std::string_view domain_id) {
   std::vector<PlatformProfile> out;
-  for (auto [operation, key, kind] :
-       {std::tuple{"ListUserProfiles", "UserProfiles", core::ProfileKind::kUser},
-        std::tuple{"ListSpaces", "Spaces", core::ProfileKind::kSpace}}) {
+  struct Listing {
+    const char* operation;
+    const char* key;
+    core::ProfileKind kind;
+  };
+  for (const Listing& listing :
+       {Listing{"ListUserProfiles", "UserProfiles", core::ProfileKind::kUser},
+        Listing{"ListSpaces", "Spaces", core::ProfileKind::kSpace}}) {
     LIFEBOAT_RETURN_IF_ERROR(for_each_page(
-        operation, Json{{"DomainIdEquals", domain_id}}, [&](const Json& page) -> Status {
-          for (const Json& p : page.value(key, Json::array())) {
+        listing.operation, Json{{"DomainIdEquals", domain_id}}, [&](const Json& page) -> Status {
+          for (const Json& p : page.value(listing.key, Json::array())) {
             if (!p.is_object()) continue;
-            PlatformProfile profile = profile_from(p, kind);
+            PlatformProfile profile = profile_from(p, listing.kind);
             profile.home_dir.reset();  // a listing never says; only Describe does
             if (profile.domain_id.empty()) profile.domain_id = std::string(domain_id);
             out.push_back(std::move(profile));
