@@ -67,7 +67,7 @@ class DispatcherTest : public ::testing::Test {
 
   void apply(const std::string& id, EventType type, const std::string& name,
              std::optional<std::string> home_dir, int minute, std::int64_t uid = 0,
-             const std::string& domain = "demo") {
+             const std::string& domain = "demo", const std::string& volume = "home") {
     core::ProfileEvent e;
     e.id = id;
     e.type = type;
@@ -75,7 +75,7 @@ class DispatcherTest : public ::testing::Test {
     e.domain_id = "d-" + domain;
     e.domain_name = domain;
     e.profile_name = name;
-    if (home_dir) e.home = HomeLocation{"home", *home_dir};
+    if (home_dir) e.home = HomeLocation{volume, *home_dir};
     if (uid != 0) {
       e.owner_uid = uid;
       e.owner_gid = 1001;
@@ -155,15 +155,7 @@ TEST_F(DispatcherTest, DefaultsSetTheAwaitTimeAndFindTemplatedVolumes) {
   dispatcher_ = make_dispatcher(defaults);
   apply("e1", EventType::kCreateUserProfile, "user1", "200001", 1);
   apply("e2", EventType::kDeleteUserProfile, "user1", std::nullopt, 2);
-  core::ProfileEvent moved;
-  moved.id = "e3";
-  moved.type = EventType::kCreateUserProfile;
-  moved.time = *core::parse_rfc3339("2026-11-29T10:03:00Z");
-  moved.domain_id = "d-demo";
-  moved.domain_name = "demo";
-  moved.profile_name = "user1";
-  moved.home = HomeLocation{"fs-new", "200003"};
-  ASSERT_TRUE(registry_->apply(moved).is_ok());
+  apply("e3", EventType::kCreateUserProfile, "user1", "200003", 3, 0, "demo", "fs-new");
   drain();
   ASSERT_EQ(started_.size(), 1u);
   const Json& input = started_.begin()->second;
@@ -216,15 +208,7 @@ TEST_F(DispatcherTest, UnknownVolumeStartsNothingAndSaysWhy) {
   apply("e1", EventType::kCreateUserProfile, "user1", "200001", 1);
   apply("e2", EventType::kDeleteUserProfile, "user1", std::nullopt, 2);
   // Move the profile to a volume this host does not mount.
-  core::ProfileEvent moved;
-  moved.id = "e3";
-  moved.type = EventType::kCreateUserProfile;
-  moved.time = *core::parse_rfc3339("2026-11-29T10:03:00Z");
-  moved.domain_id = "d-demo";
-  moved.domain_name = "demo";
-  moved.profile_name = "user1";
-  moved.home = HomeLocation{"fs-elsewhere", "9"};
-  ASSERT_TRUE(registry_->apply(moved).is_ok());
+  apply("e3", EventType::kCreateUserProfile, "user1", "9", 3, 0, "demo", "fs-elsewhere");
   drain();
   ASSERT_FALSE(reasons.empty());
   EXPECT_NE(reasons.back().find("fs-elsewhere"), std::string::npos) << reasons.back();
