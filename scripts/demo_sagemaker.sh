@@ -239,5 +239,6 @@ if [ "$failures" -ne 0 ]; then
   exit 1
 fi
 echo
-echo "demo: done in $SECONDS s. alice, bob and team-lab got their work back twice — after a recreated profile" \
-  "(events) and after a domain recreated on a new volume (reconciling alone)."
+echo "demo: done in $SECONDS s. alice, bob and team-lab got their work back twice — after alice and" \
+  "team-lab were recreated (events relayed, reconciling on) and after the domain was recreated" \
+  "on a new volume (reconciling alone)."
