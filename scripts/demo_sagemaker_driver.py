@@ -402,20 +402,17 @@ def wait_recovered(studio, daemon, name, new_uid, new_volume, source, timeout, r
          "replication", recorded, 30, 0.2)
     say(f"ok  {name}: {len(source)} entries back in {new_volume}/{new_uid} (contents, "
         f"modes, mtimes, symlink targets), all owned by {owner}")
-    say(f"    Lifeboat learned of the recreation from {how_learned(daemon, kind, name, relaying)}")
+    say(f"    Lifeboat learned of the recreation from {how_learned(daemon, kind, name, new_volume, new_uid, relaying)}")
 
 
-def how_learned(daemon, kind, name, relaying):
-    """Which event recorded the profile's current incarnation: a relayed CloudTrail record
+def how_learned(daemon, kind, name, volume, uid, relaying):
+    """Which event recorded the profile's home volume/uid: a relayed CloudTrail record
     (completed from Describe*), a reconcile pass, or seed; and what became of the others
-    that told of the same recreation."""
+    that told of the same home."""
     history = daemon.get(f"/v1/profiles/demo/{kind}/{name}").get("history", [])
-    since_delete = []
-    for h in history:
-        if h.get("event_type", "").startswith("Delete"):
-            since_delete = []
-        elif h.get("event_type", "").startswith("Create"):
-            since_delete.append(h)
+    told = [h for h in history if h.get("event_type", "").startswith("Create")
+            and (h.get("detail") or {}).get("efs_sys_id") == volume
+            and (h.get("detail") or {}).get("efs_uid") == str(uid)]
 
     def source(h):
         event_id = h.get("event_id", "")
@@ -424,14 +421,14 @@ def how_learned(daemon, kind, name, relaying):
         if event_id.startswith("seed:"):
             return "seed"
         return "the relayed CloudTrail record"
-    applied = [h for h in since_delete if h.get("outcome") == "applied"]
+    applied = [h for h in told if h.get("outcome") == "applied"]
     if not applied:
         return "no recorded event (unexpected)"
-    others = [f"{source(h)} came after it: {h.get('outcome')}" for h in since_delete
-              if h is not applied[-1]]
-    if relaying and not any(source(h) == "the relayed CloudTrail record" for h in since_delete):
+    others = [f"{source(h)} told it too: {h.get('outcome')}" for h in told
+              if h is not applied[0]]
+    if relaying and not any(source(h) == "the relayed CloudTrail record" for h in told):
         others.append("the relayed CloudTrail record is still held")
-    return source(applied[-1]) + (f" ({'; '.join(others)})" if others else "")
+    return source(applied[0]) + (f" ({'; '.join(others)})" if others else "")
 
 
 # ---------------------------------------------------------------------------------------
