@@ -1,10 +1,12 @@
 # Lifeboat — the two commands of the README's quick start, and a few conveniences.
 #   make demo   install dependencies, build, run the main job (the recovery scenario)
+#   make demo-sagemaker   the same, for the reference's scenario II against the fake
+#               SageMaker: seed, events, a profile and then a whole domain recreated
 #   make test   install dependencies, build, run every test (ctest), and each fuzz target
 #               for a few seconds (the clang build in build-fuzz)
 #   make fuzz   build the libFuzzer targets and run each for FUZZ_SECONDS (default 600)
 #   make test-sanitize   build everything with ASan+UBSan (build-debug) and run the tests
-.PHONY: all deps build build-fuzz test test-sanitize fuzz demo demo-copy bench lint format clean
+.PHONY: all deps build build-fuzz test test-sanitize fuzz demo demo-sagemaker demo-copy bench lint format clean
 
 FUZZ_SECONDS ?= 600
 FUZZ_WORK ?= /tmp/lifeboat-fuzz
@@ -38,6 +40,9 @@ test-sanitize: deps
 
 demo: build
 	@./scripts/demo_recovery.sh build/src/cli/lifeboat
+
+demo-sagemaker: build
+	@./scripts/demo_sagemaker.sh build/src/cli/lifeboat
 
 demo-copy: build
 	@./scripts/demo.sh build/src/cli/lifeboat
