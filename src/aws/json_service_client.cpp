@@ -61,8 +61,20 @@ core::Result<std::unique_ptr<JsonServiceClient>> JsonServiceClient::create_with(
   client->clock_ = clock;
   client->http_ = std::move(http);
   client->credentials_ = std::move(credentials);
-  client->sleep_ = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
+  JsonServiceClient* self = client.get();
+  client->sleep_ = [self](std::chrono::milliseconds d) {
+    std::unique_lock lock(self->cancel_mu_);
+    self->cancel_cv_.wait_for(lock, d, [self] { return self->cancelled_; });
+  };
   return client;
+}
+
+void JsonServiceClient::cancel() {
+  {
+    std::lock_guard lock(cancel_mu_);
+    cancelled_ = true;
+  }
+  cancel_cv_.notify_all();
 }
 
 std::string JsonServiceClient::credential_source() const {
@@ -77,8 +89,13 @@ core::Result<core::Json> JsonServiceClient::call(std::string_view operation,
   const std::string prefix = fmt::format("{} {}", service_.service_id, operation);
   const std::string body = request.dump();
   core::Status last;
+  auto is_cancelled = [this] {
+    std::lock_guard lock(cancel_mu_);
+    return cancelled_;
+  };
   for (int attempt = 1; attempt <= retry_.max_attempts; ++attempt) {
     if (attempt > 1) sleep_(retry_.backoff(attempt - 1, jitter_rng()));
+    if (is_cancelled()) return core::Status::cancelled(fmt::format("{}: cancelled", prefix));
 
     auto creds = credentials_->get();
     if (!creds.is_ok()) {

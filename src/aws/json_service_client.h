@@ -8,8 +8,10 @@
 // start "<service_id> <Operation>: " and never hold a secret, a signature or a token.
 #pragma once
 
+#include <condition_variable>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -51,6 +53,10 @@ class JsonServiceClient {
   //! yet. Never a secret.
   std::string credential_source() const;
 
+  //! Makes every call in progress or to come return Cancelled at its next wait or attempt
+  //! (the daemon stopping). Thread safe; cannot be undone.
+  void cancel();
+
   //! Replaces how the client waits between attempts (tests count the waits).
   void set_sleep_for_testing(std::function<void(std::chrono::milliseconds)> sleep) {
     sleep_ = std::move(sleep);
@@ -69,6 +75,9 @@ class JsonServiceClient {
   std::unique_ptr<CredentialChain> credentials_;
   RetryPolicy retry_;
   std::function<void(std::chrono::milliseconds)> sleep_;
+  std::mutex cancel_mu_;
+  std::condition_variable cancel_cv_;
+  bool cancelled_ = false;
 };
 
 }  // namespace lifeboat::aws

@@ -187,6 +187,33 @@ TEST(JsonServiceClient, ConnectionRefusedIsRetriedThenUnavailable) {
   EXPECT_EQ(f.sleeps.size(), 1u);
 }
 
+// cancel() (the daemon stopping) ends a call that is backing off at once, with Cancelled.
+TEST(JsonServiceClient, CancelEndsACallThatIsBackingOff) {
+  auto env = map_environment({{"HOME", "/nonexistent"},
+                              {"AWS_ACCESS_KEY_ID", "AKIDCANCEL"},
+                              {"AWS_SECRET_ACCESS_KEY", "secret-cancel"},
+                              {"AWS_REGION", "us-east-1"},
+                              {"AWS_EC2_METADATA_DISABLED", "true"}});
+  ClientOptions options;
+  options.endpoint_url = "http://127.0.0.1:1";  // refused: retried after long waits
+  options.max_attempts = 8;
+  options.base_backoff = std::chrono::seconds(10);
+  options.max_backoff = std::chrono::seconds(10);
+  auto client = JsonServiceClient::create(sagemaker_service(), options, env);
+  ASSERT_TRUE(client.is_ok()) << client.status().to_string();
+  const auto start = std::chrono::steady_clock::now();
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    (*client)->cancel();
+  });
+  auto out = (*client)->call("ListDomains", {});
+  canceller.join();
+  EXPECT_EQ(out.status().code(), core::StatusCode::kCancelled) << out.status().to_string();
+  // Well before even one 10 s back-off could have passed (jitter may make it shorter).
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(8));
+  EXPECT_EQ((*client)->call("ListDomains", {}).status().code(), core::StatusCode::kCancelled);
+}
+
 TEST(JsonServiceClient, NoCredentialsAnywhereListsEveryPlaceLooked) {
   Fixture f(core::Json::array({answer(200, {})}), {},
             {{"AWS_ACCESS_KEY_ID", ""}, {"AWS_SECRET_ACCESS_KEY", ""}});

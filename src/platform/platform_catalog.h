@@ -47,6 +47,10 @@ class PlatformCatalog {
  public:
   virtual ~PlatformCatalog() = default;
 
+  //! Makes calls in progress or to come fail with Cancelled soon (the daemon stopping);
+  //! cannot be undone. Thread safe.
+  virtual void cancel() {}
+
   //! The event source its facts are recorded under (e.g. "aws.sagemaker").
   virtual std::string_view source() const = 0;
 

@@ -20,6 +20,7 @@ class SageMakerCatalog final : public PlatformCatalog {
   explicit SageMakerCatalog(std::unique_ptr<aws::JsonServiceClient> client)
       : client_(std::move(client)) {}
 
+  void cancel() override { client_->cancel(); }
   std::string_view source() const override;
   core::Result<std::vector<PlatformDomain>> list_domains() override;
   core::Result<std::optional<PlatformDomain>> describe_domain(std::string_view id) override;

@@ -11,6 +11,7 @@ PlatformWatch::PlatformWatch(sync::EventEnricher& enricher, platform::PlatformCa
                              const core::Clock& clock, const platform::PlatformSettings& settings,
                              std::function<void()> on_changes)
     : enricher_(enricher),
+      catalog_(catalog),
       reconciler_(catalog, store, registry, clock,
                   sync::ReconcileOptions{sync::SyncMode::kReconcile, settings.domains, false}),
       clock_(clock),
@@ -39,6 +40,7 @@ void PlatformWatch::stop() {
     stopping_ = true;
   }
   cv_.notify_all();
+  catalog_.cancel();
   if (enrich_thread_.joinable()) enrich_thread_.join();
   if (reconcile_thread_.joinable()) reconcile_thread_.join();
 }

@@ -37,6 +37,8 @@ class PlatformWatch {
   void start();
   //! A held event may be due: the enricher looks now.
   void wake();
+  //! Cancels calls to the platform in progress (they fail at their next wait) and joins
+  //! both threads.
   void stop();
 
  private:
@@ -44,6 +46,7 @@ class PlatformWatch {
   void reconcile_loop();
 
   sync::EventEnricher& enricher_;
+  platform::PlatformCatalog& catalog_;
   sync::Reconciler reconciler_;
   const core::Clock& clock_;
   std::chrono::seconds reconcile_interval_;

@@ -221,9 +221,14 @@ struct Reconciler::Pass {
     for (const core::Domain& known : registry_domains) {
       if (known.status != core::DomainStatus::kActive || listed.contains(known.id)) continue;
       if (!r.watched(known.id, known.name)) continue;
-      core::ProfileEvent e =
-          event(core::EventType::kDeleteDomain, known.id, known.name, "",
-                ":" + known.last_event_time, just_after(known.last_event_time, now));
+      // After the last event applied to the domain or to any profile still in it.
+      std::string last = known.last_event_time;
+      for (const auto& entry : registry_profiles) {
+        const core::Profile& p = entry.second;
+        if (p.domain_id == known.id && p.last_event_time > last) last = p.last_event_time;
+      }
+      core::ProfileEvent e = event(core::EventType::kDeleteDomain, known.id, known.name, "",
+                                   ":" + known.last_event_time, just_after(last, now));
       SyncItem item{"domain", known.id, known.name, "", "deleted", known.home_volume_id, "", ""};
       LIFEBOAT_RETURN_IF_ERROR(apply(e, std::move(item)));
     }

@@ -13,8 +13,9 @@
 //    event dated just after the last event the registry applied to it, so a recreation
 //    the listing has not caught up with is never made stale;
 //  - a domain the registry does not know (or knows without its volume) gets a CreateDomain
-//    event; an active domain the platform no longer lists gets a DeleteDomain, applied
-//    after every profile event, so profiles that moved to a recreated domain of the same
+//    event; an active domain the platform no longer lists gets a DeleteDomain (dated just
+//    after the last event applied to it or to a profile still in it), applied after
+//    every profile event, so profiles that moved to a recreated domain of the same
 //    name are recreated there (and recovered) rather than deleted first.
 // Event ids are derived from what they record ("reconcile:" or "seed:" + type, domain id,
 // name, creation time), so a second pass, or an event for the same creation, is a
