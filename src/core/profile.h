@@ -77,7 +77,9 @@ struct Profile {
   std::optional<std::int64_t> owner_uid;
   std::optional<std::int64_t> owner_gid;
   bool replication = true;                     //!< the administrator's flag
-  std::optional<HomeLocation> pending_source;  //!< set by add-target until creation
+  //! The home a recovery copies from once this profile's own home is known: set by
+  //! add-target, or by a recreation whose event did not say where the new home is.
+  std::optional<HomeLocation> pending_source;
   ProfileStatus status = ProfileStatus::kActive;
   std::optional<ReplicationResult> last_replication;
   std::string last_event_time;  //!< RFC 3339, time of the last event applied to this key

@@ -184,7 +184,12 @@ class EventApplier {
     after.home = home;
     after.owner_uid = e_.owner_uid;
     after.owner_gid = e_.owner_gid;
+    // A recreation that does not say where its new home is must not lose the old one: it
+    // stays as the source of the recovery that starts once the new home is known.
     after.pending_source.reset();
+    if (!home && existing) {
+      after.pending_source = existing->pending_source ? existing->pending_source : existing->home;
+    }
     after.status = core::ProfileStatus::kActive;
     after.last_event_time = time_;
     // This incarnation's creation time; a previous incarnation's must not linger.

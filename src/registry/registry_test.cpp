@@ -164,6 +164,25 @@ TEST_F(RegistryTest, DeleteKeepsTheHomeAndRecreationIsAModifyFromOldToNewHome) {
   EXPECT_EQ(h[1].event_type, "DeleteUserProfile");
 }
 
+// A recreation whose event does not carry the new home (a CloudTrail record applied
+// without asking the platform) keeps the old home as the source of the recovery that
+// follows once the home is known.
+TEST_F(RegistryTest, ARecreationWithoutItsHomeKeepsTheOldHomeForTheRecovery) {
+  apply(event("e1", EventType::kCreateUserProfile, "alice", HomeLocation{"fs-1", "200001"}, 1));
+  apply(event("e2", EventType::kDeleteUserProfile, "alice", std::nullopt, 2));
+  apply(event("e3", EventType::kCreateUserProfile, "alice", std::nullopt, 3));
+  auto recreated = profile(alice_);
+  EXPECT_EQ(recreated->status, ProfileStatus::kActive);
+  EXPECT_EQ(recreated->home, std::nullopt);
+  EXPECT_EQ(recreated->pending_source, (HomeLocation{"fs-1", "200001"}));
+  apply(event("e4", EventType::kCreateUserProfile, "alice", HomeLocation{"fs-1", "200002"}, 4));
+  auto c = changes();
+  ASSERT_EQ(c.size(), 4u);
+  EXPECT_EQ(c[3].old_image->home, (HomeLocation{"fs-1", "200001"}));
+  EXPECT_EQ(c[3].new_image->home, (HomeLocation{"fs-1", "200002"}));
+  EXPECT_EQ(profile(alice_)->pending_source, std::nullopt);
+}
+
 TEST_F(RegistryTest, UserAndSpaceOfTheSameNameAreDifferentKeys) {
   apply(event("e1", EventType::kCreateUserProfile, "alice", HomeLocation{"fs-1", "1"}, 1));
   apply(event("e2", EventType::kCreateSpace, "alice", HomeLocation{"fs-1", "2"}, 2));
