@@ -31,8 +31,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       start = end + 1;
     }
   }
-  for (const char* element : {"AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration",
-                              "Code", "Message"}) {
+  for (const char* element :
+       {"AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration", "Code", "Message"}) {
     auto value = aws::xml_element_text(text, element);
     if (value) FUZZ_CHECK(value->find('<') == std::string::npos, "element text holds markup");
   }

@@ -76,7 +76,7 @@ struct Profile {
   std::optional<HomeLocation> home;  //!< unknown until the platform reports it
   std::optional<std::int64_t> owner_uid;
   std::optional<std::int64_t> owner_gid;
-  bool replication = true;                     //!< the administrator's flag
+  bool replication = true;  //!< the administrator's flag
   //! The home a recovery copies from once this profile's own home is known: set by
   //! add-target, or by a recreation whose event did not say where the new home is.
   std::optional<HomeLocation> pending_source;
