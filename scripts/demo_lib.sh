@@ -1,4 +1,5 @@
-# Shared by the demo scripts (sourced): step headings and ok/FAIL checks.
+# shellcheck shell=bash
+# Shared by the demo scripts (sourced): step headings, ok/FAIL checks, starting the daemon.
 # After sourcing, `failures` counts the checks that failed.
 
 demo_bold="" demo_plain=""
@@ -16,4 +17,25 @@ check() { # check DESCRIPTION COMMAND...: runs COMMAND, prints ok/FAIL
     printf '  FAIL  %s\n' "$what"
     failures=$((failures + 1))
   fi
+}
+
+# start_daemon BIN DATA CONFIG PORT_FILE LOG: starts `BIN serve` in the background (the
+# daemon itself, not a subshell, so SIGTERM reaches it) and waits up to 30 s until it
+# answers /healthz. Sets daemon_pid and port; calls the script's die() when it fails.
+start_daemon() {
+  local bin=$1 data=$2 config=$3 port_file=$4 log=$5
+  "$bin" --data-dir "$data" serve --config "$config" --listen 127.0.0.1:0 \
+    --port-file "$port_file" >"$log" 2>&1 &
+  daemon_pid=$!
+  port=""
+  for _ in $(seq 1 300); do
+    kill -0 "$daemon_pid" 2>/dev/null || { daemon_pid=""; die "the daemon exited during start-up"; }
+    if [ -s "$port_file" ]; then
+      port=$(cat "$port_file")
+      if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then return 0; fi
+    fi
+    port=""
+    sleep 0.1
+  done
+  die "the daemon did not answer /healthz within 30 s"
 }

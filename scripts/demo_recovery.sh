@@ -106,20 +106,7 @@ step "1. Start the daemon: $BIN serve (data dir $data, volume \"home\" at $volum
 mkdir -p "$volume" "$data"
 printf '[[volumes]]\nid = "home"\npath = "%s"\n' "$volume" >"$config"
 sed 's/^/  | /' "$config"
-"$BIN" --data-dir "$data" serve --config "$config" --listen 127.0.0.1:0 --port-file "$work/port" \
-  >"$log" 2>&1 &
-daemon_pid=$!
-port=""
-for _ in $(seq 1 300); do
-  kill -0 "$daemon_pid" 2>/dev/null || { daemon_pid=""; die "the daemon exited during start-up"; }
-  if [ -s "$work/port" ]; then
-    port=$(cat "$work/port")
-    if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then break; fi
-  fi
-  port=""
-  sleep 0.1
-done
-[ -n "$port" ] || die "the daemon did not answer /healthz within 30 s"
+start_daemon "$BIN" "$data" "$config" "$work/port" "$log"
 # The daemon made its API token in the data dir; the CLI finds it the same way.
 token=$("$BIN" --data-dir "$data" token) || die "lifeboat token could not read the API token"
 echo "  listening on http://127.0.0.1:$port (pid $daemon_pid); API token in $("$BIN" --data-dir "$data" token --path)"

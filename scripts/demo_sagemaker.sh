@@ -182,20 +182,7 @@ if changed or report["describes"] != 0:
 PY
 
 step "3. lifeboat serve, and an EventBridge rule relaying CloudTrail records to POST /v1/events"
-"$BIN" --data-dir "$data" serve --config "$config" --listen 127.0.0.1:0 --port-file "$work/port" \
-  >"$log" 2>&1 &
-daemon_pid=$!
-port=""
-for _ in $(seq 1 300); do
-  kill -0 "$daemon_pid" 2>/dev/null || { daemon_pid=""; die "the daemon exited during start-up"; }
-  if [ -s "$work/port" ]; then
-    port=$(cat "$work/port")
-    if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then break; fi
-  fi
-  port=""
-  sleep 0.1
-done
-[ -n "$port" ] || die "the daemon did not answer /healthz within 30 s"
+start_daemon "$BIN" "$data" "$config" "$work/port" "$log"
 lifeboat token >"$work/token" || die "lifeboat token could not read the API token"
 echo "  daemon on http://127.0.0.1:$port (pid $daemon_pid), reconciling every 2 s"
 driver_args relay
