@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# Shared by the demo scripts (sourced): step headings, ok/FAIL checks, starting the daemon.
+# Shared by the demo scripts (sourced): step headings, ok/FAIL checks, starting and
+# stopping processes.
 # After sourcing, `failures` counts the checks that failed.
 
 demo_bold="" demo_plain=""
@@ -38,4 +39,22 @@ start_daemon() {
     sleep 0.1
   done
   die "the daemon did not answer /healthz within 30 s"
+}
+
+# stop_process PID NAME: SIGTERM, wait up to 20 s, then SIGKILL; sets stopped_rc (the
+# process's exit status; 0 when PID is empty).
+stop_process() {
+  stopped_rc=0
+  [ -n "$1" ] || return 0
+  kill -TERM "$1" 2>/dev/null || true
+  for _ in $(seq 1 200); do
+    kill -0 "$1" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$1" 2>/dev/null; then
+    echo "demo: $2 did not stop within 20 s of SIGTERM; killing it" >&2
+    kill -KILL "$1" 2>/dev/null || true
+  fi
+  # shellcheck disable=SC2034 # read by the scripts that source this file
+  wait "$1" 2>/dev/null || stopped_rc=$?
 }

@@ -34,21 +34,9 @@ log=$work/daemon.log
 gid=1001
 daemon_pid=""
 
-stop_daemon() {  # SIGTERM, wait up to 20 s, then SIGKILL; sets daemon_rc
-  daemon_rc=0
-  [ -n "$daemon_pid" ] || return 0
-  kill -TERM "$daemon_pid" 2>/dev/null || true
-  for _ in $(seq 1 200); do
-    kill -0 "$daemon_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$daemon_pid" 2>/dev/null; then
-    echo "demo: the daemon did not stop within 20 s of SIGTERM; killing it" >&2
-    kill -KILL "$daemon_pid" 2>/dev/null || true
-  fi
-  wait "$daemon_pid" 2>/dev/null || daemon_rc=$?
-  daemon_pid=""
-}
+# shellcheck source=scripts/demo_lib.sh
+. "$(dirname "$0")/demo_lib.sh"
+stop_daemon() { stop_process "$daemon_pid" "the daemon"; daemon_pid=""; daemon_rc=$stopped_rc; }
 cleanup() {
   stop_daemon
   rm -rf "$work"
@@ -56,8 +44,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# shellcheck source=scripts/demo_lib.sh
-. "$(dirname "$0")/demo_lib.sh"
 show_log() {
   echo "--- last lines of the daemon's log ($log) ---" >&2
   tail -n 30 "$log" >&2 || true

@@ -64,21 +64,8 @@ access_key=AKIDLIFEBOATDEMO
 secret_key=lifeboat-demo-secret-key
 fake_pid="" daemon_pid="" relay_pid=""
 
-# stop_process PID NAME: SIGTERM, wait up to 20 s, then SIGKILL; sets stopped_rc.
-stop_process() {
-  stopped_rc=0
-  [ -n "$1" ] || return 0
-  kill -TERM "$1" 2>/dev/null || true
-  for _ in $(seq 1 200); do
-    kill -0 "$1" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$1" 2>/dev/null; then
-    echo "demo: $2 did not stop within 20 s of SIGTERM; killing it" >&2
-    kill -KILL "$1" 2>/dev/null || true
-  fi
-  wait "$1" 2>/dev/null || stopped_rc=$?
-}
+# shellcheck source=scripts/demo_lib.sh
+. "$here/demo_lib.sh"
 stop_relay() { stop_process "$relay_pid" "the event relay"; relay_pid=""; }
 stop_daemon() { stop_process "$daemon_pid" "the daemon"; daemon_pid=""; daemon_rc=$stopped_rc; }
 stop_fake() { stop_process "$fake_pid" "the fake SageMaker"; fake_pid=""; }
@@ -91,8 +78,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# shellcheck source=scripts/demo_lib.sh
-. "$here/demo_lib.sh"
 show_log() {
   if [ -s "$log" ]; then
     echo "--- last lines of the daemon's log ($log) ---" >&2

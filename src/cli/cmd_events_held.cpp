@@ -13,14 +13,10 @@
 namespace lifeboat::cli {
 namespace {
 
-// More than this many held events means something is wrong with the platform; the
-// listing says so rather than printing them all.
-constexpr std::int64_t kMaxShown = 1000;
-
 int run_events_held(const GlobalOptions& global) {
   std::vector<store::HeldEvent> held;
   int rc = read_cli_store(global, [&](store::StoreTransaction& t) -> core::Status {
-    LIFEBOAT_ASSIGN_OR_RETURN(held, store::list_held_events(t.sql(), kMaxShown));
+    LIFEBOAT_ASSIGN_OR_RETURN(held, store::list_held_events(t.sql(), store::kMaxHeldEventsListed));
     return core::Status::ok();
   });
   if (rc != 0) return rc;

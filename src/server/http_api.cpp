@@ -18,8 +18,6 @@ using core::Json;
 using core::Status;
 
 constexpr const char* kJson = "application/json";
-// The held events a listing shows at most (GET /v1/held-events, lifeboat events held).
-constexpr std::int64_t kMaxHeldEventsShown = 1000;
 
 int http_status_for(const Status& st) {
   switch (st.code()) {
@@ -235,7 +233,8 @@ void HttpApi::Impl::routes() {
   router.add("GET", "/v1/held-events", [this](const HttpRequest&) {
     std::vector<store::HeldEvent> held;
     Status st = services.store->read([&](store::StoreTransaction& t) -> Status {
-      LIFEBOAT_ASSIGN_OR_RETURN(held, store::list_held_events(t.sql(), kMaxHeldEventsShown));
+      LIFEBOAT_ASSIGN_OR_RETURN(held,
+                                store::list_held_events(t.sql(), store::kMaxHeldEventsListed));
       return Status::ok();
     });
     if (!st.is_ok()) return status_response(st);
