@@ -140,6 +140,22 @@ TEST_F(EventEnricherTest, GivesUpAtTheDeadlineAndSurvivesPlatformErrors) {
   EXPECT_FALSE(profile("alice").has_value());
 }
 
+// SageMaker's answers pass the checks an event's do: a home uid that is not decimal
+// digits (here a path escape) is refused by the registry and the event released; nothing
+// is recorded.
+TEST_F(EventEnricherTest, AHomeFromThePlatformThatIsNotAUidIsRefused) {
+  add_domain();
+  add_profile("mallory", "../../etc");
+  ASSERT_TRUE(*enricher_->hold(cloudtrail_create("e1", "mallory"), "rule"));
+  EnrichPass pass = run();
+  EXPECT_EQ(pass.refused, 1);
+  EXPECT_EQ(pass.applied, 0);
+  EXPECT_TRUE(held().empty());
+  EXPECT_FALSE(profile("mallory").has_value());
+  ASSERT_EQ(pass.notes.size(), 1u);
+  EXPECT_NE(pass.notes[0].find("homeEfsFileSystemUid"), std::string::npos) << pass.notes[0];
+}
+
 TEST_F(EventEnricherTest, ADomainCreateGetsItsVolume) {
   add_domain();
   core::ProfileEvent e = cloudtrail_create("e1", "");
