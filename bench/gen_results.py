@@ -31,7 +31,7 @@ COMMANDS = {
     "rsync": "rsync -aHAX SRC/ DST/",
     "rclone": "rclone sync --links --metadata --create-empty-src-dirs -q SRC DST",
 }
-# (tree, peer, max ratio of lifeboat's median to the peer's median), from issue 7.
+# (tree, peer, max ratio of lifeboat's median to the peer's median): the targets the engine is held to.
 RATIO_TARGETS = [("a", "cp", 1.1), ("b", "rsync", 0.5), ("b", "cp", 1.0), ("c", "rsync", 0.5),
                  ("d", "rsync", 0.5), ("e", "rsync", 0.15)]
 RSS_LIMIT_MIB = 64
@@ -232,7 +232,7 @@ def main():
                 w(f"lifeboat's report for its median run: {rep}.")
         w("")
 
-    w("## Targets (issue 7)")
+    w("## Targets")
     w("")
     w("| target | measured | verdict |")
     w("|---|---:|---|")

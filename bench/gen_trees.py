@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generates the benchmark trees of bench/run.sh (issue 7).
+"""Generates the benchmark trees of bench/run.sh.
 
   gen_trees.py large  DIR [--files 8] [--mib 1024]          (a) a few large files
   gen_trees.py small  DIR [--files 50000] [--dirs 500] [--size 4096]   (b), (e)

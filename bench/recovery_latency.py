@@ -17,7 +17,7 @@
 
   report --tsv FILE --machine FILE --command CMD --out RESULTS.md
       Medians and min-max of every column (each line of FILE is one `measure` line), the
-      verdict against issue 6's target, written as the section between
+      verdict against the latency target, written as the section between
       <!-- recovery-latency:begin --> and <!-- recovery-latency:end --> of RESULTS.md: the
       section is replaced if present, appended otherwise. A new RESULTS.md starts with
       bench/gen_results.py's analysis marker so that generating the rest keeps this section.
@@ -165,9 +165,9 @@ def report(args):
         a, b, c = stats[col]
         return f"| {a:.0f} ms | {b:.0f}–{c:.0f} ms |"
 
-    L = [BEGIN, "", "## Recovery latency: create event → files in place (issue 6)", ""]
+    L = [BEGIN, "", "## Recovery latency: create event → files in place ", ""]
     w = L.append
-    w(f"Target (issue 6, \"Speed to reach\"): from the create event's POST to the last file in "
+    w(f"Target: from the create event's POST to the last file in "
       f"place, for a home of {int(m.get('files', 0)):,} files / {int(m.get('bytes', 0)) / 1048576:.0f} "
       f"MiB, median under {TARGET_MS} ms on a 2-core machine.")
     w("")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # recovery_latency.sh [--quick] [--runs N] [--bin PATH] [--dir DIR] [--no-loop] [--no-publish] [--out FILE]
 #
-# Issue 6's "Speed to reach": the time from a recreated profile's create event (POST
+# The recovery latency target: the time from a recreated profile's create event (POST
 # /v1/events) to the last file of its old home in place in the new home, for a home of
 # 1,000 files / 10 MiB. Target: median under 500 ms on a 2-core machine.
 #

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/run.sh — times `lifeboat copy` against cp -a, rsync -aHAX and rclone sync (issue 7).
+# bench/run.sh — times `lifeboat copy` against cp -a, rsync -aHAX and rclone sync (bench/README.md).
 #
 #   bench/run.sh [--quick] [--runs N] [--trees a,b,c,d,e] [--cold] [--out FILE] [--no-build]
 #

@@ -75,7 +75,7 @@ post_events() {
   if grep -q '"outcome":"refused"' "$work/resp"; then die "an event was refused: $(cat "$work/resp")"; fi
 }
 
-# A CloudEvents envelope as the platform sends it (DESIGN.md): cloud_event ID MINUTE TYPE DATA
+# A CloudEvents envelope as the platform sends it (README "HTTP API"): cloud_event ID MINUTE TYPE DATA
 cloud_event() {
   printf '{"specversion":"1.0","id":"%s","source":"platform.local","time":"2026-11-29T10:%02d:00Z","type":"%s","data":%s}' \
     "$1" "$2" "$3" "$4"

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   # toolchain
   g++ cmake ninja-build pkg-config make
-  # libraries (DESIGN.md "Choices already made")
+  # libraries (docs/architecture.md, "Modules")
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libboost-dev
   libcurl4-openssl-dev libsqlite3-dev libpqxx-dev libpq-dev libtomlplusplus-dev
   libxxhash-dev libacl1-dev libattr1-dev

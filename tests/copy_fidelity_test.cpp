@@ -1,6 +1,6 @@
-// `lifeboat copy` keeps everything issue 2's "What a copy must keep" lists: a tree with every
-// kind of entry is copied by the real binary and the manifests of source and target compared
-// field by field. Also the owner/group remap, --owner none, --perms none and --devices.
+// `lifeboat copy` keeps everything the README's `lifeboat copy` section says a copy keeps: a tree
+// with every kind of entry is copied by the real binary and the manifests of source and target
+// compared field by field. Also the owner/group remap, --owner none, --perms none and --devices.
 // These tests run as root (they chown to arbitrary ids, set trusted.* xattrs and mknod).
 #include <gtest/gtest.h>
 

@@ -101,5 +101,50 @@ TEST_F(DaemonAwaitTest, WaitingRecoveriesDoNotStarveOthers) {
   EXPECT_EQ(daemon_->stop(), 0);
 }
 
+// At scale: a thousand recoveries waiting for homes that do not exist yet (users who have
+// not logged in since their profiles were recreated) hold no worker, so the next one, whose
+// home exists, still runs to the end on a daemon with two workers.
+TEST_F(DaemonAwaitTest, AThousandWaitingRecoveriesDoNotStopTheNextOne) {
+  daemon_ = std::make_unique<DaemonProcess>(
+      tmp_ / "data", std::vector<std::string>{"--config", config_, "--token-file", token_file_,
+                                              "--workers", "2", "--per-volume-concurrency", "1"});
+  constexpr int kWaiting = 1000;
+  constexpr int kPerRequest = 100;
+  for (int first = 0; first < kWaiting; first += kPerRequest) {
+    Json batch = Json::array();
+    for (int i = first; i < first + kPerRequest; ++i) {
+      for (const auto& e : recreate_user("w" + std::to_string(i), std::to_string(900000 + i),
+                                         std::to_string(950000 + i), 0))
+        batch.push_back(e);
+    }
+    auto posted = call("POST", "/v1/events", batch.dump());
+    ASSERT_EQ(posted.status, 200) << posted.body << "\n" << daemon_->log();
+  }
+  auto running = [&] {
+    Json list = Json::parse(call("GET", "/v1/executions?status=RUNNING").body, nullptr, false);
+    return list.is_object() && list.contains("executions") ? list["executions"].size() : 0u;
+  };
+  for (int i = 0; i < 3000 && running() < kWaiting; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ASSERT_EQ(running(), static_cast<std::size_t>(kWaiting)) << daemon_->log();
+
+  fsys::create_directories(home("840001"));
+  std::ofstream(home("840001/kept.txt")) << "dan's work\n";
+  ASSERT_EQ(::chown(home("840001/kept.txt").c_str(), 840001, 1001), 0);
+  fsys::create_directories(home("840002"));
+  ASSERT_EQ(::chown(home("840002").c_str(), 840002, 1001), 0);
+  auto posted = call("POST", "/v1/events", recreate_user("dan", "840001", "840002", 20).dump());
+  ASSERT_EQ(posted.status, 200) << posted.body;
+  ASSERT_TRUE(eventually([](const auto& s) { return s.count("dan") && s.at("dan") != "RUNNING"; }))
+      << daemon_->log();
+  EXPECT_EQ(statuses()["dan"], "SUCCEEDED") << daemon_->log();
+  std::ifstream copied(home("840002/kept.txt"));
+  std::string text;
+  std::getline(copied, text);
+  EXPECT_EQ(text, "dan's work");
+  EXPECT_EQ(running(), static_cast<std::size_t>(kWaiting)) << "the waiting ones still wait";
+  EXPECT_EQ(daemon_->stop(), 0);
+}
+
 }  // namespace
 }  // namespace lifeboat::testing

@@ -1,4 +1,4 @@
-// The daemon end to end (issue 6): a real `lifeboat serve`, events over HTTP, recoveries
+// The daemon end to end: a real `lifeboat serve`, events over HTTP, recoveries
 // on real directories, the reference blog's scenarios, the add-target and disabled-flag
 // paths, auth, errors, and a graceful stop.
 #include <sys/stat.h>

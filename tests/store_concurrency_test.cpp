@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "store/sql_store_transaction.h"
 #include "store/sqlite_store.h"
 #include "support/process.h"
 
@@ -58,13 +59,17 @@ Recorded read_recorded(const std::string& db) {
   EXPECT_TRUE(store.is_ok()) << store.status().to_string();
   if (!store.is_ok()) return out;
   core::Status st = (*store)->read([&](store::StoreTransaction& t) -> core::Status {
-    LIFEBOAT_ASSIGN_OR_RETURN(auto p, t.sql().query("SELECT event_id FROM processed_events", {}));
+    LIFEBOAT_ASSIGN_OR_RETURN(
+        auto p, store::session_of(t).query("SELECT event_id FROM processed_events", {}));
     for (const auto& r : p) out.processed.insert(r.text(0));
-    LIFEBOAT_ASSIGN_OR_RETURN(auto h, t.sql().query("SELECT event_id FROM profile_history", {}));
+    LIFEBOAT_ASSIGN_OR_RETURN(
+        auto h, store::session_of(t).query("SELECT event_id FROM profile_history", {}));
     for (const auto& r : h) out.history.insert(r.text(0));
-    LIFEBOAT_ASSIGN_OR_RETURN(auto c, t.sql().query("SELECT event_id FROM changes", {}));
+    LIFEBOAT_ASSIGN_OR_RETURN(auto c,
+                              store::session_of(t).query("SELECT event_id FROM changes", {}));
     for (const auto& r : c) out.changes.insert(r.text(0));
-    LIFEBOAT_ASSIGN_OR_RETURN(auto n, t.sql().query("SELECT COUNT(*) FROM profiles", {}));
+    LIFEBOAT_ASSIGN_OR_RETURN(auto n,
+                              store::session_of(t).query("SELECT COUNT(*) FROM profiles", {}));
     out.profiles = n[0].integer(0);
     return core::Status::ok();
   });

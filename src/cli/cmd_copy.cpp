@@ -1,4 +1,4 @@
-// `lifeboat copy SRC DST [options]`: the replication engine on its own (issue 2).
+// `lifeboat copy SRC DST [options]`: the replication engine on its own (README "`lifeboat copy`").
 // Exit codes: 0 SUCCESS, 1 PARTIAL, 2 usage error, 4 a fault that stopped the whole copy.
 #include <signal.h>
 #include <unistd.h>

@@ -16,7 +16,7 @@ namespace {
 int run_events_held(const GlobalOptions& global) {
   std::vector<store::HeldEvent> held;
   int rc = read_cli_store(global, [&](store::StoreTransaction& t) -> core::Status {
-    LIFEBOAT_ASSIGN_OR_RETURN(held, store::list_held_events(t.sql(), store::kMaxHeldEventsListed));
+    LIFEBOAT_ASSIGN_OR_RETURN(held, t.list_held_events(store::kMaxHeldEventsListed));
     return core::Status::ok();
   });
   if (rc != 0) return rc;

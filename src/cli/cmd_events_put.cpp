@@ -1,6 +1,6 @@
 // lifeboat events put [FILE|-]
 //
-// Applies platform events (DESIGN.md "Events": CloudTrail via EventBridge, or CloudEvents
+// Applies platform events (ingest/event_envelope.h: CloudTrail via EventBridge, or CloudEvents
 // 1.0; one event or a JSON array) to the registry, each in its own transaction, and prints
 // per event: applied, duplicate, stale or refused. Exit 2 if any was refused (the others
 // are still applied), 4 if the store failed (events before it stay applied).

@@ -15,7 +15,7 @@ namespace {
 int run_transfers_list(const GlobalOptions& global, std::int64_t limit) {
   std::vector<store::TransferRecord> transfers;
   int rc = read_cli_store(global, [&](store::StoreTransaction& t) -> core::Status {
-    LIFEBOAT_ASSIGN_OR_RETURN(transfers, store::list_transfers(t.sql(), limit));
+    LIFEBOAT_ASSIGN_OR_RETURN(transfers, t.list_transfers(limit));
     return core::Status::ok();
   });
   if (rc != 0) return rc;

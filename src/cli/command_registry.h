@@ -14,7 +14,7 @@
 
 namespace lifeboat::cli {
 
-//! Global options (DESIGN.md "The command line").
+//! Global options (README "How it works").
 struct GlobalOptions {
   std::string data_dir;   //!< --data-dir; empty: $LIFEBOAT_DATA_DIR, else ~/.local/state/lifeboat
   std::string store_url;  //!< --store sqlite:///… | postgresql://…

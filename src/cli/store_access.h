@@ -36,7 +36,7 @@ struct RegistryAccess {
 };
 core::Result<std::unique_ptr<RegistryAccess>> open_cli_registry(const GlobalOptions& global);
 
-//! Prints `status` as a user-facing error and returns its exit code (DESIGN.md).
+//! Prints `status` as a user-facing error and returns its exit code (core::exit_code_for).
 int report_failure(const core::Status& status);
 
 //! Adds --domain-name, --profile-name and --kind (prefixed with `prefix`, e.g. "src-")

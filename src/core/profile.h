@@ -1,4 +1,4 @@
-// The registry's domain types: volumes, domains and profiles (DESIGN.md "Domain model"),
+// The registry's domain types: volumes, domains and profiles (docs/architecture.md),
 // and their JSON images. The JSON field names follow the reference's DynamoDB columns
 // where one exists (`domain_id`, `user_profile_name` / `space_name`, `efs_sys_id`,
 // `efs_uid`, `replication`, `replication_status`, `bytes_written`, ...), so users of

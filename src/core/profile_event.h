@@ -1,5 +1,5 @@
 // ProfileEvent: one platform event about a domain or a profile, as the registry applies
-// it (DESIGN.md "Domain model", "Events"), plus the validation of the names it carries.
+// it (docs/architecture.md), plus the validation of the names it carries.
 // Plain values; no thread-safety concerns.
 #pragma once
 

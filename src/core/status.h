@@ -80,7 +80,7 @@ class [[nodiscard]] Status {
   int errno_ = 0;
 };
 
-//! Process exit code for a status (DESIGN.md): 0 ok, 1 partial, 2 bad input,
+//! Process exit code for a status (README): 0 ok, 1 partial, 2 bad input,
 //! 3 not found, 4 a fault outside the command.
 int exit_code_for(const Status& status);
 

@@ -1,5 +1,5 @@
 // write_file_durably: THE way Lifeboat writes a file that must appear whole or not at all
-// (CONVENTIONS.md habit 3; leveldb's SetCurrentFile): write a temporary name in the same
+// (leveldb's SetCurrentFile): write a temporary name in the same
 // directory, fsync it, rename it over `name`, fsync the directory; on any failure the
 // temporary is removed and the old file (if any) is left as it was.
 #pragma once

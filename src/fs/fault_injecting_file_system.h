@@ -1,6 +1,6 @@
 // FaultInjectingFileSystem: a FileSystem that forwards every call to another one and makes
 // chosen calls fail with a chosen errno — for tests of how the engine handles EIO, ENOSPC,
-// EACCES, ... on one file (CONVENTIONS.md habit 1; leveldb's EnvWrapper pattern).
+// EACCES, ... on one file (leveldb's EnvWrapper pattern).
 //
 // A rule names an operation and an entry name. Calls that take a name match it directly;
 // calls on a descriptor (read, write, copy_range, chmod, ...) match the name the descriptor

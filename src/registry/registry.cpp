@@ -388,7 +388,7 @@ Result<Profile> Registry::record_result(const ProfileKey& key, const core::Repli
   // The result lands on the profile row and in the transfers table in one transaction.
   auto log_transfer = [&](StoreTransaction& t) -> Status {
     store::TransferRecord record{0, key, r, core::format_rfc3339(clock_.now())};
-    return store::append_transfer(t.sql(), record).status();
+    return t.append_transfer(record).status();
   };
   return update_profile(
       store_, clock_, key, "ReplicationResult", std::move(detail),

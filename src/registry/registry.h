@@ -1,9 +1,9 @@
 // Registry: applies platform events and administrators' actions to the store — who had
-// which home, and what changed (issue 3). Each call is ONE store transaction: the current
+// which home, and what changed. Each call is ONE store transaction: the current
 // profile row, its history row, its change-stream entry and the processed event id
 // commit together or not at all.
 //
-// Rules (DESIGN.md, issue 3): a profile key is (domain name, kind, name), so a user and a
+// Rules (README "Rules the registry applies"): a profile key is (domain name, kind, name), so a user and a
 // space of the same name never collide; a recreated key gets a MODIFY whose old image
 // holds the previous home (or the pending source set by add-target) and whose new image
 // holds the new one; the replication flag survives recreation; a flag change or a

@@ -50,7 +50,7 @@ TEST(RegistryTransfers, RecordResultAppendsOneTransferPerExecution) {
     std::vector<store::TransferRecord> transfers;
     ASSERT_TRUE((*store)
                     ->read([&](store::StoreTransaction& t) -> core::Status {
-                      LIFEBOAT_ASSIGN_OR_RETURN(transfers, store::list_transfers(t.sql(), 100));
+                      LIFEBOAT_ASSIGN_OR_RETURN(transfers, t.list_transfers(100));
                       return core::Status::ok();
                     })
                     .is_ok());

@@ -34,7 +34,7 @@ core::Result<core::ProfileKey> profile_key_from_json(const Json& body, const std
 core::Result<Json> transfers_json(store::Store& store, std::int64_t limit) {
   std::vector<store::TransferRecord> transfers;
   LIFEBOAT_RETURN_IF_ERROR(store.read([&](store::StoreTransaction& t) -> core::Status {
-    LIFEBOAT_ASSIGN_OR_RETURN(transfers, store::list_transfers(t.sql(), limit));
+    LIFEBOAT_ASSIGN_OR_RETURN(transfers, t.list_transfers(limit));
     return core::Status::ok();
   }));
   Json arr = Json::array();

@@ -233,8 +233,7 @@ void HttpApi::Impl::routes() {
   router.add("GET", "/v1/held-events", [this](const HttpRequest&) {
     std::vector<store::HeldEvent> held;
     Status st = services.store->read([&](store::StoreTransaction& t) -> Status {
-      LIFEBOAT_ASSIGN_OR_RETURN(held,
-                                store::list_held_events(t.sql(), store::kMaxHeldEventsListed));
+      LIFEBOAT_ASSIGN_OR_RETURN(held, t.list_held_events(store::kMaxHeldEventsListed));
       return Status::ok();
     });
     if (!st.is_ok()) return status_response(st);

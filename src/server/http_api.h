@@ -1,6 +1,6 @@
 // HttpApi: the daemon's HTTP/JSON API: its routes, on HttpServer (Boost.Beast).
 //
-//   POST /v1/events                          platform events (DESIGN.md's two envelopes)
+//   POST /v1/events                          platform events (both envelopes, ingest/event_envelope.h)
 //   GET  /v1/profiles[?domain=D]             current profile rows
 //   GET  /v1/profiles/{domain}/{kind}/{name} one profile with its history
 //   POST /v1/profiles/{domain}/{kind}/{name}/replication   {"enabled": bool}

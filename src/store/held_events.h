@@ -2,8 +2,9 @@
 // because the platform had still to say where the profile's home is (a SageMaker profile
 // that is not InService, or has no home uid yet). The enricher asks again, with back-off,
 // until the event's deadline; every held event is in the store, so a restart loses none.
-// Functions over a SqlSession, so every SQL store shares them; used inside a Store
-// transaction (StoreTransaction::sql()).
+// Functions over a SqlSession, so every SQL store shares them; they are the store's
+// implementation of StoreTransaction's methods of the same names, which are what code
+// above the store module calls.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,5 @@
 // Opening the store named on the command line or in the config, and finding the data
-// directory (DESIGN.md "The command line").
+// directory (README "The store and the data directory").
 #pragma once
 
 #include <memory>

@@ -11,7 +11,7 @@
 namespace lifeboat::store {
 namespace {
 
-// Version 1: the registry (issue 3). Portable SQL: no AUTOINCREMENT/SERIAL (sequence
+// Version 1: the registry. Portable SQL: no AUTOINCREMENT/SERIAL (sequence
 // numbers come from `counters`, whose row lock also orders them by commit), booleans as
 // INTEGER 0/1, timestamps as RFC 3339 text (fixed width UTC, so they sort as text).
 constexpr std::string_view kRegistrySql = R"sql(
@@ -120,6 +120,15 @@ const std::vector<Migration>& schema_migrations() {
       {5, "platform: creation times, held events", kPlatformMigrationSql},
   };
   return kMigrations;
+}
+
+const std::vector<std::string_view>& store_tables() {
+  static const std::vector<std::string_view> tables{
+      "counters",        "volumes",          "domains",          "profiles",
+      "profile_history", "changes",          "processed_events", "change_consumers",
+      "executions",      "execution_events", "dead_letters",     "transfers",
+      "held_events",     "schema_migrations"};
+  return tables;
 }
 
 int latest_schema_version() { return schema_migrations().back().version; }

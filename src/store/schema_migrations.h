@@ -23,6 +23,10 @@ struct Migration {
 //! Every migration this binary knows, in version order.
 const std::vector<Migration>& schema_migrations();
 
+//! Every table the migrations create, in the order they appear (schema_migrations last).
+//! A migration that adds a table adds its name here too (the conformance suite checks).
+const std::vector<std::string_view>& store_tables();
+
 //! The highest version in schema_migrations().
 int latest_schema_version();
 

@@ -1,5 +1,7 @@
 #include "store/sql_execution_store.h"
 
+#include "store/sql_store_transaction.h"
+
 namespace lifeboat::store {
 
 using core::Result;
@@ -106,7 +108,7 @@ Result<std::vector<T>> read_rows(Store& store, const std::string& sql,
                                  T (*from_row)(const SqlRow&)) {
   std::vector<T> out;
   LIFEBOAT_RETURN_IF_ERROR(store.read([&](StoreTransaction& tx) -> Status {
-    LIFEBOAT_ASSIGN_OR_RETURN(auto rows, tx.sql().query(sql, params));
+    LIFEBOAT_ASSIGN_OR_RETURN(auto rows, session_of(tx).query(sql, params));
     for (const auto& r : rows) out.push_back(from_row(r));
     return Status::ok();
   }));
@@ -132,7 +134,7 @@ SqlValue parent_value(const std::string& parent_id) {
 
 Status SqlExecutionStore::write(const ExecutionWrite& w) {
   return store_.transact([&](StoreTransaction& tx) -> Status {
-    SqlSession& sql = tx.sql();
+    SqlSession& sql = session_of(tx);
     for (const auto& e : w.creates) {
       auto n = sql.execute(
           "INSERT INTO executions (" + std::string(kExecutionColumns) +
@@ -207,7 +209,7 @@ Result<std::vector<ExecutionEvent>> SqlExecutionStore::list_events(const std::st
 
 Status SqlExecutionStore::add_dead_letter(const DeadLetter& d) {
   return store_.transact([&](StoreTransaction& tx) -> Status {
-    auto n = tx.sql().execute(
+    auto n = session_of(tx).execute(
         "INSERT INTO dead_letters (" + std::string(kDeadLetterColumns) +
             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (execution_id) DO NOTHING",
         {d.id, d.execution_id, d.created_at, d.payload, d.definition, d.error, d.cause, d.status,
@@ -233,7 +235,7 @@ Status SqlExecutionStore::mark_redriven(const std::string& id, const std::string
   return store_.transact([&](StoreTransaction& tx) -> Status {
     LIFEBOAT_ASSIGN_OR_RETURN(
         std::int64_t n,
-        tx.sql().execute(
+        session_of(tx).execute(
             "UPDATE dead_letters SET status = ?, redrive_execution_id = ? "
             "WHERE id = ? AND status = ?",
             {std::string(kDeadLetterRedriven), execution_id, id, std::string(kDeadLetterPending)}));

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/time_format.h"
+#include "store/schema_migrations.h"
 
 namespace lifeboat::store {
 namespace {
@@ -330,6 +331,63 @@ Status SqlStoreTransaction::set_consumer_checkpoint(std::string_view name, std::
           "updated_at = excluded.updated_at",
           {std::string(name), seq, now()})
       .status();
+}
+
+Result<std::int64_t> SqlStoreTransaction::append_transfer(const TransferRecord& record) {
+  return store::append_transfer(session_, record);
+}
+
+Result<std::vector<TransferRecord>> SqlStoreTransaction::list_transfers(std::int64_t limit) {
+  return store::list_transfers(session_, limit);
+}
+
+Result<bool> SqlStoreTransaction::hold_event(const HeldEvent& event) {
+  return store::hold_event(session_, event);
+}
+
+Result<bool> SqlStoreTransaction::is_event_held(std::string_view event_id) {
+  return store::is_event_held(session_, event_id);
+}
+
+Result<std::vector<HeldEvent>> SqlStoreTransaction::due_held_events(std::string_view now,
+                                                                    std::int64_t limit) {
+  return store::due_held_events(session_, now, limit);
+}
+
+Result<std::vector<HeldEvent>> SqlStoreTransaction::list_held_events(std::int64_t limit) {
+  return store::list_held_events(session_, limit);
+}
+
+Result<std::string> SqlStoreTransaction::next_held_attempt() {
+  return store::next_held_attempt(session_);
+}
+
+Status SqlStoreTransaction::reschedule_held_event(std::string_view event_id,
+                                                  std::string_view next_attempt_at,
+                                                  std::int64_t attempts,
+                                                  std::string_view last_error) {
+  return store::reschedule_held_event(session_, event_id, next_attempt_at, attempts, last_error);
+}
+
+Status SqlStoreTransaction::release_held_event(std::string_view event_id) {
+  return store::release_held_event(session_, event_id);
+}
+
+Result<std::vector<std::pair<std::string, std::int64_t>>> SqlStoreTransaction::table_row_counts() {
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  for (std::string_view table : store_tables()) {
+    // The names are the constants of store_tables(), never input.
+    LIFEBOAT_ASSIGN_OR_RETURN(auto rows,
+                              session_.query(fmt::format("SELECT COUNT(*) FROM {}", table), {}));
+    out.emplace_back(std::string(table), rows.empty() ? 0 : rows[0].integer(0));
+  }
+  return out;
+}
+
+SqlSession& session_of(StoreTransaction& txn) {
+  // Every Store of this module hands out SqlStoreTransactions (sqlite_store.cpp); a
+  // different one here is a programming error, not a runtime condition.
+  return dynamic_cast<SqlStoreTransaction&>(txn).session();
 }
 
 }  // namespace lifeboat::store

@@ -15,7 +15,9 @@ class SqlStoreTransaction final : public StoreTransaction {
   SqlStoreTransaction(SqlSession& session, const core::Clock& clock)
       : session_(session), clock_(clock) {}
 
-  SqlSession& sql() override { return session_; }
+  //! The session, for the SQL stores built beside this one (sql_execution_store.cpp,
+  //! migrations); never for code above the store module.
+  SqlSession& session() { return session_; }
 
   core::Status put_volume(const core::Volume& volume) override;
   core::Result<std::optional<core::Volume>> get_volume(std::string_view id) override;
@@ -43,11 +45,31 @@ class SqlStoreTransaction final : public StoreTransaction {
   core::Result<std::int64_t> consumer_checkpoint(std::string_view name) override;
   core::Status set_consumer_checkpoint(std::string_view name, std::int64_t seq) override;
 
+  core::Result<std::int64_t> append_transfer(const TransferRecord& record) override;
+  core::Result<std::vector<TransferRecord>> list_transfers(std::int64_t limit) override;
+
+  core::Result<bool> hold_event(const HeldEvent& event) override;
+  core::Result<bool> is_event_held(std::string_view event_id) override;
+  core::Result<std::vector<HeldEvent>> due_held_events(std::string_view now,
+                                                       std::int64_t limit) override;
+  core::Result<std::vector<HeldEvent>> list_held_events(std::int64_t limit) override;
+  core::Result<std::string> next_held_attempt() override;
+  core::Status reschedule_held_event(std::string_view event_id, std::string_view next_attempt_at,
+                                     std::int64_t attempts, std::string_view last_error) override;
+  core::Status release_held_event(std::string_view event_id) override;
+
+  core::Result<std::vector<std::pair<std::string, std::int64_t>>> table_row_counts() override;
+
  private:
   std::string now() const;
 
   SqlSession& session_;
   const core::Clock& clock_;
 };
+
+//! The SQL session of a transaction of a SQL store. Only for code inside the store module
+//! (the execution store, migrations); every StoreTransaction a Store hands out is a
+//! SqlStoreTransaction.
+SqlSession& session_of(StoreTransaction& txn);
 
 }  // namespace lifeboat::store

@@ -22,8 +22,8 @@ core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& 
   if (version.is_ok() && *version == latest_schema_version()) return store;
   // Migrating in a write transaction: two processes opening a fresh file at once apply
   // each migration once, the second seeing the first's result.
-  LIFEBOAT_RETURN_IF_ERROR(
-      store->transact([&](StoreTransaction& txn) { return apply_migrations(txn.sql(), where); }));
+  LIFEBOAT_RETURN_IF_ERROR(store->transact(
+      [&](StoreTransaction& txn) { return apply_migrations(session_of(txn), where); }));
   return store;
 }
 
@@ -54,8 +54,8 @@ core::Status SqliteStore::read(const TransactionFn& fn) { return run("BEGIN", fn
 core::Result<int> SqliteStore::schema_version() {
   int version = 0;
   LIFEBOAT_RETURN_IF_ERROR(read([&](StoreTransaction& txn) -> core::Status {
-    LIFEBOAT_ASSIGN_OR_RETURN(auto rows,
-                              txn.sql().query("SELECT MAX(version) FROM schema_migrations", {}));
+    LIFEBOAT_ASSIGN_OR_RETURN(
+        auto rows, session_of(txn).query("SELECT MAX(version) FROM schema_migrations", {}));
     version = rows.empty() ? 0 : static_cast<int>(rows[0].integer(0));
     return core::Status::ok();
   }));

@@ -1,8 +1,9 @@
-// The conformance suite every Store implementation passes (CONVENTIONS.md habit 4).
+// The conformance suite every Store implementation passes: a new backend is added to StoreTypes and must pass all of it.
 // Instantiated for SQLite; the PostgreSQL store joins by adding a factory to StoreTypes.
 #include <stdlib.h>
 
 #include <filesystem>
+#include <set>
 #include <stdexcept>
 #include <thread>
 
@@ -12,6 +13,7 @@
 #include "core/time_format.h"
 #include "store/open_store.h"
 #include "store/schema_migrations.h"
+#include "store/sql_store_transaction.h"
 #include "store/sqlite_store.h"
 
 namespace lifeboat::store {
@@ -96,7 +98,7 @@ TYPED_TEST(StoreConformance, ReopeningKeepsDataAndAppliesNothingTwice) {
   EXPECT_EQ(*store.schema_version(), latest_schema_version());
   Status st = store.read([](StoreTransaction& t) -> Status {
     LIFEBOAT_ASSIGN_OR_RETURN(auto rows,
-                              t.sql().query("SELECT COUNT(*) FROM schema_migrations", {}));
+                              session_of(t).query("SELECT COUNT(*) FROM schema_migrations", {}));
     EXPECT_EQ(rows[0].integer(0), static_cast<std::int64_t>(schema_migrations().size()));
     LIFEBOAT_ASSIGN_OR_RETURN(auto v, t.get_volume("home"));
     EXPECT_TRUE(v.has_value());
@@ -107,7 +109,7 @@ TYPED_TEST(StoreConformance, ReopeningKeepsDataAndAppliesNothingTwice) {
 
 TYPED_TEST(StoreConformance, RefusesADatabaseFromANewerVersion) {
   this->write([](StoreTransaction& t) {
-    return t.sql()
+    return session_of(t)
         .execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                  {std::int64_t{latest_schema_version() + 1}, std::string("future"),
                   std::string("2030-01-01T00:00:00.000Z")})
@@ -127,19 +129,20 @@ TYPED_TEST(StoreConformance, AFailingMigrationLeavesTheSchemaAsItWas) {
   next.push_back({latest + 1, "good", "CREATE TABLE conformance_new (id TEXT PRIMARY KEY)"});
   next.push_back({latest + 2, "bad", "INSERT INTO no_such_table (x) VALUES (1)"});
   Status st = this->store_->transact(
-      [&](StoreTransaction& t) { return apply_migrations(t.sql(), "test store", next); });
+      [&](StoreTransaction& t) { return apply_migrations(session_of(t), "test store", next); });
   ASSERT_FALSE(st.is_ok());
   EXPECT_NE(st.message().find("migration " + std::to_string(latest + 2) + " (bad)"),
             std::string::npos)
       << st.message();
   EXPECT_EQ(*this->store_->schema_version(), latest);
   Status probe = this->store_->read([](StoreTransaction& t) {
-    return t.sql().query("SELECT id FROM conformance_new", {}).status();
+    return session_of(t).query("SELECT id FROM conformance_new", {}).status();
   });
   EXPECT_FALSE(probe.is_ok()) << "the good migration's table was rolled back too";
   // Applying only the good one works and is recorded.
   next.pop_back();
-  this->write([&](StoreTransaction& t) { return apply_migrations(t.sql(), "test store", next); });
+  this->write(
+      [&](StoreTransaction& t) { return apply_migrations(session_of(t), "test store", next); });
   EXPECT_EQ(*this->store_->schema_version(), latest + 1);
 }
 
@@ -431,6 +434,124 @@ TYPED_TEST(StoreConformance, ConcurrentWritersOnTwoConnectionsLoseNothing) {
     return Status::ok();
   });
   EXPECT_TRUE(st.is_ok()) << st.to_string();
+}
+
+TYPED_TEST(StoreConformance, TransfersAppendListNewestFirstAndReplaceARerun) {
+  auto record = [](const std::string& name, const std::string& execution, std::int64_t bytes) {
+    TransferRecord r;
+    r.key = {"demo", core::ProfileKind::kUser, name};
+    r.result = core::ReplicationResult{"SUCCESS", bytes, bytes, 3, 40, execution};
+    r.recorded_at = "2026-11-29T10:00:00.000Z";
+    return r;
+  };
+  std::int64_t first = 0;
+  this->write([&](StoreTransaction& t) -> Status {
+    LIFEBOAT_ASSIGN_OR_RETURN(first, t.append_transfer(record("alice", "exec-1", 10)));
+    LIFEBOAT_ASSIGN_OR_RETURN(auto second, t.append_transfer(record("bob", "exec-2", 20)));
+    EXPECT_GT(second, first);
+    // The same execution recording alice's result again (a re-run task) replaces the row.
+    return t.append_transfer(record("alice", "exec-1", 11)).status();
+  });
+  Status st = this->store_->read([&](StoreTransaction& t) -> Status {
+    LIFEBOAT_ASSIGN_OR_RETURN(auto all, t.list_transfers(10));
+    EXPECT_EQ(all.size(), 2u);
+    if (all.size() == 2) {
+      EXPECT_EQ(all[0].key.name, "alice") << "newest first";
+      EXPECT_EQ(all[0].result.bytes_written, 11);
+      EXPECT_EQ(all[0].result, record("alice", "exec-1", 11).result);
+      EXPECT_EQ(all[0].recorded_at, "2026-11-29T10:00:00.000Z");
+      EXPECT_EQ(all[1].key.name, "bob");
+    }
+    LIFEBOAT_ASSIGN_OR_RETURN(auto one, t.list_transfers(1));
+    EXPECT_EQ(one.size(), 1u);
+    return Status::ok();
+  });
+  EXPECT_TRUE(st.is_ok()) << st.to_string();
+}
+
+TYPED_TEST(StoreConformance, HeldEventsHoldOnceComeDueRescheduleAndRelease) {
+  auto held = [](const std::string& id, const std::string& next) {
+    HeldEvent h;
+    h.event_id = id;
+    h.event = core::Json{{"id", id}};
+    h.rule = "sagemaker";
+    h.held_at = "2026-11-29T10:00:00.000Z";
+    h.next_attempt_at = next;
+    h.deadline = "2026-11-29T11:00:00.000Z";
+    return h;
+  };
+  this->write([&](StoreTransaction& t) -> Status {
+    LIFEBOAT_ASSIGN_OR_RETURN(bool a, t.hold_event(held("a", "2026-11-29T10:00:02.000Z")));
+    LIFEBOAT_ASSIGN_OR_RETURN(bool b, t.hold_event(held("b", "2026-11-29T10:00:01.000Z")));
+    LIFEBOAT_ASSIGN_OR_RETURN(bool again, t.hold_event(held("a", "2026-11-29T10:30:00.000Z")));
+    EXPECT_TRUE(a && b);
+    EXPECT_FALSE(again) << "an event held already is not held twice";
+    return Status::ok();
+  });
+  this->write([&](StoreTransaction& t) -> Status {
+    LIFEBOAT_ASSIGN_OR_RETURN(auto next, t.next_held_attempt());
+    EXPECT_EQ(next, "2026-11-29T10:00:01.000Z");
+    LIFEBOAT_ASSIGN_OR_RETURN(auto due, t.due_held_events("2026-11-29T10:00:01.500Z", 10));
+    EXPECT_EQ(due.size(), 1u);
+    if (!due.empty()) {
+      EXPECT_EQ(due[0], held("b", "2026-11-29T10:00:01.000Z"));
+    }
+    LIFEBOAT_RETURN_IF_ERROR(
+        t.reschedule_held_event("b", "2026-11-29T10:00:05.000Z", 1, "not InService"));
+    EXPECT_EQ(t.reschedule_held_event("nope", "2026-11-29T10:00:05.000Z", 1, "x").code(),
+              StatusCode::kNotFound);
+    LIFEBOAT_ASSIGN_OR_RETURN(auto all, t.list_held_events(10));
+    EXPECT_EQ(all.size(), 2u);
+    if (all.size() == 2) {
+      EXPECT_EQ(all[0].event_id, "a") << "soonest next attempt first";
+      EXPECT_EQ(all[1].attempts, 1);
+      EXPECT_EQ(all[1].last_error, "not InService");
+    }
+    LIFEBOAT_RETURN_IF_ERROR(t.release_held_event("a"));
+    LIFEBOAT_RETURN_IF_ERROR(t.release_held_event("never-held"));
+    LIFEBOAT_ASSIGN_OR_RETURN(bool a_held, t.is_event_held("a"));
+    LIFEBOAT_ASSIGN_OR_RETURN(bool b_held, t.is_event_held("b"));
+    EXPECT_FALSE(a_held);
+    EXPECT_TRUE(b_held);
+    return Status::ok();
+  });
+}
+
+TYPED_TEST(StoreConformance, TableRowCountsNameEveryTableAndCountItsRows) {
+  this->write([](StoreTransaction& t) { return t.put_volume({"home", "/mnt/home"}); });
+  Status st = this->store_->read([](StoreTransaction& t) -> Status {
+    LIFEBOAT_ASSIGN_OR_RETURN(auto counts, t.table_row_counts());
+    std::vector<std::string_view> names;
+    for (const auto& [name, rows] : counts) {
+      names.push_back(name);
+      if (name == "volumes") {
+        EXPECT_EQ(rows, 1);
+      } else if (name == "profiles") {
+        EXPECT_EQ(rows, 0);
+      } else if (name == "schema_migrations") {
+        EXPECT_EQ(rows, static_cast<std::int64_t>(schema_migrations().size()));
+      }
+    }
+    EXPECT_EQ(names, store_tables());
+    return Status::ok();
+  });
+  EXPECT_TRUE(st.is_ok()) << st.to_string();
+}
+
+TEST(SqliteStoreTables, StoreTablesListsEveryTableTheMigrationsCreate) {
+  SqliteFactory factory;
+  auto store = factory.open();
+  ASSERT_TRUE(store.is_ok()) << store.status().to_string();
+  std::set<std::string> created;
+  Status st = (*store)->read([&](StoreTransaction& t) -> Status {
+    LIFEBOAT_ASSIGN_OR_RETURN(
+        auto rows, session_of(t).query("SELECT name FROM sqlite_master WHERE type = 'table'", {}));
+    for (const auto& row : rows) created.insert(row.text(0));
+    return Status::ok();
+  });
+  ASSERT_TRUE(st.is_ok()) << st.to_string();
+  std::set<std::string> listed(store_tables().begin(), store_tables().end());
+  EXPECT_EQ(created, listed) << "a migration added a table that store_tables() does not name";
 }
 
 TYPED_TEST(StoreConformance, UrlNamesTheStore) { EXPECT_FALSE(this->store_->url().empty()); }

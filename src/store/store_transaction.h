@@ -1,27 +1,30 @@
 // StoreTransaction: the typed operations of the store, valid only inside Store::transact
 // or Store::read. Everything done through one StoreTransaction commits together or not at
 // all. Not thread safe: used by the thread that runs the transaction's function.
+//
+// This interface is the only door to the store's tables: nothing above the store module
+// writes SQL (docs/architecture.md), so a new backend implements it and passes the
+// conformance suite (store_conformance_test.cpp).
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/profile.h"
 #include "core/result.h"
-#include "store/sql_session.h"
+#include "store/held_events.h"
 #include "store/store_records.h"
+#include "store/transfer_log.h"
 
 namespace lifeboat::store {
 
 class StoreTransaction {
  public:
   virtual ~StoreTransaction() = default;
-
-  //! The SQL session of this transaction, for stores built on top (e.g. executions).
-  virtual SqlSession& sql() = 0;
 
   //! Adds a volume or replaces the mount path of an existing one.
   virtual core::Status put_volume(const core::Volume& volume) = 0;
@@ -64,6 +67,35 @@ class StoreTransaction {
   //! Last change seq consumer `name` has handled; 0 if it never checkpointed.
   virtual core::Result<std::int64_t> consumer_checkpoint(std::string_view name) = 0;
   virtual core::Status set_consumer_checkpoint(std::string_view name, std::int64_t seq) = 0;
+
+  //! Transfers (transfer_log.h). Appends `record` (seq is assigned and returned); the same
+  //! execution's result recorded again replaces its row, so a re-run task leaves one row.
+  virtual core::Result<std::int64_t> append_transfer(const TransferRecord& record) = 0;
+  //! The newest `limit` transfers, newest first.
+  virtual core::Result<std::vector<TransferRecord>> list_transfers(std::int64_t limit) = 0;
+
+  //! Held events (held_events.h). Holds `event`; false (and nothing changes) when an event
+  //! with its id is held already.
+  virtual core::Result<bool> hold_event(const HeldEvent& event) = 0;
+  virtual core::Result<bool> is_event_held(std::string_view event_id) = 0;
+  //! Up to `limit` held events whose next attempt is due at `now` (RFC 3339), soonest first.
+  virtual core::Result<std::vector<HeldEvent>> due_held_events(std::string_view now,
+                                                               std::int64_t limit) = 0;
+  //! All held events (at most `limit`), soonest next attempt first.
+  virtual core::Result<std::vector<HeldEvent>> list_held_events(std::int64_t limit) = 0;
+  //! The earliest next attempt of any held event; empty when none is held.
+  virtual core::Result<std::string> next_held_attempt() = 0;
+  //! Records an attempt that did not complete `event_id`. NotFound if it is not held.
+  virtual core::Status reschedule_held_event(std::string_view event_id,
+                                             std::string_view next_attempt_at,
+                                             std::int64_t attempts,
+                                             std::string_view last_error) = 0;
+  //! Removes `event_id` (applied or given up). Removing an event not held is no error.
+  virtual core::Status release_held_event(std::string_view event_id) = 0;
+
+  //! The number of rows in each of the store's tables, by table name (for `store status`
+  //! and for tests that check a refused request wrote nothing).
+  virtual core::Result<std::vector<std::pair<std::string, std::int64_t>>> table_row_counts() = 0;
 };
 
 }  // namespace lifeboat::store

@@ -1,8 +1,9 @@
 // TransferLog: the `transfers` table — one row per recorded replication result (the
 // reference design's DataSync task-execution history), written in the same transaction
 // as the result on the profile row (Registry::record_result). Functions over a
-// SqlSession, so every SQL store shares them; used inside a Store transaction
-// (StoreTransaction::sql()).
+// SqlSession, so every SQL store shares them; they are the store's implementation of
+// StoreTransaction's methods of the same names, which are what code above the store
+// module calls.
 #pragma once
 
 #include <cstdint>

@@ -46,7 +46,7 @@ Result<bool> EventEnricher::hold(const core::ProfileEvent& event, std::string_vi
   held.deadline = core::format_rfc3339(now + options_.give_up_after);
   bool inserted = false;
   LIFEBOAT_RETURN_IF_ERROR(store_.transact([&](store::StoreTransaction& t) -> Status {
-    LIFEBOAT_ASSIGN_OR_RETURN(inserted, store::hold_event(t.sql(), held));
+    LIFEBOAT_ASSIGN_OR_RETURN(inserted, t.hold_event(held));
     return Status::ok();
   }));
   return inserted;
@@ -123,7 +123,7 @@ Result<EnrichPass> EventEnricher::run_due() {
   std::vector<store::HeldEvent> due;
   const std::string now_text = core::format_rfc3339(clock_.now());
   LIFEBOAT_RETURN_IF_ERROR(store_.read([&](store::StoreTransaction& t) -> Status {
-    LIFEBOAT_ASSIGN_OR_RETURN(due, store::due_held_events(t.sql(), now_text, options_.batch));
+    LIFEBOAT_ASSIGN_OR_RETURN(due, t.due_held_events(now_text, options_.batch));
     return Status::ok();
   }));
   // Releases `held`, recording its id as processed with `outcome` so a resend is a
@@ -132,7 +132,7 @@ Result<EnrichPass> EventEnricher::run_due() {
     return store_.transact([&](store::StoreTransaction& t) -> Status {
       LIFEBOAT_ASSIGN_OR_RETURN(bool seen, t.is_event_processed(held.event_id));
       if (!seen) LIFEBOAT_RETURN_IF_ERROR(t.record_processed_event(held.event_id, outcome));
-      return store::release_held_event(t.sql(), held.event_id);
+      return t.release_held_event(held.event_id);
     });
   };
   for (const store::HeldEvent& held : due) {
@@ -155,9 +155,8 @@ Result<EnrichPass> EventEnricher::run_due() {
         LIFEBOAT_RETURN_IF_ERROR(release(held, "refused"));
       } else {
         ++pass.applied;
-        LIFEBOAT_RETURN_IF_ERROR(store_.transact([&](store::StoreTransaction& t) {
-          return store::release_held_event(t.sql(), held.event_id);
-        }));
+        LIFEBOAT_RETURN_IF_ERROR(store_.transact(
+            [&](store::StoreTransaction& t) { return t.release_held_event(held.event_id); }));
       }
       pass.notes.push_back(fmt::format("held event '{}' ({}): {} — {}", held.event_id, what(event),
                                        registry::apply_outcome_name(applied.outcome),
@@ -186,8 +185,7 @@ Result<EnrichPass> EventEnricher::run_due() {
     ++pass.waiting;
     const auto next = std::min(now + retry_after(attempts), *deadline);
     LIFEBOAT_RETURN_IF_ERROR(store_.transact([&](store::StoreTransaction& t) {
-      return store::reschedule_held_event(t.sql(), held.event_id, core::format_rfc3339(next),
-                                          attempts, reason);
+      return t.reschedule_held_event(held.event_id, core::format_rfc3339(next), attempts, reason);
     }));
     if (!enriched.is_ok()) {
       pass.notes.push_back(
@@ -200,7 +198,7 @@ Result<EnrichPass> EventEnricher::run_due() {
 Result<std::optional<core::Clock::WallTime>> EventEnricher::next_due() {
   std::string next;
   LIFEBOAT_RETURN_IF_ERROR(store_.read([&](store::StoreTransaction& t) -> Status {
-    LIFEBOAT_ASSIGN_OR_RETURN(next, store::next_held_attempt(t.sql()));
+    LIFEBOAT_ASSIGN_OR_RETURN(next, t.next_held_attempt());
     return Status::ok();
   }));
   if (next.empty()) return std::optional<core::Clock::WallTime>{};

@@ -40,7 +40,7 @@ class EventEnricherTest : public SyncTest {
     std::vector<store::HeldEvent> out;
     EXPECT_TRUE(store_
                     ->read([&](store::StoreTransaction& t) -> core::Status {
-                      LIFEBOAT_ASSIGN_OR_RETURN(out, store::list_held_events(t.sql(), 100));
+                      LIFEBOAT_ASSIGN_OR_RETURN(out, t.list_held_events(100));
                       return core::Status::ok();
                     })
                     .is_ok());
