@@ -489,6 +489,33 @@ TEST(EventPatternInvalid, Wildcards) {
   EXPECT_INVALID(R"({"a": [{"anything-but": {"wildcard": "x**"}}]})", "consecutive wildcard");
 }
 
+// EventBridge refuses wildcards that too many prefixes of can match one value at once
+// (pattern_complexity.h). Recorded on AWS (localstack/localstack,
+// tests/aws/services/events/test_events_patterns.snapshot.json, content_wildcard_complex_EXC):
+// "*:*:*:*:*:event-bus/*" gives "Event pattern is not valid. Reason: Rule is too complex - try
+// using fewer wildcard characters or fewer repeating character sequences after a wildcard
+// character"; content_wildcard_simplified and content_wildcard_repeating are accepted.
+TEST(EventPatternInvalid, WildcardsThatAreTooComplex) {
+  EXPECT_INVALID(R"({"EventBusArn": [{"wildcard": "*:*:*:*:*:event-bus/*"}]})",
+                 "invalid event pattern at EventBusArn: Rule is too complex - try using fewer "
+                 "wildcard characters or fewer repeating character sequences after a wildcard "
+                 "character");
+  EXPECT_TRUE(match(R"({"EventBusArn": [{"wildcard": "arn:aws:events:us-east-1:*:event-bus/*"}]})",
+                    R"({"EventBusArn": "arn:aws:events:us-east-1:123456789012:event-bus/b"})"));
+  EXPECT_TRUE(match(R"({"FileName": [{"wildcard": "/Users/*/dir/dir/dir/dir/dir/doc.txt"}]})",
+                    R"({"FileName": "/Users/ls_user/dir/dir/dir/dir/dir/doc.txt"})"));
+  // The wildcards of one field count together, anything-but and "$or" branches included;
+  // those of different fields do not.
+  EXPECT_TRUE(match(R"({"a": [{"wildcard": "*x*x*x*"}], "b": [{"wildcard": "*x*y*"}]})",
+                    R"({"a": "xxx", "b": "xy"})"));
+  EXPECT_INVALID(
+      R"({"d": {"a": [{"wildcard": "*x*x*x*"}, {"anything-but": {"wildcard": "*x*y*"}}]}})",
+      "invalid event pattern at d.a: Rule is too complex");
+  EXPECT_INVALID(
+      R"({"$or": [{"a": [{"wildcard": "*x*x*x*"}]}, {"a": [{"wildcard": "*x*y*"}]}], "b": ["c"]})",
+      "invalid event pattern at a: Rule is too complex");
+}
+
 TEST(EventPatternInvalid, AnythingBut) {
   EXPECT_INVALID(R"({"a": [{"anything-but": []}]})", "must not be empty");
   EXPECT_INVALID(R"({"a": [{"anything-but": ["x", 1]}]})", "all strings or all numbers");

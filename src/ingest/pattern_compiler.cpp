@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "ingest/pattern_complexity.h"
 #include "ingest/pattern_number.h"
 
 namespace lifeboat::ingest {
@@ -71,7 +72,30 @@ core::Result<ObjectNode> PatternCompiler::compile(const core::Json& pattern) {
                     json_type(pattern)));
   }
   PatternCompiler compiler;
-  return compiler.compile_object(pattern, "", false);
+  LIFEBOAT_ASSIGN_OR_RETURN(ObjectNode root, compiler.compile_object(pattern, "", false));
+  LIFEBOAT_RETURN_IF_ERROR(compiler.check_complexity());
+  return root;
+}
+
+core::Result<WildcardPattern> PatternCompiler::compile_wildcard(const std::string& text,
+                                                                const std::string& where) {
+  auto w = WildcardPattern::parse(text);
+  if (!w) return invalid(where, w.status().message());
+  wildcards_[field_].push_back(*w);
+  return w;
+}
+
+core::Status PatternCompiler::check_complexity() const {
+  for (const auto& [field, patterns] : wildcards_) {
+    if (wildcard_complexity(patterns, kMaxWildcardComplexity) > kMaxWildcardComplexity) {
+      return invalid(field, fmt::format("Rule is too complex - try using fewer wildcard "
+                                        "characters or fewer repeating character sequences "
+                                        "after a wildcard character (a value can match more "
+                                        "than {} prefixes of this field's wildcards at once)",
+                                        kMaxWildcardComplexity));
+    }
+  }
+  return core::Status::ok();
 }
 
 core::Result<ObjectNode> PatternCompiler::compile_object(const core::Json& obj,
@@ -114,6 +138,8 @@ core::Result<ObjectNode> PatternCompiler::compile_fields(const core::Json& obj,
       if (!child) return child.status();
       field.child = std::make_unique<ObjectNode>(std::move(child).value());
     } else if (value.is_array()) {
+      field_.clear();
+      for (const std::string& k : field.path) field_ = join(field_, k);
       LIFEBOAT_ASSIGN_OR_RETURN(field.values, compile_values(value, here));
     } else if (is_operator_name(key)) {
       return invalid(here, fmt::format("the operator \"{}\" must be inside a value list: write "
@@ -222,9 +248,8 @@ core::Result<ValueMatcher> PatternCompiler::compile_operator(const core::Json& e
     if (!arg.is_string()) {
       return invalid(here, fmt::format("must be a string, not {}", json_type(arg)));
     }
-    auto w = WildcardPattern::parse(arg.get<std::string>());
-    if (!w) return invalid(here, w.status().message());
-    return ValueMatcher::wildcard(std::move(w).value());
+    LIFEBOAT_ASSIGN_OR_RETURN(auto w, compile_wildcard(arg.get<std::string>(), here));
+    return ValueMatcher::wildcard(std::move(w));
   }
   if (op == "anything-but") return compile_anything_but(arg, here);
   if (op == "numeric") return compile_numeric(arg, here);
@@ -308,9 +333,8 @@ core::Result<ValueMatcher> PatternCompiler::compile_anything_but(const core::Jso
       if (op == "equals-ignore-case") {
         excluded.push_back(ValueMatcher::equals_ignore_case(text));
       } else if (op == "wildcard") {
-        auto w = WildcardPattern::parse(text);
-        if (!w) return invalid(here, w.status().message());
-        excluded.push_back(ValueMatcher::wildcard(std::move(w).value()));
+        LIFEBOAT_ASSIGN_OR_RETURN(auto w, compile_wildcard(text, here));
+        excluded.push_back(ValueMatcher::wildcard(std::move(w)));
       } else if (text.empty()) {
         return invalid(here, fmt::format("an empty {} is not allowed in anything-but", op));
       } else if (op == "prefix") {
