@@ -117,6 +117,40 @@ TEST(EventPatternBasics, NonObjectEventNeverMatches) {
   EXPECT_TRUE(p->matches(Json::parse("{}")));
 }
 
+// EventBridge joins nested keys with dots before it matches, in the pattern and in the event
+// alike. Recorded on AWS with TestEventPattern (localstack/localstack,
+// tests/aws/services/events/event_pattern_templates/dot_joining_{pattern,event}{,_NEG}.json5,
+// validated in tests/aws/services/events/test_events_patterns.validation.json); the rule
+// engine documents it too (aws/event-ruler, README.md, "Compiled rules and JSON keys with
+// dots").
+TEST(EventPatternBasics, KeysWithDotsAreJoinedPathsAsInEventBridge) {
+  constexpr std::string_view kNested = R"({"detail": {"state": {"status": ["running"]}}})";
+  constexpr std::string_view kDotted = R"({"detail": {"state.status": ["running"]}})";
+  constexpr std::string_view kNestedEvent = R"({"detail": {"state": {"status": "running"}}})";
+  constexpr std::string_view kDottedEvent = R"({"detail": {"state.status": "running"}})";
+  EXPECT_TRUE(match(kDotted, kNestedEvent));  // dot_joining_pattern
+  EXPECT_TRUE(match(kNested, kDottedEvent));  // dot_joining_event
+  EXPECT_TRUE(match(kDotted, kDottedEvent));
+  EXPECT_TRUE(match(kNested, kNestedEvent));
+  // dot_joining_pattern_NEG and dot_joining_event_NEG: one level too many is another path.
+  EXPECT_FALSE(match(R"({"detail": {"state.status": {"status": ["running"]}}})", kNestedEvent));
+  EXPECT_FALSE(match(kNested, R"({"detail": {"state.status": {"status": "running"}}})"));
+  // Any split of the path into keys, at any depth, through arrays.
+  EXPECT_TRUE(match(R"({"detail.state.status": ["running"]})", kNestedEvent));
+  EXPECT_TRUE(match(kNested, R"({"detail.state": {"status": "running"}})"));
+  EXPECT_TRUE(match(kNested, R"({"detail.state.status": "running"})"));
+  EXPECT_TRUE(match(R"({"a.b": [1]})", R"({"a": [{"x": 0}, {"b": 1}]})"));
+  EXPECT_TRUE(match(R"({"a": {"b": {"c": [1]}}})", R"({"a": {"b.c": [2, 1]}})"));
+  EXPECT_FALSE(match(R"({"a.b": [1]})", R"({"a": {"b": 2}, "ab": 1, "a-b": 1})"));
+  EXPECT_FALSE(match(R"({"a.b": [1]})", R"({"a": {"bc": 1}, "a.bc": 1, "a.": {"b": 1}})"));
+  // Operators and exists see the joined path the same way.
+  EXPECT_TRUE(match(R"({"a.b": [{"prefix": "run"}]})", R"({"a": {"b": "running"}})"));
+  EXPECT_FALSE(match(R"({"a": {"b": [{"exists": false}]}})", R"({"a.b": "x"})"));
+  EXPECT_TRUE(match(R"({"a.b": [{"exists": false}]})", R"({"a": {"c": "x"}})"));
+  EXPECT_TRUE(match(R"({"a.b": [{"exists": true}]})", R"({"a": {"b": "x"}})"));
+  EXPECT_TRUE(match(R"({"$or": [{"a.b": [1]}, {"c": [2]}]})", R"({"a": {"b": 1}})"));
+}
+
 // ---- Null values and empty strings -------------------------------------------------
 
 TEST(EventPatternNullAndEmpty, NullMatchesNullOnly) {

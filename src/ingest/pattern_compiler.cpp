@@ -40,6 +40,26 @@ std::string join(const std::string& where, std::string_view key) {
   return where.empty() ? std::string(key) : fmt::format("{}.{}", where, key);
 }
 
+// EventBridge joins nested keys with dots before it matches, so a key with dots names a
+// path: "a.b" is the same field as "a": {"b"}. Appends the key's dot-separated segments to
+// `path` and returns how many there are.
+size_t append_segments(std::string_view key, std::vector<std::string>& path) {
+  size_t count = 1;
+  for (size_t dot = key.find('.'); dot != std::string_view::npos; dot = key.find('.')) {
+    path.emplace_back(key.substr(0, dot));
+    key.remove_prefix(dot + 1);
+    ++count;
+  }
+  path.emplace_back(key);
+  return count;
+}
+
+std::string dotted(const std::vector<std::string>& path) {
+  std::string out;
+  for (size_t i = 0; i < path.size(); ++i) out += (i == 0 ? "" : ".") + path[i];
+  return out;
+}
+
 std::string json_type(const core::Json& v) { return v.type_name(); }
 
 // JSON text of a pattern piece for a message; never throws on broken UTF-8.
@@ -130,16 +150,15 @@ core::Result<ObjectNode> PatternCompiler::compile_fields(const core::Json& obj,
     FieldNode field;
     field.key = key;
     field.path = path_;
-    field.path.push_back(key);
+    const size_t segments = append_segments(key, field.path);
     if (value.is_object()) {
-      path_.push_back(key);
+      append_segments(key, path_);
       auto child = compile_object(value, here, inside_or);
-      path_.pop_back();
+      path_.resize(path_.size() - segments);
       if (!child) return child.status();
       field.child = std::make_unique<ObjectNode>(std::move(child).value());
     } else if (value.is_array()) {
-      field_.clear();
-      for (const std::string& k : field.path) field_ = join(field_, k);
+      field_ = dotted(field.path);
       LIFEBOAT_ASSIGN_OR_RETURN(field.values, compile_values(value, here));
     } else if (is_operator_name(key)) {
       return invalid(here, fmt::format("the operator \"{}\" must be inside a value list: write "
