@@ -628,6 +628,13 @@ TEST(EventPatternInvalid, DeepNestingIsRefusedNotACrash) {
   EXPECT_TRUE(match(ok, event));
 }
 
+TEST(EventPatternInvalid, PathsOfDottedKeysAreBoundedLikeNesting) {
+  std::string key = "a";
+  for (int i = 0; i < 64; ++i) key += ".a";
+  EXPECT_INVALID("{\"" + key + "\": [1]}", "the path is more than 64 keys long");
+  EXPECT_TRUE(EventPattern::compile_text("{\"" + key.substr(2) + "\": [1]}").is_ok());
+}
+
 TEST(EventPatternInvalid, MessageNamesTheFieldPath) {
   EXPECT_INVALID(R"({"detail": {"requestParameters": {"domainId": [{"prefix": 1}]}}})",
                  "invalid event pattern at detail.requestParameters.domainId[0].prefix: ");

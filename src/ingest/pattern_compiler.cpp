@@ -151,6 +151,13 @@ core::Result<ObjectNode> PatternCompiler::compile_fields(const core::Json& obj,
     field.key = key;
     field.path = path_;
     const size_t segments = append_segments(key, field.path);
+    // Dotted keys make paths without nesting; they are bounded like nesting, since matching
+    // recurses along them.
+    if (field.path.size() > static_cast<size_t>(kMaxDepth)) {
+      return invalid(here, fmt::format("the path is more than {} keys long (counting the parts "
+                                       "of keys with dots)",
+                                       kMaxDepth));
+    }
     if (value.is_object()) {
       append_segments(key, path_);
       auto child = compile_object(value, here, inside_or);
