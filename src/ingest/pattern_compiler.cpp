@@ -107,7 +107,7 @@ core::Result<WildcardPattern> PatternCompiler::compile_wildcard(const std::strin
 
 core::Status PatternCompiler::check_complexity() const {
   for (const auto& [field, patterns] : wildcards_) {
-    if (wildcard_complexity(patterns, kMaxWildcardComplexity) > kMaxWildcardComplexity) {
+    if (wildcards_too_complex(patterns)) {
       return invalid(field, fmt::format("Rule is too complex - try using fewer wildcard "
                                         "characters or fewer repeating character sequences "
                                         "after a wildcard character (a value can match more "

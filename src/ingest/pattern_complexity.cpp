@@ -112,4 +112,19 @@ int wildcard_complexity(const std::vector<WildcardPattern>& patterns, int limit)
   return best;
 }
 
+bool wildcards_too_complex(const std::vector<WildcardPattern>& patterns) {
+  // A cheap bound first, enough for most patterns: the literal text before a pattern's first
+  // star lets one of its prefixes match at a time, so a pattern counts at most one plus one
+  // per star and character after its first star.
+  int bound = 0;
+  for (const WildcardPattern& w : patterns) {
+    bound += 1;
+    for (std::size_t i = 1; i < w.pieces().size(); ++i)
+      bound += 1 + static_cast<int>(w.pieces()[i].size());
+    if (bound > kMaxWildcardComplexity) break;
+  }
+  if (bound <= kMaxWildcardComplexity) return false;
+  return wildcard_complexity(patterns, kMaxWildcardComplexity) > kMaxWildcardComplexity;
+}
+
 }  // namespace lifeboat::ingest

@@ -26,4 +26,7 @@ inline constexpr int kMaxWildcardComplexity = 10;
 //! patterns that would take too much work to measure also gets a number above `limit`.
 int wildcard_complexity(const std::vector<WildcardPattern>& patterns, int limit);
 
+//! True when the complexity of `patterns` exceeds kMaxWildcardComplexity.
+bool wildcards_too_complex(const std::vector<WildcardPattern>& patterns);
+
 }  // namespace lifeboat::ingest

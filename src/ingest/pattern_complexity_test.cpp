@@ -55,6 +55,23 @@ TEST(WildcardComplexity, WhatAwsRefusesIsAboveTheLimitAndWhatItAcceptsIsNot) {
   EXPECT_LE(complexity({"*/dir/*"}), kMaxWildcardComplexity);
 }
 
+TEST(WildcardComplexity, TooComplexAgreesWithTheMeasure) {
+  for (const std::vector<std::string>& texts :
+       std::vector<std::vector<std::string>>{{"*:*:*:*:*:event-bus/*"},
+                                             {"arn:aws:events:us-east-1:*:event-bus/*"},
+                                             {"/Users/*/dir/dir/dir/dir/dir/doc.txt"},
+                                             {"*x*x*x*", "*x*y*"},
+                                             {"*x*x*x*"},
+                                             {"d-*"},
+                                             {"*aaaaaaaaaa"},
+                                             {"*aaaaaaaaa"}}) {
+    std::vector<WildcardPattern> patterns;
+    for (const std::string& t : texts) patterns.push_back(WildcardPattern::parse(t).value());
+    EXPECT_EQ(wildcards_too_complex(patterns), complexity(texts) > kMaxWildcardComplexity)
+        << texts.front();
+  }
+}
+
 TEST(WildcardComplexity, StopsAsSoonAsTheLimitIsPassed) {
   EXPECT_GT(complexity({"*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*"}, 10), 10);
   std::vector<std::string> many;

@@ -12,10 +12,12 @@ constexpr int kMaxArrayDepth = 64;
 
 // The key that path[from..to) makes when joined with dots, compared with an event key without
 // building it, so that std::map's transparent find can look it up without allocating.
+// A non-zero `tail` is one more character after the joined key.
 struct DottedKey {
   const std::vector<std::string>& path;
   size_t from;
   size_t to;
+  char tail = 0;
 };
 
 // <0, 0 or >0 as `s` sorts before, equal to or after the joined key (bytes compared unsigned,
@@ -36,6 +38,11 @@ int compare(std::string_view s, const DottedKey& k) noexcept {
     if (n < segment.size()) return -1;
     pos += n;
   }
+  if (k.tail != 0) {
+    if (pos == s.size()) return -1;
+    if (s[pos] != k.tail) return static_cast<unsigned char>(s[pos]) < k.tail ? -1 : 1;
+    ++pos;
+  }
   return pos == s.size() ? 0 : 1;
 }
 
@@ -53,7 +60,9 @@ bool any_value_at(const core::Json& v, const std::vector<std::string>& path, siz
   if (v.is_object()) {
     const auto& members = v.get_ref<const core::Json::object_t&>();
     for (size_t j = i + 1; j <= n; ++j) {
-      auto it = members.find(DottedKey{path, i, j});
+      // One segment is a plain key: std::string's own comparison finds it faster.
+      auto it = j == i + 1 ? members.find(std::string_view(path[i]))
+                           : members.find(DottedKey{path, i, j});
       if (it != members.end() && any_value_at(it->second, path, j, n, f, depth)) return true;
     }
     return false;
@@ -99,6 +108,30 @@ bool any_object(const core::Json& v, const F& f, bool& saw, int depth = 0) noexc
 bool match_in(const ObjectNode& node, const core::Json* obj, size_t from,
               const core::Json& root) noexcept;
 
+// True when below `v`, reached through any split of path[i..to) into keys, there is a key
+// that carries on past the path with a dot ("a.b.c" or "b.c" for the path ["a", "b"]): then
+// the event has values below the path that are not inside an object at the path. Such keys
+// sort from "<joined>." up to "<joined>/".
+bool has_keys_below(const core::Json& v, const std::vector<std::string>& path, size_t i, size_t to,
+                    int depth = 0) noexcept {
+  if (v.is_object()) {
+    const auto& members = v.get_ref<const core::Json::object_t&>();
+    auto it = members.lower_bound(DottedKey{path, i, to, '.'});
+    if (it != members.end() && it->first < DottedKey{path, i, to, '/'}) return true;
+    for (size_t j = i + 1; j < to; ++j) {
+      auto sub = members.find(DottedKey{path, i, j});
+      if (sub != members.end() && has_keys_below(sub->second, path, j, to, depth)) return true;
+    }
+    return false;
+  }
+  if (v.is_array() && depth < kMaxArrayDepth) {
+    for (const core::Json& e : v) {
+      if (has_keys_below(e, path, i, to, depth + 1)) return true;
+    }
+  }
+  return false;
+}
+
 // `obj` holds the event at field.path[0..from): the field's values are at path[from..].
 bool match_leaf_field(const FieldNode& field, const core::Json* obj, size_t from,
                       const core::Json& root) noexcept {
@@ -140,7 +173,9 @@ bool match_field(const FieldNode& field, const core::Json* obj, size_t from,
   // No object here: the nested fields may still be under keys that carry on with dots
   // ({"a.b": 1} for a→b), looked up from here; otherwise they are absent, which only
   // {"exists": false} (or a nested pattern made only of such) accepts.
-  return !saw_object && match_in(*field.child, obj, from, root);
+  if (saw_object) return false;
+  const bool below = obj != nullptr && has_keys_below(*obj, field.path, from, to);
+  return match_in(*field.child, below ? obj : nullptr, from, root);
 }
 
 bool match_in(const ObjectNode& node, const core::Json* obj, size_t from,
