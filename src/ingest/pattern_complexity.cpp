@@ -71,21 +71,6 @@ struct Automaton {
 
 int wildcard_complexity(const std::vector<WildcardPattern>& patterns, int limit) {
   const Automaton a(patterns);
-  // Bytes that appear in no pattern all behave alike: one of them stands for the rest.
-  std::array<bool, 256> used{};
-  for (int t : a.token)
-    if (t >= 0) used[static_cast<std::size_t>(t)] = true;
-  std::vector<int> alphabet;
-  bool other = false;
-  for (int c = 0; c < 256; ++c) {
-    if (used[static_cast<std::size_t>(c)]) {
-      alphabet.push_back(c);
-    } else if (!other) {
-      alphabet.push_back(c);
-      other = true;
-    }
-  }
-
   std::vector<std::uint32_t> start;
   for (std::uint32_t s : a.starts) a.add_closed(s, start);
   std::sort(start.begin(), start.end());
@@ -95,10 +80,26 @@ int wildcard_complexity(const std::vector<WildcardPattern>& patterns, int limit)
   std::set<std::vector<std::uint32_t>> seen{start};
   std::vector<std::vector<std::uint32_t>> pending{start};
   int best = a.count(start);
+  std::vector<int> bytes;
   while (!pending.empty() && best <= limit) {
     const std::vector<std::uint32_t> set = std::move(pending.back());
     pending.pop_back();
-    for (int c : alphabet) {
+    // Only the bytes the set's next tokens name lead anywhere new; every other byte does
+    // what the first byte none of them names does (only the stars go on).
+    std::array<bool, 256> named{};
+    bytes.clear();
+    for (std::uint32_t id : set) {
+      const int t = a.token[id];
+      if (t >= 0 && !named[static_cast<std::size_t>(t)]) {
+        named[static_cast<std::size_t>(t)] = true;
+        bytes.push_back(t);
+      }
+    }
+    if (bytes.size() < named.size()) {
+      bytes.push_back(
+          static_cast<int>(std::find(named.begin(), named.end(), false) - named.begin()));
+    }
+    for (int c : bytes) {
       std::vector<std::uint32_t> next = a.step(set, c);
       if (next.empty()) continue;
       best = std::max(best, a.count(next));
