@@ -136,12 +136,14 @@ TEST(Intrinsics, MathMergeSplitUuid) {
   expect_failure("States.UUID(1)");
 }
 
-// AWS rounds each argument to the nearest integer, halves upwards, before adding (the docs:
-// https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html, "States.MathAdd":
-// a non-integer value is rounded off to the nearest integer). Each pair below and its sum were
-// recorded on AWS: localstack/localstack,
+// AWS rounds each argument to the nearest integer, halves upwards, before adding. Each pair
+// below and its sum were recorded on AWS: localstack/localstack,
 // tests/aws/services/stepfunctions/v2/intrinsic_functions/test_math_operations.snapshot.json
-// (test_math_add).
+// (test_math_add; validated 2023-09-13). LocalStack's implementation
+// (localstack-core/.../statesfunction/math_operations/math_add.py) quotes the AWS page
+// https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html: "If you
+// specify a non-integer value for one or both the arguments, Step Functions will round it off
+// to the nearest integer."
 TEST(Intrinsics, MathAddRoundsEachNonIntegerArgumentAsAwsDoes) {
   struct Case {
     const char* x;
