@@ -5,7 +5,9 @@
 // field, AND across fields), nested objects, arrays in events (any element), null and "",
 // prefix / suffix (each optionally equals-ignore-case), equals-ignore-case, wildcard,
 // anything-but (value, list, prefix, suffix, equals-ignore-case, wildcard), numeric
-// (=, <, <=, >, >= and ranges), exists, cidr (IPv4, IPv6) and "$or".
+// (=, <, <=, >, >= and ranges), exists, cidr (IPv4, IPv6) and "$or". As in EventBridge,
+// keys are joined with dots ("a.b" and "a": {"b"} are one field, in patterns and events), and
+// a pattern whose wildcards are too complex (pattern_complexity.h) is refused.
 //
 //   auto pattern = EventPattern::compile_text(R"({"source": ["aws.sagemaker"]})");
 //   if (!pattern) return pattern.status();          // InvalidArgument naming field and rule

@@ -117,6 +117,40 @@ TEST(EventPatternBasics, NonObjectEventNeverMatches) {
   EXPECT_TRUE(p->matches(Json::parse("{}")));
 }
 
+// EventBridge joins nested keys with dots before it matches, in the pattern and in the event
+// alike. Recorded on AWS with TestEventPattern (localstack/localstack,
+// tests/aws/services/events/event_pattern_templates/dot_joining_{pattern,event}{,_NEG}.json5,
+// validated in tests/aws/services/events/test_events_patterns.validation.json); the rule
+// engine documents it too (aws/event-ruler, README.md, "Compiled rules and JSON keys with
+// dots").
+TEST(EventPatternBasics, KeysWithDotsAreJoinedPathsAsInEventBridge) {
+  constexpr std::string_view kNested = R"({"detail": {"state": {"status": ["running"]}}})";
+  constexpr std::string_view kDotted = R"({"detail": {"state.status": ["running"]}})";
+  constexpr std::string_view kNestedEvent = R"({"detail": {"state": {"status": "running"}}})";
+  constexpr std::string_view kDottedEvent = R"({"detail": {"state.status": "running"}})";
+  EXPECT_TRUE(match(kDotted, kNestedEvent));  // dot_joining_pattern
+  EXPECT_TRUE(match(kNested, kDottedEvent));  // dot_joining_event
+  EXPECT_TRUE(match(kDotted, kDottedEvent));
+  EXPECT_TRUE(match(kNested, kNestedEvent));
+  // dot_joining_pattern_NEG and dot_joining_event_NEG: one level too many is another path.
+  EXPECT_FALSE(match(R"({"detail": {"state.status": {"status": ["running"]}}})", kNestedEvent));
+  EXPECT_FALSE(match(kNested, R"({"detail": {"state.status": {"status": "running"}}})"));
+  // Any split of the path into keys, at any depth, through arrays.
+  EXPECT_TRUE(match(R"({"detail.state.status": ["running"]})", kNestedEvent));
+  EXPECT_TRUE(match(kNested, R"({"detail.state": {"status": "running"}})"));
+  EXPECT_TRUE(match(kNested, R"({"detail.state.status": "running"})"));
+  EXPECT_TRUE(match(R"({"a.b": [1]})", R"({"a": [{"x": 0}, {"b": 1}]})"));
+  EXPECT_TRUE(match(R"({"a": {"b": {"c": [1]}}})", R"({"a": {"b.c": [2, 1]}})"));
+  EXPECT_FALSE(match(R"({"a.b": [1]})", R"({"a": {"b": 2}, "ab": 1, "a-b": 1})"));
+  EXPECT_FALSE(match(R"({"a.b": [1]})", R"({"a": {"bc": 1}, "a.bc": 1, "a.": {"b": 1}})"));
+  // Operators and exists see the joined path the same way.
+  EXPECT_TRUE(match(R"({"a.b": [{"prefix": "run"}]})", R"({"a": {"b": "running"}})"));
+  EXPECT_FALSE(match(R"({"a": {"b": [{"exists": false}]}})", R"({"a.b": "x"})"));
+  EXPECT_TRUE(match(R"({"a.b": [{"exists": false}]})", R"({"a": {"c": "x"}})"));
+  EXPECT_TRUE(match(R"({"a.b": [{"exists": true}]})", R"({"a": {"b": "x"}})"));
+  EXPECT_TRUE(match(R"({"$or": [{"a.b": [1]}, {"c": [2]}]})", R"({"a": {"b": 1}})"));
+}
+
 // ---- Null values and empty strings -------------------------------------------------
 
 TEST(EventPatternNullAndEmpty, NullMatchesNullOnly) {
@@ -489,6 +523,33 @@ TEST(EventPatternInvalid, Wildcards) {
   EXPECT_INVALID(R"({"a": [{"anything-but": {"wildcard": "x**"}}]})", "consecutive wildcard");
 }
 
+// EventBridge refuses wildcards that too many prefixes of can match one value at once
+// (pattern_complexity.h). Recorded on AWS (localstack/localstack,
+// tests/aws/services/events/test_events_patterns.snapshot.json, content_wildcard_complex_EXC):
+// "*:*:*:*:*:event-bus/*" gives "Event pattern is not valid. Reason: Rule is too complex - try
+// using fewer wildcard characters or fewer repeating character sequences after a wildcard
+// character"; content_wildcard_simplified and content_wildcard_repeating are accepted.
+TEST(EventPatternInvalid, WildcardsThatAreTooComplex) {
+  EXPECT_INVALID(R"({"EventBusArn": [{"wildcard": "*:*:*:*:*:event-bus/*"}]})",
+                 "invalid event pattern at EventBusArn: Rule is too complex - try using fewer "
+                 "wildcard characters or fewer repeating character sequences after a wildcard "
+                 "character");
+  EXPECT_TRUE(match(R"({"EventBusArn": [{"wildcard": "arn:aws:events:us-east-1:*:event-bus/*"}]})",
+                    R"({"EventBusArn": "arn:aws:events:us-east-1:123456789012:event-bus/b"})"));
+  EXPECT_TRUE(match(R"({"FileName": [{"wildcard": "/Users/*/dir/dir/dir/dir/dir/doc.txt"}]})",
+                    R"({"FileName": "/Users/ls_user/dir/dir/dir/dir/dir/doc.txt"})"));
+  // The wildcards of one field count together, anything-but and "$or" branches included;
+  // those of different fields do not.
+  EXPECT_TRUE(match(R"({"a": [{"wildcard": "*x*x*x*"}], "b": [{"wildcard": "*x*y*"}]})",
+                    R"({"a": "xxx", "b": "xy"})"));
+  EXPECT_INVALID(
+      R"({"d": {"a": [{"wildcard": "*x*x*x*"}, {"anything-but": {"wildcard": "*x*y*"}}]}})",
+      "invalid event pattern at d.a: Rule is too complex");
+  EXPECT_INVALID(
+      R"({"$or": [{"a": [{"wildcard": "*x*x*x*"}]}, {"a": [{"wildcard": "*x*y*"}]}], "b": ["c"]})",
+      "invalid event pattern at a: Rule is too complex");
+}
+
 TEST(EventPatternInvalid, AnythingBut) {
   EXPECT_INVALID(R"({"a": [{"anything-but": []}]})", "must not be empty");
   EXPECT_INVALID(R"({"a": [{"anything-but": ["x", 1]}]})", "all strings or all numbers");
@@ -565,6 +626,13 @@ TEST(EventPatternInvalid, DeepNestingIsRefusedNotACrash) {
     event += "}";
   }
   EXPECT_TRUE(match(ok, event));
+}
+
+TEST(EventPatternInvalid, PathsOfDottedKeysAreBoundedLikeNesting) {
+  std::string key = "a";
+  for (int i = 0; i < 64; ++i) key += ".a";
+  EXPECT_INVALID("{\"" + key + "\": [1]}", "the path is more than 64 keys long");
+  EXPECT_TRUE(EventPattern::compile_text("{\"" + key.substr(2) + "\": [1]}").is_ok());
 }
 
 TEST(EventPatternInvalid, MessageNamesTheFieldPath) {

@@ -51,5 +51,18 @@ TEST(EventPatternAllocation, MatchingDoesNotAllocate) {
   EXPECT_TRUE(hit);
 }
 
+TEST(EventPatternAllocation, KeysJoinedWithDotsAreFoundWithoutAllocating) {
+  auto pattern = EventPattern::compile_text(
+      R"({"detail.state": {"status": ["running"]}, "a": {"b.c": [{"exists": false}]}})");
+  ASSERT_TRUE(pattern.is_ok()) << pattern.status().to_string();
+  const core::Json event =
+      core::Json::parse(R"({"detail": {"state.status": "running"}, "a.b": {"d": 1}})");
+  const long before = g_allocations;
+  bool hit = false;
+  for (int i = 0; i < 100; ++i) hit = pattern->matches(event);
+  EXPECT_EQ(g_allocations - before, 0);
+  EXPECT_TRUE(hit);
+}
+
 }  // namespace
 }  // namespace lifeboat::ingest

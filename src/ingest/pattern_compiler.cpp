@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "ingest/pattern_complexity.h"
 #include "ingest/pattern_number.h"
 
 namespace lifeboat::ingest {
@@ -37,6 +38,26 @@ core::Status invalid(const std::string& where, std::string_view reason) {
 
 std::string join(const std::string& where, std::string_view key) {
   return where.empty() ? std::string(key) : fmt::format("{}.{}", where, key);
+}
+
+// EventBridge joins nested keys with dots before it matches, so a key with dots names a
+// path: "a.b" is the same field as "a": {"b"}. Appends the key's dot-separated segments to
+// `path` and returns how many there are.
+size_t append_segments(std::string_view key, std::vector<std::string>& path) {
+  size_t count = 1;
+  for (size_t dot = key.find('.'); dot != std::string_view::npos; dot = key.find('.')) {
+    path.emplace_back(key.substr(0, dot));
+    key.remove_prefix(dot + 1);
+    ++count;
+  }
+  path.emplace_back(key);
+  return count;
+}
+
+std::string dotted(const std::vector<std::string>& path) {
+  std::string out;
+  for (size_t i = 0; i < path.size(); ++i) out += (i == 0 ? "" : ".") + path[i];
+  return out;
 }
 
 std::string json_type(const core::Json& v) { return v.type_name(); }
@@ -71,7 +92,30 @@ core::Result<ObjectNode> PatternCompiler::compile(const core::Json& pattern) {
                     json_type(pattern)));
   }
   PatternCompiler compiler;
-  return compiler.compile_object(pattern, "", false);
+  LIFEBOAT_ASSIGN_OR_RETURN(ObjectNode root, compiler.compile_object(pattern, "", false));
+  LIFEBOAT_RETURN_IF_ERROR(compiler.check_complexity());
+  return root;
+}
+
+core::Result<WildcardPattern> PatternCompiler::compile_wildcard(const std::string& text,
+                                                                const std::string& where) {
+  auto w = WildcardPattern::parse(text);
+  if (!w) return invalid(where, w.status().message());
+  wildcards_[field_].push_back(*w);
+  return w;
+}
+
+core::Status PatternCompiler::check_complexity() const {
+  for (const auto& [field, patterns] : wildcards_) {
+    if (wildcards_too_complex(patterns)) {
+      return invalid(field, fmt::format("Rule is too complex - try using fewer wildcard "
+                                        "characters or fewer repeating character sequences "
+                                        "after a wildcard character (a value can match more "
+                                        "than {} prefixes of this field's wildcards at once)",
+                                        kMaxWildcardComplexity));
+    }
+  }
+  return core::Status::ok();
 }
 
 core::Result<ObjectNode> PatternCompiler::compile_object(const core::Json& obj,
@@ -106,14 +150,22 @@ core::Result<ObjectNode> PatternCompiler::compile_fields(const core::Json& obj,
     FieldNode field;
     field.key = key;
     field.path = path_;
-    field.path.push_back(key);
+    const size_t segments = append_segments(key, field.path);
+    // Dotted keys make paths without nesting; they are bounded like nesting, since matching
+    // recurses along them.
+    if (field.path.size() > static_cast<size_t>(kMaxDepth)) {
+      return invalid(here, fmt::format("the path is more than {} keys long (counting the parts "
+                                       "of keys with dots)",
+                                       kMaxDepth));
+    }
     if (value.is_object()) {
-      path_.push_back(key);
+      append_segments(key, path_);
       auto child = compile_object(value, here, inside_or);
-      path_.pop_back();
+      path_.resize(path_.size() - segments);
       if (!child) return child.status();
       field.child = std::make_unique<ObjectNode>(std::move(child).value());
     } else if (value.is_array()) {
+      field_ = dotted(field.path);
       LIFEBOAT_ASSIGN_OR_RETURN(field.values, compile_values(value, here));
     } else if (is_operator_name(key)) {
       return invalid(here, fmt::format("the operator \"{}\" must be inside a value list: write "
@@ -222,9 +274,8 @@ core::Result<ValueMatcher> PatternCompiler::compile_operator(const core::Json& e
     if (!arg.is_string()) {
       return invalid(here, fmt::format("must be a string, not {}", json_type(arg)));
     }
-    auto w = WildcardPattern::parse(arg.get<std::string>());
-    if (!w) return invalid(here, w.status().message());
-    return ValueMatcher::wildcard(std::move(w).value());
+    LIFEBOAT_ASSIGN_OR_RETURN(auto w, compile_wildcard(arg.get<std::string>(), here));
+    return ValueMatcher::wildcard(std::move(w));
   }
   if (op == "anything-but") return compile_anything_but(arg, here);
   if (op == "numeric") return compile_numeric(arg, here);
@@ -308,9 +359,8 @@ core::Result<ValueMatcher> PatternCompiler::compile_anything_but(const core::Jso
       if (op == "equals-ignore-case") {
         excluded.push_back(ValueMatcher::equals_ignore_case(text));
       } else if (op == "wildcard") {
-        auto w = WildcardPattern::parse(text);
-        if (!w) return invalid(here, w.status().message());
-        excluded.push_back(ValueMatcher::wildcard(std::move(w).value()));
+        LIFEBOAT_ASSIGN_OR_RETURN(auto w, compile_wildcard(text, here));
+        excluded.push_back(ValueMatcher::wildcard(std::move(w)));
       } else if (text.empty()) {
         return invalid(here, fmt::format("an empty {} is not allowed in anything-but", op));
       } else if (op == "prefix") {

@@ -5,6 +5,9 @@
 // (a value list: any alternative matching any leaf value of the event at that key) or a
 // nested ObjectNode. Matching walks the event in place: no copies, no allocation, no throw.
 //
+// Keys are joined with dots, as EventBridge does: a field's path ["a", "b"] is found in
+// {"a": {"b": 1}} and in {"a.b": 1}, whichever way the event splits it into keys.
+//
 // Event arrays: a leaf field matches when any element matches; a nested object is matched
 // against each object element in turn, so fields matched together always come from the same
 // array element (EventBridge's array-consistent matching).
@@ -23,8 +26,8 @@ namespace lifeboat::ingest {
 struct ObjectNode;
 
 struct FieldNode {
-  std::string key;                    //!< the event field name at this level
-  std::vector<std::string> path;      //!< keys from the event root ("$or" levels skipped)
+  std::string key;                    //!< the pattern's key at this level, as written
+  std::vector<std::string> path;      //!< the keys from the root split at dots ("$or" skipped)
   std::vector<ValueMatcher> values;   //!< leaf: the value list (non-empty)
   std::unique_ptr<ObjectNode> child;  //!< nested object (then `values` is empty)
 };

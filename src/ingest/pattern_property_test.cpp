@@ -314,6 +314,9 @@ TEST(EventPatternProperty, PatternFromAnEventsOwnFieldsMatchesIt) {
       Json pattern = pattern_for(event, g);
       if (pattern.is_null()) continue;
       auto compiled = EventPattern::compile(pattern);
+      // A generated wildcard can be one EventBridge refuses as too complex.
+      if (!compiled && compiled.status().message().find("Rule is too complex") != std::string::npos)
+        continue;
       ASSERT_TRUE(compiled.is_ok()) << compiled.status().to_string() << "\npattern "
                                     << pattern.dump() << "\nevent " << event.dump();
       ASSERT_TRUE(compiled->matches(event))

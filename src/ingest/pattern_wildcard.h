@@ -23,8 +23,10 @@ class WildcardPattern {
   //! True when the whole of `value` matches.
   bool matches(std::string_view value) const noexcept;
 
+  //! The literal pieces between the stars (escapes resolved); n stars give n + 1 pieces.
+  const std::vector<std::string>& pieces() const noexcept { return pieces_; }
+
  private:
-  //! The literal pieces between the stars; a pattern with n stars has n + 1 pieces.
   std::vector<std::string> pieces_;
 };
 

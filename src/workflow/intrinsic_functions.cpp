@@ -9,6 +9,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <set>
 #include <string_view>
@@ -16,6 +17,7 @@
 
 #include "core/ids.h"
 #include "workflow/asl_error.h"
+#include "workflow/base64.h"
 #include "workflow/execution_limits.h"
 #include "workflow/json_path.h"
 
@@ -216,40 +218,23 @@ bool is_integer(const Json& v) {
       .has_value();
 }
 
+// A MathAdd argument: AWS rounds a number that is not an integer to the nearest one, a half
+// upwards (Java's Math.round: 1.5 -> 2, -1.5 -> -1, -2.5 -> -2), each argument on its own.
+// nullopt when the result is outside the 32-bit range.
+std::optional<std::int64_t> round_to_math_int(const Json& v) {
+  if (!v.is_number_float()) return integer_in_range(v, kMinMathInt, kMaxMathInt);
+  const double x = v.get<double>();
+  double r = std::floor(x);
+  // x - floor(x) is exact, so no half is lost to rounding as floor(x + 0.5) would lose one.
+  if (x - r >= 0.5) r += 1;
+  if (!(r >= static_cast<double>(kMinMathInt) && r <= static_cast<double>(kMaxMathInt)))
+    return std::nullopt;
+  return static_cast<std::int64_t>(r);
+}
+
 std::int64_t as_int(const Json& v) {
   return *integer_in_range(v, std::numeric_limits<std::int64_t>::min(),
                            std::numeric_limits<std::int64_t>::max());
-}
-
-std::string base64_encode(const std::string& in) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  while (i + 2 < in.size()) {
-    unsigned v = (static_cast<unsigned char>(in[i]) << 16) |
-                 (static_cast<unsigned char>(in[i + 1]) << 8) |
-                 static_cast<unsigned char>(in[i + 2]);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += kAlphabet[v & 63];
-    i += 3;
-  }
-  if (i + 1 == in.size()) {
-    unsigned v = static_cast<unsigned char>(in[i]) << 16;
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == in.size()) {
-    unsigned v =
-        (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += '=';
-  }
-  return out;
 }
 
 // Length of the well-formed UTF-8 sequence at s[i], or 0 when there is none (overlong
@@ -303,38 +288,6 @@ std::vector<std::string_view> utf8_characters(std::string_view s) {
   return out;
 }
 
-bool base64_decode(const std::string& in, std::string& out) {
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  if (in.size() % 4 != 0) return false;
-  for (std::size_t i = 0; i < in.size(); i += 4) {
-    int v[4];
-    int pad = 0;
-    for (int k = 0; k < 4; ++k) {
-      char c = in[i + k];
-      if (c == '=' && i + 4 == in.size() && k >= 2) {
-        v[k] = 0;
-        ++pad;
-      } else {
-        if (pad > 0) return false;
-        v[k] = value(c);
-        if (v[k] < 0) return false;
-      }
-    }
-    unsigned n = (v[0] << 18) | (v[1] << 12) | (v[2] << 6) | v[3];
-    out += static_cast<char>((n >> 16) & 0xff);
-    if (pad < 2) out += static_cast<char>((n >> 8) & 0xff);
-    if (pad < 1) out += static_cast<char>(n & 0xff);
-  }
-  return true;
-}
-
 Result<std::string> hash_hex(const std::string& algorithm, const std::string& data) {
   static const std::map<std::string, std::string> kNames = {{"MD5", "MD5"},
                                                             {"SHA-1", "SHA1"},
@@ -360,6 +313,28 @@ Result<std::string> hash_hex(const std::string& algorithm, const std::string& da
   return out;
 }
 
+// How AWS prints a value inside States.Format: a string bare, an object as {key=value, ...}
+// and an array as [item, ...] (the toString of Java's maps and lists, applied all the way
+// down, so a string inside is bare too), anything else as its JSON text. Keys come in
+// nlohmann's sorted order; AWS keeps the order of the document.
+void append_format_text(const Json& v, std::string& out) {
+  if (v.is_string()) {
+    out += v.get_ref<const std::string&>();
+  } else if (v.is_object() || v.is_array()) {
+    out += v.is_object() ? '{' : '[';
+    const char* separator = "";
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      out += separator;
+      separator = ", ";
+      if (v.is_object()) out += it.key() + "=";
+      append_format_text(it.value(), out);
+    }
+    out += v.is_object() ? '}' : ']';
+  } else {
+    out += v.dump();
+  }
+}
+
 Result<Json> format(const Expr& call, const std::vector<Json>& args) {
   if (call.args.empty() || call.args[0].kind != Expr::Kind::kString)
     return failure(call.function, "the first argument must be a string literal template");
@@ -372,11 +347,7 @@ Result<Json> format(const Expr& call, const std::vector<Json>& args) {
     } else if (raw[i] == '{' && i + 1 < raw.size() && raw[i + 1] == '}') {
       if (next >= args.size())
         return failure(call.function, "more '{}' placeholders than arguments");
-      const Json& v = args[next++];
-      if (v.is_object() || v.is_array())
-        return failure(call.function, "argument " + std::to_string(next) +
-                                          " must be a string, number, boolean or null");
-      out += v.is_string() ? v.get<std::string>() : v.dump();
+      append_format_text(args[next++], out);
       if (out.size() > kMaxPayloadSize)
         return failure(call.function, "the result is longer than " +
                                           std::to_string(kMaxPayloadSize) + " characters");
@@ -405,7 +376,10 @@ Result<Json> call_function(const Expr& call, const Env& env) {
   if (fn == "States.StringToJson") {
     LIFEBOAT_RETURN_IF_ERROR(want_args(call, 1, 1));
     LIFEBOAT_RETURN_IF_ERROR(str(0));
-    Json v = Json::parse(a[0].get<std::string>(), nullptr, false);
+    // AWS returns null for a string that is empty or only white space.
+    const auto& text = a[0].get_ref<const std::string&>();
+    if (text.find_first_not_of(" \t\n\r") == std::string::npos) return Json(nullptr);
+    Json v = Json::parse(text, nullptr, false);
     if (v.is_discarded()) return failure(fn, "the string is not JSON");
     return v;
   }
@@ -497,10 +471,10 @@ Result<Json> call_function(const Expr& call, const Env& env) {
     const auto& s = a[0].get_ref<const std::string&>();
     if (s.size() > kMaxStringLength) return failure(fn, "the input exceeds 10000 characters");
     if (fn == "States.Base64Encode") return Json(base64_encode(s));
-    std::string out;
-    if (!base64_decode(s, out)) return failure(fn, "the input is not base64");
-    if (!is_utf8(out)) return failure(fn, "the decoded bytes are not UTF-8 text");
-    return Json(out);
+    std::optional<std::string> out = base64_decode(s);
+    if (!out) return failure(fn, "the input is not base64");
+    if (!is_utf8(*out)) return failure(fn, "the decoded bytes are not UTF-8 text");
+    return Json(std::move(*out));
   }
   if (fn == "States.Hash") {
     LIFEBOAT_RETURN_IF_ERROR(want_args(call, 2, 2));
@@ -538,12 +512,14 @@ Result<Json> call_function(const Expr& call, const Env& env) {
   }
   if (fn == "States.MathAdd") {
     LIFEBOAT_RETURN_IF_ERROR(want_args(call, 2, 2));
-    LIFEBOAT_RETURN_IF_ERROR(integer(0));
-    LIFEBOAT_RETURN_IF_ERROR(integer(1));
-    const auto x = as_int(a[0]);
-    const auto y = as_int(a[1]);
-    if (x < kMinMathInt || x > kMaxMathInt || y < kMinMathInt || y > kMaxMathInt)
-      return failure(fn, "the arguments must be integers from -2147483648 to 2147483647");
+    std::array<std::int64_t, 2> xy{};
+    for (std::size_t i = 0; i < 2; ++i) {
+      LIFEBOAT_RETURN_IF_ERROR(want_type(call, a[i], i, "a number", a[i].is_number()));
+      std::optional<std::int64_t> n = round_to_math_int(a[i]);
+      if (!n) return failure(fn, "the arguments must be numbers from -2147483648 to 2147483647");
+      xy[i] = *n;
+    }
+    const auto [x, y] = xy;
     // Two 32-bit values: the int64 sum cannot overflow; the result must be 32-bit too.
     const std::int64_t sum = x + y;
     if (sum < kMinMathInt || sum > kMaxMathInt)

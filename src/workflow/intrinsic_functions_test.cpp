@@ -32,8 +32,25 @@ TEST(Intrinsics, Format) {
             "run-1 has 3 true");
   EXPECT_EQ(eval_ok(R"(States.Format('literal \{\} and \'q\' {}', 'x'))"), "literal {} and 'q' x");
   expect_failure("States.Format('{} {}', 'one')");
-  expect_failure("States.Format('{}', $.obj)");
   expect_failure("States.Format('{}', $.nope)");
+}
+
+// Recorded on AWS: localstack/localstack,
+// tests/aws/services/stepfunctions/v2/intrinsic_functions/test_generic.snapshot.json
+// (test_format_1, test_format_2): {"Arg1": 1, "Arg2": []} prints as {Arg1=1, Arg2=[]}; a
+// JSON string is inserted bare, null as null, numbers as written.
+TEST(Intrinsics, FormatPrintsObjectsAndArraysTheWayAwsDoes) {
+  const Json input = Json::parse(R"({"o": {"Arg1": 1, "Arg2": []}, "s": "{\"Arg1\": 1}",
+      "nested": {"a": {"b": "x", "c": null}, "l": ["p", 1.5, true, [], {}]}, "n": null})");
+  auto format = [&](const std::string& arg) {
+    return *evaluate_intrinsic("States.Format('v={}.', " + arg + ")", input, kContext);
+  };
+  EXPECT_EQ(format("$.o"), "v={Arg1=1, Arg2=[]}.");
+  EXPECT_EQ(format("$.s"), R"(v={"Arg1": 1}.)");
+  EXPECT_EQ(format("$.n"), "v=null.");
+  EXPECT_EQ(format("1.1"), "v=1.1.");
+  EXPECT_EQ(format("$.nested"), "v={a={b=x, c=null}, l=[p, 1.5, true, [], {}]}.");
+  EXPECT_EQ(format("$.nested.l"), "v=[p, 1.5, true, [], {}].");
 }
 
 TEST(Intrinsics, JsonConversions) {
@@ -41,6 +58,21 @@ TEST(Intrinsics, JsonConversions) {
   EXPECT_EQ(eval_ok("States.JsonToString($.obj)"), R"({"a":1})");
   expect_failure("States.StringToJson('not json')");
   expect_failure("States.StringToJson($.n)");
+}
+
+// Recorded on AWS: localstack/localstack,
+// tests/aws/services/stepfunctions/v2/intrinsic_functions/test_json_manipulation.snapshot.json
+// (test_string_to_json): "" and " " give null; "-0" gives 0.
+TEST(Intrinsics, StringToJsonOfABlankStringIsNull) {
+  EXPECT_EQ(eval_ok("States.StringToJson('')"), Json(nullptr));
+  EXPECT_EQ(eval_ok("States.StringToJson(' ')"), Json(nullptr));
+  EXPECT_EQ(eval_ok("States.StringToJson('   ')"), Json(nullptr));
+  EXPECT_EQ(
+      evaluate_intrinsic("States.StringToJson($.s)", Json{{"s", " \t\r\n"}}, kContext).value(),
+      Json(nullptr));
+  EXPECT_EQ(eval_ok("States.StringToJson('-0')"), 0);
+  EXPECT_EQ(eval_ok("States.StringToJson(' 1 ')"), 1);
+  expect_failure("States.StringToJson(' x ')");
 }
 
 TEST(Intrinsics, Arrays) {
@@ -66,6 +98,18 @@ TEST(Intrinsics, EncodingAndHashing) {
   EXPECT_EQ(eval_ok("States.Base64Decode($.b64)"), "hello");
   EXPECT_EQ(eval_ok("States.Base64Encode('ab')"), "YWI=");
   expect_failure("States.Base64Decode('@@@')");
+  // Recorded on AWS: localstack/localstack,
+  // tests/aws/services/stepfunctions/v2/intrinsic_functions/test_encode_decode.snapshot.json.
+  EXPECT_EQ(eval_ok("States.Base64Encode('Data to encode')"), "RGF0YSB0byBlbmNvZGU=");
+  EXPECT_EQ(eval_ok("States.Base64Decode('RGF0YSB0byBlbmNvZGU=')"), "Data to encode");
+  EXPECT_EQ(eval_ok("States.Base64Encode('')"), "");
+  EXPECT_EQ(eval_ok("States.Base64Decode('')"), "");
+  EXPECT_EQ(eval_ok("States.Base64Decode('YQ==')"), "a");
+  // Strict: no missing or misplaced padding, no whitespace, nothing outside the alphabet.
+  for (const char* bad : {"YQ", "YQ=", "Y===", "====", "YQ==YQ==", "Y=Q=", " YQ==", "YQ==\n",
+                          "YW Jj", "YW-j", "YW_j"}) {
+    expect_failure(std::string("States.Base64Decode('") + bad + "')");
+  }
   EXPECT_EQ(eval_ok("States.Hash('hello', 'SHA-256')"),
             "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
   EXPECT_EQ(eval_ok("States.Hash('hello', 'MD5')"), "5d41402abc4b2a76b9719d911017c592");
@@ -86,9 +130,46 @@ TEST(Intrinsics, MathMergeSplitUuid) {
   expect_failure("States.MathRandom(5, 4)");
   EXPECT_EQ(eval_ok("States.MathAdd($.n, -1)"), 2);
   expect_failure("States.MathAdd($.n, 'x')");
+  expect_failure("States.MathAdd($.n, null)");
   EXPECT_EQ(eval_ok("States.StringSplit($.text, ',;')"), Json::parse(R"(["a","b","c"])"));
   EXPECT_EQ(eval_ok("States.UUID()").get<std::string>().size(), 36u);
   expect_failure("States.UUID(1)");
+}
+
+// AWS rounds each argument to the nearest integer, halves upwards, before adding. Each pair
+// below and its sum were recorded on AWS: localstack/localstack,
+// tests/aws/services/stepfunctions/v2/intrinsic_functions/test_math_operations.snapshot.json
+// (test_math_add; validated 2023-09-13). LocalStack's implementation
+// (localstack-core/.../statesfunction/math_operations/math_add.py) quotes the AWS page
+// https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html: "If you
+// specify a non-integer value for one or both the arguments, Step Functions will round it off
+// to the nearest integer."
+TEST(Intrinsics, MathAddRoundsEachNonIntegerArgumentAsAwsDoes) {
+  struct Case {
+    const char* x;
+    const char* y;
+    int sum;
+  };
+  const Case cases[] = {
+      {"-9", "3", -6},        {"1.49", "1.50", 3}, {"1.50", "1.51", 4},  {"-1.49", "-1.50", -2},
+      {"-1.50", "-1.51", -3}, {"1.49", "0", 1},    {"1.49", "-1.49", 0}, {"1.50", "0", 2},
+      {"1.51", "0", 2},       {"-1.49", "0", -1},  {"-1.50", "0", -1},   {"-1.51", "0", -2},
+      {"0.5", "0", 1},        {"1.5", "0", 2},     {"2.5", "0", 3},      {"3.5", "0", 4},
+      {"-0.5", "0.5", 1},     {"-0.5", "0", 0},    {"-1.5", "0", -1},    {"-2.5", "0", -2},
+      {"-3.5", "0", -3},
+  };
+  for (const Case& c : cases) {
+    const std::string call = std::string("States.MathAdd(") + c.x + ", " + c.y + ")";
+    EXPECT_EQ(eval_ok(call), c.sum) << call;
+    const Json input = {{"x", Json::parse(c.x)}, {"y", Json::parse(c.y)}};
+    EXPECT_EQ(evaluate_intrinsic("States.MathAdd($.x, $.y)", input, kContext).value(), c.sum)
+        << call;
+  }
+  // The largest double below one half is not a half: it rounds down.
+  EXPECT_EQ(eval_ok("States.MathAdd(0.49999999999999994, 0)"), 0);
+  EXPECT_EQ(eval_ok("States.MathAdd(2147483646.5, 0)"), 2147483647);
+  expect_failure("States.MathAdd(2147483647.5, 0)");
+  expect_failure("States.MathAdd(-2147483648.6, 0)");
 }
 
 // Found by fuzz/intrinsic_functions_fuzzer: a result holding invalid UTF-8 cannot be

@@ -184,6 +184,28 @@ void check_catch(const Json& state, const Json& states, const std::string& where
   }
 }
 
+// A Task's Credentials: an object naming the role to assume, either as "RoleArn" (a
+// string) or "RoleArn.$" (a path or intrinsic that yields it), and nothing else.
+void check_credentials(const Json& state, const std::string& where, std::vector<std::string>& out) {
+  if (!state.contains("Credentials")) return;
+  const Json& c = state["Credentials"];
+  const std::string w = where + ": field 'Credentials'";
+  if (!c.is_object()) {
+    out.push_back(w + ": must be an object such as {\"RoleArn\": \"arn:aws:iam::...\"}");
+    return;
+  }
+  for (auto it = c.begin(); it != c.end(); ++it)
+    if (it.key() != "RoleArn" && it.key() != "RoleArn.$")
+      out.push_back(w + ": unknown field '" + it.key() + "' (only 'RoleArn' or 'RoleArn.$')");
+  const int forms =
+      static_cast<int>(c.contains("RoleArn")) + static_cast<int>(c.contains("RoleArn.$"));
+  if (forms != 1) out.push_back(w + ": exactly one of 'RoleArn' and 'RoleArn.$' is required");
+  if (c.contains("RoleArn") &&
+      !(c["RoleArn"].is_string() && !c["RoleArn"].get_ref<const std::string&>().empty()))
+    out.push_back(w + ": 'RoleArn' must be a non-empty string");
+  check_payload_template(c, w, out);
+}
+
 // The states each state may pass control to.
 std::vector<std::string> successors(const Json& state) {
   std::vector<std::string> out;
@@ -328,6 +350,7 @@ void StateMachineValidator::check_state(const std::string& name, const Json& sta
       out.push_back(where + ": field 'HeartbeatSeconds': must be less than 'TimeoutSeconds'");
     check_path_field(state, "TimeoutSecondsPath", where, true, true, false, out);
     check_path_field(state, "HeartbeatSecondsPath", where, true, true, false, out);
+    check_credentials(state, where, out);
   } else if (type == "Choice") {
     if (!state.contains("Choices") || !state["Choices"].is_array() || state["Choices"].empty()) {
       out.push_back(where + ": field 'Choices' is required (a non-empty array)");

@@ -125,6 +125,41 @@ TEST(Validator, ReportsBadRetryAndCatch) {
   EXPECT_TRUE(has(p, "field 'Catch[1]': field 'Next' is required")) << dump(p);
 }
 
+// Step Functions wants Credentials to name the role: {} and {"InvalidField": ...} are
+// refused with "The field 'RoleArn' is required but was missing at /States/State0/Credentials"
+// (recorded on AWS: localstack/localstack,
+// tests/aws/services/stepfunctions/v2/credentials/test_credentials_base.snapshot.json,
+// test_invalid_credentials_field); "RoleArn.$" may hold a path, a context path or an intrinsic
+// (the templates of that test, tests/aws/services/stepfunctions/templates/credentials/). statelint
+// (awslabs/statelint, data/StateMachine.j2119: "A Task State MAY have an object field named
+// Credentials"; test/task-with-invalid-credentials.json) refuses a non-object.
+TEST(Validator, TaskCredentialsMustNameTheRoleAsStepFunctionsDoes) {
+  auto task_with = [](const std::string& credentials) {
+    return problems_of(R"({"StartAt": "T", "States": {"T": {"Type": "Task",
+        "Resource": "lifeboat:test.echo", "Credentials": )" +
+                       credentials + R"(, "End": true}}})");
+  };
+  for (const char* ok : {R"J({"RoleArn": "arn:aws:iam::111122223333:role/LambdaRole"})J",
+                         R"J({"RoleArn.$": "$.CredentialsRoleArn"})J",
+                         R"J({"RoleArn.$": "$$.Execution.Input.CredentialsRoleArn"})J",
+                         R"J({"RoleArn.$": "States.Format('{}', $.CredentialsRoleArn)"})J"}) {
+    EXPECT_TRUE(task_with(ok).empty()) << ok << "\n" << dump(task_with(ok));
+  }
+  EXPECT_TRUE(has(task_with("{}"), "exactly one of 'RoleArn' and 'RoleArn.$' is required"));
+  auto p = task_with(R"J({"InvalidField": "invalid"})J");
+  EXPECT_TRUE(has(p, "state 'T': field 'Credentials': unknown field 'InvalidField'")) << dump(p);
+  EXPECT_TRUE(has(p, "exactly one of 'RoleArn' and 'RoleArn.$' is required")) << dump(p);
+  EXPECT_TRUE(has(task_with(R"J("foo:bar")J"), "field 'Credentials': must be an object"));
+  EXPECT_TRUE(has(task_with(R"J({"RoleArn": "a", "RoleArn.$": "$.r"})J"), "exactly one of"));
+  EXPECT_TRUE(has(task_with(R"J({"RoleArn": 7})J"), "'RoleArn' must be a non-empty string"));
+  EXPECT_TRUE(has(task_with(R"J({"RoleArn": ""})J"), "'RoleArn' must be a non-empty string"));
+  EXPECT_TRUE(
+      has(task_with(R"J({"RoleArn.$": "not a path"})J"), "field 'Credentials'.RoleArn.$: "));
+  EXPECT_TRUE(
+      has(task_with(R"J({"RoleArn.$": "States.Nope(1)"})J"), "field 'Credentials'.RoleArn.$: "));
+  EXPECT_TRUE(has(task_with(R"J({"roleArn": "fizz:buzz"})J"), "unknown field 'roleArn'"));
+}
+
 TEST(Validator, ValidatesNestedMachinesRecursively) {
   auto p = problems_of(R"({"StartAt": "P", "States": {
       "P": {"Type": "Parallel", "Next": "M", "Branches": [
@@ -194,7 +229,8 @@ TEST(Validator, RefusesOutOfRangeDurationsCountsAndTimestamps) {
   p = retry(R"("JitterStrategy": 7)");
   EXPECT_TRUE(has(p, "field 'Retry[0]': 'JitterStrategy' must be")) << dump(p);
 
-  p = problems_of(R"({"StartAt": "M", "States": {"M": {"Type": "Map", "MaxConcurrency": 4294967296,
+  p = problems_of(
+      R"({"StartAt": "M", "States": {"M": {"Type": "Map", "MaxConcurrency": 4294967296,
       "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
       "End": true}}})");
   EXPECT_TRUE(has(p, "state 'M': field 'MaxConcurrency'")) << dump(p);
