@@ -2,10 +2,8 @@
 
 #include <fcntl.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
@@ -70,8 +68,7 @@ class CopyRun {
         dirs_(fs),
         placer_(fs, opt_),
         meta_(fs, opt_),
-        data_(
-            fs, options.bwlimit, clock, [this] { return stop_requested(); }, tally_) {}
+        data_(fs, options.bwlimit, clock, stop_check(), tally_) {}
 
   Result<CopyReport> run();
 
@@ -105,6 +102,9 @@ class CopyRun {
   // Turns a request on the caller's stop token, or the deadline passing, into a stop of
   // this run; true when stopping.
   bool stop_requested();
+  std::function<bool()> stop_check() {
+    return [this] { return stop_requested(); };
+  }
   void progress_loop(std::stop_token token);
   CopyProgress snapshot(bool finished) const;
 
@@ -461,9 +461,8 @@ Result<CopyReport> CopyRun::run() {
     auto vs = fs_.open_root(opt_.source, false);
     auto vd = open_for_reading(fs_, dst_root_.get(), ".", O_RDONLY | O_DIRECTORY);
     if (vs.is_ok() && vd.is_ok()) {
-      TreeVerifier(fs_, opt_, filter_, tally_, [this] {
-        return stop_requested();
-      }).verify(std::move(*vs), std::move(*vd));
+      TreeVerifier verifier(fs_, opt_, filter_, tally_, stop_check());
+      verifier.verify(std::move(*vs), std::move(*vd));
     } else {
       tally_.fail("", "verify: could not reopen the roots");
     }

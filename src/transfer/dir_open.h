@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -12,6 +13,11 @@
 #include "fs/file_system.h"
 
 namespace lifeboat::transfer {
+
+//! Tree walks that keep a stack of their own (verify all, tree removal) keep the
+//! descriptors of this many levels open; deeper ones are closed on the way down and
+//! reopened through ".." with open_dir_checked.
+inline constexpr std::size_t kOpenLevels = 64;
 
 //! Opens `name` of `dir_fd` with O_NOATIME when allowed (to the owner and root), else
 //! without. The default flags suit files: O_NONBLOCK|O_NOCTTY, so that a fifo or device

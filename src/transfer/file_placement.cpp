@@ -20,14 +20,6 @@ using fs::Fd;
 using fs::FileStat;
 using fs::FileType;
 
-namespace {
-
-// Tree removal keeps the descriptors of this many levels open; deeper ones are closed on
-// the way down and reopened through "..".
-constexpr size_t kOpenLevels = 64;
-
-}  // namespace
-
 bool older(const timespec& a, const timespec& b) {
   return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec < b.tv_nsec);
 }

@@ -18,13 +18,6 @@ using fs::Fd;
 using fs::FileStat;
 using fs::FileType;
 
-namespace {
-
-// Levels whose descriptors stay open; deeper ones are closed on the way down.
-constexpr size_t kOpenLevels = 64;
-
-}  // namespace
-
 TreeVerifier::TreeVerifier(fs::FileSystem& fs, const CopyOptions& options, const PathFilter& filter,
                            CopyTally& tally, std::function<bool()> stop_requested)
     : fs_(fs),
