@@ -46,8 +46,9 @@ Status DataCopier::copy(int in, int out, const fs::FileStat& st, ContentHasher* 
   char* buffer = hasher != nullptr ? worker_buffer() : nullptr;
   const bool sparse = is_sparse(st);
   off_t writeback_from = 0;  // start of the bytes written since writeback was last started
-  HoleVisitor on_hole;
-  if (hasher != nullptr) on_hole = [hasher](std::uint64_t n) { hasher->update_zeros(n); };
+  auto on_hole = [hasher](std::uint64_t n) {
+    if (hasher != nullptr) hasher->update_zeros(n);
+  };
   auto on_data = [&](off_t pos, std::size_t want) -> Result<std::size_t> {
     // A stop request is seen between chunks, not only between files: the file in progress
     // is abandoned (its temporary is removed), so a stop is prompt.

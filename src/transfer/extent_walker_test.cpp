@@ -113,14 +113,15 @@ TEST_F(ExtentWalkerTest, AFileThatEndsEarlyStopsTheWalkWhereItEnded) {
   int fd = make_file(100, {0}, std::string(100, 'x'));
   // Walked as if it were 1000 bytes long (it shrank since it was stat'ed).
   std::uint64_t seen = 0;
-  auto end = walk_extents(fs_, fd, 1000, false, 64, {},
-                          [&](off_t pos, std::size_t n) -> core::Result<std::size_t> {
-                            char buf[64];
-                            auto got = fs_.pread(fd, buf, n, pos);
-                            if (!got.is_ok()) return got.status();
-                            seen += *got;
-                            return *got;
-                          });
+  auto end = walk_extents(
+      fs_, fd, 1000, false, 64, [](std::uint64_t) {},
+      [&](off_t pos, std::size_t n) -> core::Result<std::size_t> {
+        char buf[64];
+        auto got = fs_.pread(fd, buf, n, pos);
+        if (!got.is_ok()) return got.status();
+        seen += *got;
+        return *got;
+      });
   ASSERT_TRUE(end.is_ok());
   EXPECT_EQ(*end, 100U);
   EXPECT_EQ(seen, 100U);
@@ -128,10 +129,11 @@ TEST_F(ExtentWalkerTest, AFileThatEndsEarlyStopsTheWalkWhereItEnded) {
 
 TEST_F(ExtentWalkerTest, AnErrorFromTheVisitorEndsTheWalkWithIt) {
   int fd = make_file(1000, {0}, "x");
-  auto end = walk_extents(fs_, fd, 1000, false, 64, {},
-                          [](off_t, std::size_t) -> core::Result<std::size_t> {
-                            return core::Status::io_error("boom");
-                          });
+  auto end = walk_extents(
+      fs_, fd, 1000, false, 64, [](std::uint64_t) {},
+      [](off_t, std::size_t) -> core::Result<std::size_t> {
+        return core::Status::io_error("boom");
+      });
   ASSERT_FALSE(end.is_ok());
   EXPECT_NE(end.status().message().find("boom"), std::string::npos);
 }
