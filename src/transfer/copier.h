@@ -22,10 +22,12 @@
 //
 // The parts, one file pair each in this folder (docs/architecture.md): copy_roots (opening
 // and checking the roots), tree_walk and job_queue (directories in progress, their bounded
-// descriptors, the workers' queue), file_placement (unnamed files, temporaries, rename or
-// link into place, never clobbering), extent_walker and data_copy (data and hashes over one
-// SEEK_DATA/SEEK_HOLE walk), hard_link_table, metadata (owner, mode, xattrs, ACLs, times),
-// tree_verifier (--verify all) and copy_tally (counters, errors, skips, the stop).
+// descriptors, the workers' queue), dir_open (never-following, checked reopens),
+// entry_copier (what one file, symlink or node becomes), file_placement (unnamed files,
+// temporaries, rename or link into place, never clobbering), extent_walker and data_copy
+// (data and hashes over one SEEK_DATA/SEEK_HOLE walk), hard_link_table, metadata (owner,
+// mode, xattrs, ACLs, times), tree_verifier (--verify all) and copy_tally (counters,
+// errors, skips, the stop).
 //
 // Thread safety: one run() at a time per Copier; run() itself uses many threads.
 #pragma once
