@@ -17,15 +17,27 @@
 // Failure policy: a failure on one entry (EACCES, EIO, ...) is recorded in the report's
 // errors and the copy goes on (status PARTIAL). ENOSPC/EDQUOT on the target stops the
 // whole copy (status ERROR, report.message says the target is full). A stop request
-// stops it within one chunk of data (status ERROR, message says it was cancelled).
+// stops it within one chunk of data (status ERROR, message says it was cancelled); so does
+// a deadline passing (message says so), checked wherever a stop request is.
+//
+// The parts, one file pair each in this folder (docs/architecture.md): copy_roots (opening
+// and checking the roots), tree_walk and job_queue (directories in progress, their bounded
+// descriptors, the workers' queue), dir_open (never-following, checked reopens),
+// entry_copier (what one file, symlink or node becomes), file_placement (unnamed files,
+// temporaries, rename or link into place, never clobbering), extent_walker and data_copy
+// (data and hashes over one SEEK_DATA/SEEK_HOLE walk), hard_link_table, metadata (owner,
+// mode, xattrs, ACLs, times), tree_verifier (--verify all) and copy_tally (counters,
+// errors, skips, the stop).
 //
 // Thread safety: one run() at a time per Copier; run() itself uses many threads.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <stop_token>
 
+#include "core/clock.h"
 #include "core/result.h"
 #include "fs/file_system.h"
 #include "transfer/copy_options.h"
@@ -50,21 +62,28 @@ using ProgressCallback = std::function<void(const CopyProgress&)>;
 
 class Copier {
  public:
-  //! `fs` is not owned and must outlive the Copier.
-  Copier(fs::FileSystem& fs, CopyOptions options);
+  //! `fs` and `clock` are not owned and must outlive the Copier. `clock` times the run
+  //! (durations, --bwlimit) and is the clock run()'s deadline is read on.
+  Copier(fs::FileSystem& fs, CopyOptions options,
+         const core::Clock& clock = core::SystemClock::instance());
 
   //! Runs the copy. An error Result means the copy could not start (bad options, a root
   //! that cannot be opened, SRC and DST nested: InvalidArgument); everything after that is
-  //! in the report.
-  core::Result<CopyReport> run(const ProgressCallback& progress = {}, std::stop_token stop = {});
+  //! in the report. Once `deadline` (wall time on the Copier's clock) has passed, the copy
+  //! stops as on a stop request, so a caller needs no thread to watch the time.
+  core::Result<CopyReport> run(const ProgressCallback& progress = {}, std::stop_token stop = {},
+                               std::optional<core::Clock::WallTime> deadline = std::nullopt);
 
  private:
   fs::FileSystem& fs_;
   CopyOptions options_;
+  const core::Clock& clock_;
 };
 
-//! Convenience: Copier(fs, options).run(progress, stop).
+//! Convenience: Copier(fs, options, clock).run(progress, stop, deadline).
 core::Result<CopyReport> run_copy(fs::FileSystem& fs, const CopyOptions& options,
-                                  const ProgressCallback& progress = {}, std::stop_token stop = {});
+                                  const ProgressCallback& progress = {}, std::stop_token stop = {},
+                                  std::optional<core::Clock::WallTime> deadline = std::nullopt,
+                                  const core::Clock& clock = core::SystemClock::instance());
 
 }  // namespace lifeboat::transfer

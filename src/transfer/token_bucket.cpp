@@ -7,15 +7,15 @@ namespace lifeboat::transfer {
 
 // Starts empty and never holds more than a quarter second's worth, so that the rate holds
 // over short copies too.
-TokenBucket::TokenBucket(std::uint64_t rate)
-    : rate_(rate), tokens_(0), last_(std::chrono::steady_clock::now()) {}
+TokenBucket::TokenBucket(std::uint64_t rate, const core::Clock& clock, Sleeper sleep)
+    : rate_(rate), clock_(clock), sleep_(std::move(sleep)), tokens_(0), last_(clock.steady_now()) {}
 
 void TokenBucket::acquire(std::uint64_t bytes) {
   if (rate_ == 0) return;
   std::chrono::duration<double> wait{};
   {
     std::lock_guard lock(mu_);
-    auto now = std::chrono::steady_clock::now();
+    auto now = clock_.steady_now();
     double elapsed = std::chrono::duration<double>(now - last_).count();
     last_ = now;
     auto rate = static_cast<double>(rate_);
@@ -25,7 +25,13 @@ void TokenBucket::acquire(std::uint64_t bytes) {
     tokens_ -= static_cast<double>(bytes);
     if (tokens_ < 0) wait = std::chrono::duration<double>(-tokens_ / rate);
   }
-  if (wait.count() > 0) std::this_thread::sleep_for(wait);
+  if (wait.count() <= 0) return;
+  auto d = std::chrono::duration_cast<std::chrono::nanoseconds>(wait);
+  if (sleep_) {
+    sleep_(d);
+  } else {
+    std::this_thread::sleep_for(d);
+  }
 }
 
 }  // namespace lifeboat::transfer
