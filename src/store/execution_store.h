@@ -66,6 +66,8 @@ struct ExecutionFilter {
   bool top_level_only = true;
   std::optional<std::string> status;
   std::optional<std::string> parent_id;  //!< children of this execution (overrides top_level_only)
+  std::optional<std::int64_t> min_branch_index;  //!< only rows with branch_index >= this
+  std::optional<std::vector<std::string>> ids;   //!< only these executions (none if empty)
   std::int64_t limit = 1000;
 };
 

@@ -192,6 +192,20 @@ Result<std::vector<ExecutionRecord>> SqlExecutionStore::list_executions(
     sql += " AND status = ?";
     params.emplace_back(*filter.status);
   }
+  if (filter.min_branch_index) {
+    sql += " AND branch_index >= ?";
+    params.emplace_back(*filter.min_branch_index);
+  }
+  if (filter.ids) {
+    if (filter.ids->empty()) return std::vector<ExecutionRecord>();
+    sql += " AND id IN (?";
+    params.emplace_back(filter.ids->front());
+    for (std::size_t i = 1; i < filter.ids->size(); ++i) {
+      sql += ", ?";
+      params.emplace_back((*filter.ids)[i]);
+    }
+    sql += ")";
+  }
   sql += filter.parent_id ? " ORDER BY branch_index" : " ORDER BY start_time DESC, id";
   sql += " LIMIT ?";
   params.emplace_back(filter.limit);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <functional>
 #include <stdexcept>
 
 #include <gtest/gtest.h>
@@ -644,12 +645,18 @@ TEST_F(ExecutorTest, OutOfRangeTimeoutAndHeartbeatPathsFailCleanly) {
 }
 
 TEST_F(ExecutorTest, RetryDelayIsBoundedWhateverTheRetrierSays) {
-  const Json extreme = {{"IntervalSeconds", kMaxRetryIntervalSeconds},
-                        {"BackoffRate", kMaxBackoffRate},
-                        {"MaxAttempts", kMaxRetryAttempts}};
+  const Retrier extreme = Retrier::parse({{"ErrorEquals", {"States.ALL"}},
+                                          {"IntervalSeconds", kMaxRetryIntervalSeconds},
+                                          {"BackoffRate", kMaxBackoffRate},
+                                          {"MaxAttempts", kMaxRetryAttempts}})
+                              .value();
   EXPECT_EQ(retry_delay(extreme, 0), seconds(kMaxRetryDelaySeconds));
   EXPECT_EQ(retry_delay(extreme, 1000000), seconds(kMaxRetryDelaySeconds));
-  EXPECT_EQ(retry_delay({{"IntervalSeconds", 3}, {"BackoffRate", 2.0}}, 2), seconds(12));
+  const Retrier doubling =
+      Retrier::parse(
+          {{"ErrorEquals", {"States.ALL"}}, {"IntervalSeconds", 3}, {"BackoffRate", 2.0}})
+          .value();
+  EXPECT_EQ(retry_delay(doubling, 2), seconds(12));
   std::string id = start(R"({"StartAt": "T", "States": {"T": {"Type": "Task",
       "Resource": "lifeboat:test.flaky", "Parameters": {"failTimes": 1},
       "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 99999999,
@@ -689,6 +696,143 @@ TEST_F(ExecutorTest, InlineMapRunsAtMostFortyIterationsAtOnce) {
       executor_->run_until_finished(id, [this](core::Clock::WallTime t) { clock_.set_now(t); });
   ASSERT_TRUE(r.is_ok());
   EXPECT_EQ(r->status, "SUCCEEDED");
+}
+
+// --- Cost of a Map in store work, and cursors stored by older binaries ------------------
+
+// Forwards to another ExecutionStore and counts the calls and the rows read.
+class CountingExecutionStore final : public store::ExecutionStore {
+ public:
+  explicit CountingExecutionStore(store::ExecutionStore& inner) : inner_(inner) {}
+
+  core::Status write(const store::ExecutionWrite& w) override {
+    ++calls;
+    return inner_.write(w);
+  }
+  core::Result<std::optional<store::ExecutionRecord>> get_execution(
+      const std::string& id) override {
+    ++calls;
+    auto r = inner_.get_execution(id);
+    if (r.is_ok() && r->has_value()) ++rows_read;
+    return r;
+  }
+  core::Result<std::vector<store::ExecutionRecord>> list_executions(
+      const store::ExecutionFilter& filter) override {
+    ++calls;
+    auto r = inner_.list_executions(filter);
+    if (r.is_ok()) rows_read += static_cast<std::int64_t>(r->size());
+    return r;
+  }
+  core::Result<std::vector<store::ExecutionEvent>> list_events(const std::string& id) override {
+    ++calls;
+    return inner_.list_events(id);
+  }
+  core::Status add_dead_letter(const store::DeadLetter& letter) override {
+    ++calls;
+    return inner_.add_dead_letter(letter);
+  }
+  core::Result<std::vector<store::DeadLetter>> list_dead_letters() override {
+    ++calls;
+    return inner_.list_dead_letters();
+  }
+  core::Result<std::optional<store::DeadLetter>> get_dead_letter(const std::string& id) override {
+    ++calls;
+    return inner_.get_dead_letter(id);
+  }
+  core::Status mark_redriven(const std::string& id, const std::string& execution_id) override {
+    ++calls;
+    return inner_.mark_redriven(id, execution_id);
+  }
+
+  std::int64_t calls = 0;
+  std::int64_t rows_read = 0;
+
+ private:
+  store::ExecutionStore& inner_;
+};
+
+struct StoreWork {
+  std::int64_t calls = 0;
+  std::int64_t rows_read = 0;
+};
+
+TEST_F(ExecutorTest, MapStoreWorkGrowsLinearlyWithItems) {
+  // Every iteration is a child execution that finishes at once and wakes its parent: a
+  // parent that read all its children at each wake-up would read about n²/2 rows.
+  auto map_of = [this](int n) {
+    CountingExecutionStore counting(*exec_store_);
+    Executor executor(counting, registry_, clock_, ExecutorOptions{7});
+    auto id = executor.start(Json::parse(R"({"StartAt": "M", "States": {"M": {"Type": "Map",
+        "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+        "End": true}}})"),
+                             Json(std::vector<int>(static_cast<std::size_t>(n), 1)));
+    EXPECT_TRUE(id.is_ok());
+    auto r = executor.run_until_finished(*id);
+    EXPECT_TRUE(r.is_ok());
+    EXPECT_EQ(r->status, "SUCCEEDED");
+    EXPECT_EQ(r->output, Json(std::vector<int>(static_cast<std::size_t>(n), 1)).dump());
+    return StoreWork{counting.calls, counting.rows_read};
+  };
+  const StoreWork small = map_of(300);
+  const StoreWork large = map_of(600);
+  // Each child costs a few calls and reads (its own steps, one look by the parent at each
+  // of the at most 40 running children); the outputs are read once.
+  EXPECT_LE(large.calls, 600 * 8);
+  EXPECT_LE(large.rows_read, 600 * 50);
+  EXPECT_LE(large.calls, small.calls * 21 / 10);
+  EXPECT_LE(large.rows_read, small.rows_read * 21 / 10);
+}
+
+// Replaces the stored cursor of execution `id` by `edit(cursor)`, as an older binary
+// might have written it.
+void rewrite_cursor(store::ExecutionStore& store, const std::string& id,
+                    const std::function<void(Json&)>& edit) {
+  auto rec = store.get_execution(id).value().value();
+  Json cursor = Json::parse(rec.cursor);
+  edit(cursor);
+  rec.cursor = cursor.dump();
+  store::ExecutionWrite w;
+  w.updates.push_back(rec);
+  ASSERT_TRUE(store.write(w).is_ok());
+}
+
+TEST_F(ExecutorTest, CursorsOfAnOlderBinaryResume) {
+  // A Wait as the previous executor recorded it (no "transitions", no "attempt").
+  std::string id = start(R"({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 10,
+      "Next": "T"}, "T": {"Type": "Task", "Resource": "lifeboat:test.calls", "End": true}}})",
+                         Json{{"x", 1}});
+  executor_->run_ready();
+  rewrite_cursor(*exec_store_, id, [](Json& c) {
+    c = Json{{"state", "W"},
+             {"input", c["input"]},
+             {"phase", "wait"},
+             {"exec", c["exec"]},
+             {"history", c["history"]},
+             {"effective", c["effective"]},
+             {"entered", c["entered"]},
+             {"retries", Json::object()}};
+  });
+  executor_ = make_executor();
+  ASSERT_TRUE(executor_->recover().is_ok());
+  clock_.advance(seconds(10));
+  executor_->run_ready();
+  EXPECT_EQ(record(id).status, "SUCCEEDED");
+  EXPECT_EQ(output(record(id)), Json({{"x", 1}}));
+  EXPECT_EQ(calls_, 1);
+
+  // A Map waiting on its children, recorded before the running children's ids were kept.
+  id = start(R"({"StartAt": "M", "States": {"M": {"Type": "Map", "MaxConcurrency": 2,
+      "ItemProcessor": {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 5,
+      "End": true}}}, "End": true}}})",
+             Json(std::vector<int>{1, 2, 3}));
+  executor_->run_ready();
+  rewrite_cursor(*exec_store_, id, [](Json& c) { c.erase("running"); });
+  executor_ = make_executor();
+  ASSERT_TRUE(executor_->recover().is_ok());
+  auto r =
+      executor_->run_until_finished(id, [this](core::Clock::WallTime t) { clock_.set_now(t); });
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  EXPECT_EQ(output(*r), Json(std::vector<int>{1, 2, 3}));
 }
 
 }  // namespace
