@@ -17,7 +17,9 @@ using WallTime = core::Clock::WallTime;
 
 namespace {
 
-bool is_finished(const std::string& status) { return status != store::kExecRunning; }
+bool is_finished(store::ExecutionStatus status) {
+  return status != store::ExecutionStatus::kRunning;
+}
 
 std::int64_t own_events(const std::vector<store::ExecutionEvent>& events, const std::string& id) {
   return std::count_if(events.begin(), events.end(),
@@ -53,17 +55,19 @@ Result<std::string> Executor::start(const Json& definition, const Json& input,
   rec.name = name.empty() ? rec.id : name;
   rec.definition = definition.dump();
   rec.input = input.dump();
-  rec.start_time = core::format_rfc3339(clock_.now());
+  rec.start_time = clock_.now();
   ExecutionCursor cursor;
   cursor.state = machine.start_at();
   cursor.input = input;
-  cursor.exec = {
-      {"Id", rec.id}, {"Input", input}, {"Name", rec.name}, {"StartTime", rec.start_time}};
+  cursor.exec = {{"Id", rec.id},
+                 {"Input", input},
+                 {"Name", rec.name},
+                 {"StartTime", core::format_rfc3339(rec.start_time)}};
   cursor.history = 1;  // ExecutionStarted, written below
   rec.cursor = cursor.dump();
   store::ExecutionWrite w;
   w.creates.push_back(rec);
-  w.events.push_back({rec.id, 0, 0, "ExecutionStarted", rec.start_time,
+  w.events.push_back({rec.id, 0, 0, "ExecutionStarted", core::format_rfc3339(rec.start_time),
                       Json{{"input", input}, {"name", rec.name}}.dump()});
   LIFEBOAT_RETURN_IF_ERROR(store_.write(w));
   if (queue_here) schedule(rec.id, std::nullopt);
@@ -73,7 +77,7 @@ Result<std::string> Executor::start(const Json& definition, const Json& input,
 Status Executor::recover() {
   store::ExecutionFilter filter;
   filter.top_level_only = false;
-  filter.status = store::kExecRunning;
+  filter.status = store::ExecutionStatus::kRunning;
   filter.limit = 1000000;
   LIFEBOAT_ASSIGN_OR_RETURN(auto running, store_.list_executions(filter));
   for (const auto& rec : running) schedule(rec.id, rec.wake_at);
@@ -83,17 +87,14 @@ Status Executor::recover() {
 Status Executor::resume(const std::string& id) {
   LIFEBOAT_ASSIGN_OR_RETURN(auto rec, store_.get_execution(id));
   if (!rec) return Status::not_found("no execution '" + id + "'");
-  if (rec->status == store::kExecRunning) schedule(id, rec->wake_at);
+  if (rec->status == store::ExecutionStatus::kRunning) schedule(id, rec->wake_at);
   return Status::ok();
 }
 
-void Executor::schedule(const std::string& id, const std::optional<std::string>& wake_at) {
-  if (wake_at) {
-    auto t = core::parse_rfc3339(*wake_at);
-    if (t && *t > clock_.now()) {
-      timers_.emplace(*t, id);
-      return;
-    }
+void Executor::schedule(const std::string& id, const std::optional<WallTime>& wake_at) {
+  if (wake_at && *wake_at > clock_.now()) {
+    timers_.emplace(*wake_at, id);
+    return;
   }
   if (ready_set_.insert(id).second) ready_.push_back(id);
 }
@@ -122,7 +123,7 @@ std::size_t Executor::run_ready() {
       timers_.erase(timers_.begin());
       if (ready_set_.insert(id).second) ready_.push_back(id);
     }
-    if (ready_.empty() || cancelled_.load()) break;
+    if (ready_.empty() || stop_.stop_requested()) break;
     std::string id = ready_.front();
     ready_.pop_front();
     ready_set_.erase(id);
@@ -174,26 +175,27 @@ Status Executor::stop(const std::string& id, const std::string& error, const std
   LIFEBOAT_ASSIGN_OR_RETURN(auto rec, store_.get_execution(id));
   if (!rec) return Status::not_found("no execution '" + id + "'");
   if (is_finished(rec->status))
-    return Status::failed_precondition("execution '" + id + "' already finished (" + rec->status +
+    return Status::failed_precondition("execution '" + id + "' already finished (" +
+                                       std::string(store::execution_status_name(rec->status)) +
                                        ")");
   store::ExecutionWrite w;
-  std::string now = core::format_rfc3339(clock_.now());
+  const WallTime now = clock_.now();
   std::vector<store::ExecutionRecord> todo{*rec};
   while (!todo.empty()) {
     auto r = todo.back();
     todo.pop_back();
     store::ExecutionFilter f;
     f.parent_id = r.id;
-    f.status = store::kExecRunning;
+    f.status = store::ExecutionStatus::kRunning;
     LIFEBOAT_ASSIGN_OR_RETURN(auto children, store_.list_executions(f));
     for (const auto& c : children) todo.push_back(c);
-    r.status = store::kExecAborted;
+    r.status = store::ExecutionStatus::kAborted;
     r.error = error;
     r.cause = cause;
     r.stop_time = now;
     r.wake_at.reset();
-    w.events.push_back(
-        {r.id, 0, 0, "ExecutionAborted", now, Json{{"error", error}, {"cause", cause}}.dump()});
+    w.events.push_back({r.id, 0, 0, "ExecutionAborted", core::format_rfc3339(now),
+                        Json{{"error", error}, {"cause", cause}}.dump()});
     w.updates.push_back(std::move(r));
   }
   return store_.write(w);
@@ -218,7 +220,7 @@ bool Executor::commit(Step& s) {
   // catchable error came kLimitGraceEvents earlier, in enter_state).
   const std::int64_t history = s.cursor.history;
   bool capped = false;
-  if (s.rec.status == store::kExecRunning &&
+  if (s.rec.status == store::ExecutionStatus::kRunning &&
       history + own_events(s.events, s.rec.id) > options_.max_history_events - 1) {
     s.events.clear();
     s.creates.clear();
@@ -289,8 +291,8 @@ void Executor::step(const std::string& id) {
     const auto own_timeout = machine->timeout_seconds();
     const std::int64_t timeout =
         std::min(own_timeout.value_or(kMaxExecutionSeconds), kMaxExecutionSeconds);
-    auto started = core::parse_rfc3339(s.rec.start_time);
-    if (started && clock_.now() >= *started + std::chrono::seconds(timeout)) {
+    const WallTime started = s.rec.start_time;
+    if (clock_.now() >= started + std::chrono::seconds(timeout)) {
       fail_execution(
           s,
           {kErrTimeout, own_timeout
@@ -302,7 +304,7 @@ void Executor::step(const std::string& id) {
       commit(s);
       return;
     }
-    if (started) deadline = *started + std::chrono::seconds(timeout);
+    deadline = started + std::chrono::seconds(timeout);
   }
   const State* state = machine->state(s.cursor.state);
   if (state == nullptr) {
@@ -312,12 +314,7 @@ void Executor::step(const std::string& id) {
   }
   const Phase phase = s.cursor.phase;
   if (phase == Phase::kWait || phase == Phase::kRetry || phase == Phase::kPoll) {
-    bool due = true;
-    if (s.rec.wake_at) {
-      auto t = core::parse_rfc3339(*s.rec.wake_at);
-      due = !t || *t <= clock_.now();
-    }
-    if (!due) {
+    if (s.rec.wake_at && *s.rec.wake_at > clock_.now()) {
       schedule(id, s.rec.wake_at);
       return;
     }
@@ -327,12 +324,9 @@ void Executor::step(const std::string& id) {
   bool dirty = s.touched || !s.events.empty() || !s.creates.empty() || !s.child_updates.empty();
   if (dirty && !commit(s)) return;
   if (!s.requeue) return;
-  if (deadline && s.rec.wake_at) {
-    auto t = core::parse_rfc3339(*s.rec.wake_at);
-    if (t && *t > *deadline) {
-      timers_.emplace(*deadline, id);
-      return;
-    }
+  if (deadline && s.rec.wake_at && *s.rec.wake_at > *deadline) {
+    timers_.emplace(*deadline, id);
+    return;
   }
   schedule(id, s.rec.wake_at);
 }
@@ -470,9 +464,9 @@ void Executor::go_to(Step& s, const std::string& next, Json input) {
 }
 
 void Executor::succeed_execution(Step& s, Json output) {
-  s.rec.status = store::kExecSucceeded;
+  s.rec.status = store::ExecutionStatus::kSucceeded;
   s.rec.output = output.dump();
-  s.rec.stop_time = core::format_rfc3339(clock_.now());
+  s.rec.stop_time = clock_.now();
   s.rec.wake_at.reset();
   s.cursor.phase = Phase::kDone;
   event(s, "ExecutionSucceeded", {{"output", output}});
@@ -481,10 +475,10 @@ void Executor::succeed_execution(Step& s, Json output) {
 }
 
 void Executor::fail_execution(Step& s, const AslError& err, const char* event_type) {
-  s.rec.status = store::kExecFailed;
+  s.rec.status = store::ExecutionStatus::kFailed;
   s.rec.error = err.error;
   s.rec.cause = err.cause;
-  s.rec.stop_time = core::format_rfc3339(clock_.now());
+  s.rec.stop_time = clock_.now();
   s.rec.wake_at.reset();
   s.cursor.phase = Phase::kDone;
   event(s, event_type, {{"error", err.error}, {"cause", err.cause}});

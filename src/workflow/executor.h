@@ -27,7 +27,6 @@
 // process) is discarded, never written.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -35,6 +34,7 @@
 #include <optional>
 #include <random>
 #include <set>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -115,7 +115,7 @@ class Executor {
   //! step it is in: the execution stays where its last commit left it (a Task re-runs on
   //! the next resume), and run_ready() takes no further steps. For graceful shutdown.
   //! Thread safe (the only method that may be called from another thread).
-  void interrupt() { cancelled_ = true; }
+  void interrupt() { stop_.request_stop(); }
 
   //! Stops a RUNNING execution and its children: status ABORTED, event ExecutionAborted.
   //! NotFound for an unknown id, FailedPrecondition if it already finished.
@@ -131,7 +131,7 @@ class Executor {
   bool commit(Step& s);
   void event(Step& s, const std::string& type, core::Json details);
   core::Json context_object(const Step& s) const;
-  void schedule(const std::string& id, const std::optional<std::string>& wake_at);
+  void schedule(const std::string& id, const std::optional<core::Clock::WallTime>& wake_at);
   core::Result<StateMachine> machine_for(const store::ExecutionRecord& rec);
   void default_sleep(core::Clock::WallTime until) const;
 
@@ -198,7 +198,7 @@ class Executor {
   std::set<std::string> ready_set_;
   std::multimap<core::Clock::WallTime, std::string> timers_;
   std::map<std::string, StateMachine> machines_;
-  std::atomic<bool> cancelled_{false};
+  std::stop_source stop_;
 };
 
 }  // namespace lifeboat::workflow

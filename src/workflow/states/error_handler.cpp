@@ -5,7 +5,6 @@
 // (execution_limits.h) is never retried.
 #include <random>
 
-#include "core/time_format.h"
 #include "workflow/execution_limits.h"
 #include "workflow/executor.h"
 #include "workflow/executor_step.h"
@@ -47,7 +46,7 @@ void Executor::handle_error(Step& s, const StateCommon& state, const AslError& e
         s.cursor.first_child_index +=
             static_cast<std::int64_t>(s.cursor.items ? s.cursor.items->size() : 0);
       }
-      s.rec.wake_at = core::format_rfc3339(clock_.now() + delay);
+      s.rec.wake_at = clock_.now() + delay;
       s.requeue = true;
       return;
     }

@@ -19,7 +19,9 @@ using core::Json;
 
 namespace {
 
-bool is_finished(const store::ExecutionRecord& r) { return r.status != store::kExecRunning; }
+bool is_finished(const store::ExecutionRecord& r) {
+  return r.status != store::ExecutionStatus::kRunning;
+}
 
 Json parse_or_null(const std::optional<std::string>& text) {
   if (!text) return nullptr;
@@ -56,7 +58,7 @@ store::ExecutionRecord Executor::new_child(const Step& s, std::int64_t index,
   c.branch_index = index;
   c.definition = machine.definition;
   c.input = input.dump();
-  c.start_time = core::format_rfc3339(clock_.now());
+  c.start_time = clock_.now();
   ExecutionCursor cursor;
   cursor.state = machine.start_at;
   cursor.input = input;
@@ -123,12 +125,13 @@ void Executor::check_children(Step& s, const State& state) {
   if (!listed) return;  // store trouble: leave it queued for the next recover()
   std::vector<std::string> running;
   for (const auto& child : *listed) {
-    if (child.status == store::kExecFailed || child.status == store::kExecAborted) {
+    if (child.status == store::ExecutionStatus::kFailed ||
+        child.status == store::ExecutionStatus::kAborted) {
       AslError err{child.error.value_or(kErrBranchFailed), child.cause.value_or("")};
-      std::string now = core::format_rfc3339(clock_.now());
+      const core::Clock::WallTime now = clock_.now();
       for (auto other : *listed) {
         if (is_finished(other)) continue;
-        other.status = store::kExecAborted;
+        other.status = store::ExecutionStatus::kAborted;
         other.error = "States.BranchFailed";
         other.cause = "a sibling failed";
         other.stop_time = now;
@@ -180,7 +183,7 @@ void Executor::check_children(Step& s, const State& state) {
         map != nullptr ? map->processor : std::get<ParallelState>(state).branches[index];
     auto child = new_child(s, round_first + started, machine, items[index]);
     s.events.push_back(
-        {child.id, 0, 0, "ExecutionStarted", child.start_time,
+        {child.id, 0, 0, "ExecutionStarted", core::format_rfc3339(child.start_time),
          Json{{"input", items[index]}, {"name", child.name}, {"parentExecutionId", s.rec.id}}
              .dump()});
     if (map != nullptr)

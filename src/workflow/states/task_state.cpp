@@ -70,7 +70,7 @@ void Executor::run_task(Step& s, const TaskState& state) {
   tctx.attempt = attempt;
   tctx.context_object = context_object(s);
   tctx.execution_input = s.cursor.exec.value("Input", Json());
-  tctx.cancelled = &cancelled_;
+  tctx.stop = stop_.get_token();
   tctx.first_run = clock_.now();
   if (polled_before && s.cursor.first_run) tctx.first_run = *s.cursor.first_run;
   // Resolved (and range-checked) when the state was entered; a cursor written before that
@@ -116,7 +116,7 @@ void Executor::run_task(Step& s, const TaskState& state) {
       result = asl_error(kErrTaskFailed, std::string("task threw: ") + e.what());
     }
   }
-  if (cancelled_.load()) {
+  if (stop_.stop_requested()) {
     // Interrupted (shutdown): whatever the task returned, record nothing. The execution
     // stays at TaskStarted (or in its poll) and the task runs again when it is resumed.
     s.events.clear();
@@ -159,7 +159,7 @@ void Executor::poll_task(Step& s, const std::string& uri, WallTime when,
     event(s, "TaskWaiting", {{"resource", uri}, {"until", core::format_rfc3339(when)}});
   s.cursor.polls = polls + 1;
   s.cursor.phase = Phase::kPoll;
-  s.rec.wake_at = core::format_rfc3339(when);
+  s.rec.wake_at = when;
   s.touched = true;  // a later look writes no event, but the new wake time must be stored
   s.requeue = true;
 }

@@ -3,7 +3,6 @@
 // executor steps it again when due and it leaves with its OutputPath.
 #include <cmath>
 
-#include "core/time_format.h"
 #include "workflow/execution_limits.h"
 #include "workflow/executor.h"
 #include "workflow/executor_step.h"
@@ -60,7 +59,7 @@ void Executor::enter_wait(Step& s, const WaitState& state, const Json& effective
   if (!until) return handle_error(s, state, to_asl_error(until.status()));
   s.cursor.phase = Phase::kWait;
   s.cursor.effective = effective;
-  s.rec.wake_at = core::format_rfc3339(*until);
+  s.rec.wake_at = *until;
   s.requeue = true;  // schedule() puts it on the timer queue (or runs it if already due)
 }
 
