@@ -21,11 +21,12 @@ bool is_dynamic_key(const std::string& key) {
 struct PayloadTemplate::Node {
   enum class Kind { kLiteral, kObject, kArray, kPath, kIntrinsic };
   Kind kind = Kind::kLiteral;
-  Json literal;                                     // kLiteral
-  std::vector<std::pair<std::string, Node>> items;  // kObject (name: output name), kArray
-  std::string key;                                  // the template key, for error causes
-  std::string expr;                                 // kIntrinsic: the call's text
-  JsonPath path;                                    // kPath
+  Json literal;                    // kLiteral
+  std::vector<Node> children;      // kObject, kArray
+  std::vector<std::string> names;  // kObject: the output name of each child
+  std::string key;                 // the template key, for error causes
+  std::string expr;                // kIntrinsic: the call's text
+  JsonPath path;                   // kPath
 };
 
 namespace {
@@ -54,7 +55,7 @@ Result<PayloadTemplate::Node> compile_node(const Json& tmpl, const std::string& 
     node.kind = Node::Kind::kArray;
     for (const auto& v : tmpl) {
       LIFEBOAT_ASSIGN_OR_RETURN(Node child, compile_node(v, field));
-      node.items.emplace_back("", std::move(child));
+      node.children.push_back(std::move(child));
     }
     return node;
   }
@@ -63,7 +64,8 @@ Result<PayloadTemplate::Node> compile_node(const Json& tmpl, const std::string& 
     const std::string& key = it.key();
     if (!is_dynamic_key(key)) {
       LIFEBOAT_ASSIGN_OR_RETURN(Node child, compile_node(it.value(), field));
-      node.items.emplace_back(key, std::move(child));
+      node.names.push_back(key);
+      node.children.push_back(std::move(child));
       continue;
     }
     Node leaf;
@@ -83,7 +85,8 @@ Result<PayloadTemplate::Node> compile_node(const Json& tmpl, const std::string& 
       leaf.kind = Node::Kind::kPath;
       leaf.path = std::move(path).value();
     }
-    node.items.emplace_back(key.substr(0, key.size() - 2), std::move(leaf));
+    node.names.push_back(key.substr(0, key.size() - 2));
+    node.children.push_back(std::move(leaf));
   }
   return node;
 }
@@ -105,8 +108,8 @@ Result<Json> apply_node(const PayloadTemplate::Node& node, const Json& input, co
     }
     case Kind::kArray: {
       Json out = Json::array();
-      for (const auto& item : node.items) {
-        LIFEBOAT_ASSIGN_OR_RETURN(Json r, apply_node(item.second, input, context, field));
+      for (const auto& child : node.children) {
+        LIFEBOAT_ASSIGN_OR_RETURN(Json r, apply_node(child, input, context, field));
         out.push_back(std::move(r));
       }
       return out;
@@ -115,9 +118,9 @@ Result<Json> apply_node(const PayloadTemplate::Node& node, const Json& input, co
       break;
   }
   Json out = Json::object();
-  for (const auto& [name, child] : node.items) {
-    LIFEBOAT_ASSIGN_OR_RETURN(Json r, apply_node(child, input, context, field));
-    out[name] = std::move(r);
+  for (std::size_t i = 0; i < node.children.size(); ++i) {
+    LIFEBOAT_ASSIGN_OR_RETURN(Json r, apply_node(node.children[i], input, context, field));
+    out[node.names[i]] = std::move(r);
   }
   return out;
 }
