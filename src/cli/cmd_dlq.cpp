@@ -66,9 +66,9 @@ int run_redrive(const DlqOptions& opts, const GlobalOptions& global) {
     print_json(tasks::execution_to_json(rec));
   } else if (!global.quiet) {
     std::printf("dead letter %s redriven as execution %s (%s)\n", opts.id.c_str(), rec.id.c_str(),
-                rec.status.c_str());
+                std::string(store::execution_status_name(rec.status)).c_str());
   }
-  return opts.wait && rec.status != store::kExecSucceeded ? 1 : 0;
+  return opts.wait && rec.status != store::ExecutionStatus::kSucceeded ? 1 : 0;
 }
 
 void setup_dlq(CLI::App& app, CommandContext& ctx) {

@@ -18,6 +18,7 @@
 #include "core/clock.h"
 #include "core/file_text.h"
 #include "core/json.h"
+#include "core/time_format.h"
 #include "tasks/workflow_runtime.h"
 
 namespace lifeboat::cli {
@@ -58,20 +59,26 @@ core::Result<std::string> read_file(const std::string& path, const std::string& 
   return core::read_file_text(path, what);
 }
 
+// One row of the executions table: ID, NAME, STATUS, STARTED, STOPPED.
+std::vector<std::string> execution_row(const store::ExecutionRecord& rec) {
+  return {rec.id, rec.name, std::string(store::execution_status_name(rec.status)),
+          core::format_rfc3339(rec.start_time),
+          rec.stop_time ? core::format_rfc3339(*rec.stop_time) : ""};
+}
+
 void print_execution(const GlobalOptions& global, const store::ExecutionRecord& rec) {
   Json j = tasks::execution_to_json(rec);
   if (want_json(global)) {
     print_json(j);
     return;
   }
-  print_table({"ID", "NAME", "STATUS", "STARTED", "STOPPED"},
-              {{rec.id, rec.name, rec.status, rec.start_time, rec.stop_time.value_or("")}});
+  print_table({"ID", "NAME", "STATUS", "STARTED", "STOPPED"}, {execution_row(rec)});
   if (rec.output) std::printf("output: %s\n", rec.output->c_str());
   if (rec.error) std::printf("error: %s: %s\n", rec.error->c_str(), rec.cause.value_or("").c_str());
 }
 
 int finished_exit_code(const store::ExecutionRecord& rec) {
-  return rec.status == store::kExecSucceeded ? 0 : 1;
+  return rec.status == store::ExecutionStatus::kSucceeded ? 0 : 1;
 }
 
 int run_start(const StartOptions& opts, const GlobalOptions& global) {
@@ -108,9 +115,9 @@ int run_start(const StartOptions& opts, const GlobalOptions& global) {
 int run_list(const IdOptions& opts, const GlobalOptions& global) {
   auto session = open_session(global);
   if (!session) return report_failure(session.status());
-  store::ExecutionFilter filter;
-  if (!opts.status.empty()) filter.status = opts.status;
-  auto list = session->runtime->executions().list_executions(filter);
+  auto list = tasks::list_executions_with_status(
+      session->runtime->executions(),
+      opts.status.empty() ? std::nullopt : std::optional<std::string>(opts.status));
   if (!list) return report_failure(list.status());
   if (want_json(global)) {
     Json arr = Json::array();
@@ -119,8 +126,7 @@ int run_list(const IdOptions& opts, const GlobalOptions& global) {
     return 0;
   }
   std::vector<std::vector<std::string>> rows;
-  for (const auto& r : *list)
-    rows.push_back({r.id, r.name, r.status, r.start_time, r.stop_time.value_or("")});
+  for (const auto& r : *list) rows.push_back(execution_row(r));
   print_table({"ID", "NAME", "STATUS", "STARTED", "STOPPED"}, rows);
   return 0;
 }
@@ -179,7 +185,7 @@ int run_resume(const IdOptions& opts, const GlobalOptions& global) {
   }
   executor.run_until_idle();
   store::ExecutionFilter filter;
-  filter.status = store::kExecRunning;
+  filter.status = store::ExecutionStatus::kRunning;
   auto left = session->runtime->executions().list_executions(filter);
   if (!left) return report_failure(left.status());
   if (want_json(global)) {

@@ -104,7 +104,7 @@ Status Daemon::Impl::register_volumes() {
 Status Daemon::Impl::resume_unfinished() {
   store::SqlExecutionStore executions(*store);
   store::ExecutionFilter filter;
-  filter.status = store::kExecRunning;
+  filter.status = store::ExecutionStatus::kRunning;
   filter.limit = 1000000;
   LIFEBOAT_ASSIGN_OR_RETURN(auto running, executions.list_executions(filter));
   for (const auto& rec : running) pool->submit(rec.id);
@@ -202,11 +202,11 @@ core::Result<int> Daemon::start() {
 
   d.pool = std::make_unique<WorkerPool>(
       *d.store, *d.registry, d.clock, d.config.workers, d.config.per_volume_concurrency,
-      [](const std::string& id, const std::string& status) {
-        if (status == store::kExecRunning) {
+      [](const std::string& id, store::ExecutionStatus status) {
+        if (status == store::ExecutionStatus::kRunning) {
           spdlog::info("execution {} paused; it resumes on the next start", id);
         } else {
-          spdlog::info("execution {} finished: {}", id, status);
+          spdlog::info("execution {} finished: {}", id, store::execution_status_name(status));
         }
       });
   LIFEBOAT_RETURN_IF_ERROR(d.resume_unfinished());

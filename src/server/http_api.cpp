@@ -209,9 +209,7 @@ void HttpApi::Impl::routes() {
   });
 
   router.add("GET", "/v1/executions", [this](const HttpRequest& req) {
-    store::ExecutionFilter filter;
-    if (auto status = query_param(req, "status")) filter.status = *status;
-    auto list = executions.list_executions(filter);
+    auto list = tasks::list_executions_with_status(executions, query_param(req, "status"));
     if (!list.is_ok()) return status_response(list.status());
     Json arr = Json::array();
     for (const auto& rec : *list) arr.push_back(tasks::execution_to_json(rec));

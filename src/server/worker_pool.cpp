@@ -218,7 +218,7 @@ void WorkerPool::worker_main(int index) {
     if (st.is_ok()) executor.run_ready();
     // Whatever is left waits on the pool's timers, not on this thread.
     auto left = executor.take_queued();
-    std::string status = store::kExecRunning;
+    store::ExecutionStatus status = store::ExecutionStatus::kRunning;
     auto rec = runtime.executions().get_execution(id);
     if (rec.is_ok() && *rec) {
       status = (*rec)->status;
@@ -239,7 +239,7 @@ void WorkerPool::worker_main(int index) {
       forget_if_idle_locked(id);
     }
     cv_.notify_all();
-    if (observer_ && (status != store::kExecRunning || stopped)) observer_(id, status);
+    if (observer_ && (status != store::ExecutionStatus::kRunning || stopped)) observer_(id, status);
   }
 }
 

@@ -50,7 +50,7 @@ namespace lifeboat::server {
 class WorkerPool final : private workflow::TaskAdmission {
  public:
   //! Called when an execution finishes (status != RUNNING), and for one paused by stop().
-  using Observer = std::function<void(const std::string& id, const std::string& status)>;
+  using Observer = std::function<void(const std::string& id, store::ExecutionStatus status)>;
 
   //! The longest a worker with nothing to do sleeps before it looks at the clock again.
   static constexpr std::chrono::milliseconds kTimerCheck{1000};

@@ -51,12 +51,13 @@ class WorkerPoolTest : public ::testing::Test {
   }
 
   void make_pool(int workers, int per_volume) {
-    pool_ = std::make_unique<WorkerPool>(*store_, *registry_, clock_, workers, per_volume,
-                                         [this](const std::string& id, const std::string& status) {
-                                           std::lock_guard lock(mu_);
-                                           finished_[id] = status;
-                                           cv_.notify_all();
-                                         });
+    pool_ =
+        std::make_unique<WorkerPool>(*store_, *registry_, clock_, workers, per_volume,
+                                     [this](const std::string& id, store::ExecutionStatus status) {
+                                       std::lock_guard lock(mu_);
+                                       finished_[id] = store::execution_status_name(status);
+                                       cv_.notify_all();
+                                     });
   }
 
   // Records an execution of `def` (as the daemon does) and submits it to the pool.
@@ -72,7 +73,8 @@ class WorkerPoolTest : public ::testing::Test {
     return cv_.wait_for(lock, kPatience, [&] { return finished_.count(id) != 0; });
   }
   std::string status_of(const std::string& id) {
-    return starter_->executions().get_execution(id).value()->status;
+    return std::string(
+        store::execution_status_name(starter_->executions().get_execution(id).value()->status));
   }
   // Waits (in real time, for worker threads) until `pred` holds.
   template <typename Pred>

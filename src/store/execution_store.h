@@ -12,17 +12,22 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/result.h"
 
 namespace lifeboat::store {
 
-//! Execution status names (as Step Functions spells them).
-inline constexpr const char* kExecRunning = "RUNNING";
-inline constexpr const char* kExecSucceeded = "SUCCEEDED";
-inline constexpr const char* kExecFailed = "FAILED";
-inline constexpr const char* kExecAborted = "ABORTED";
+//! The status of an execution.
+enum class ExecutionStatus { kRunning, kSucceeded, kFailed, kAborted };
+
+//! Its name as Step Functions spells it ("RUNNING", "SUCCEEDED", "FAILED", "ABORTED"): the
+//! one spelling in the database, the HTTP API and the CLI.
+std::string_view execution_status_name(ExecutionStatus status);
+//! The status `text` names; InvalidArgument listing the names for anything else.
+core::Result<ExecutionStatus> parse_execution_status(std::string_view text);
 
 struct ExecutionRecord {
   std::string id;
@@ -30,15 +35,17 @@ struct ExecutionRecord {
   std::string parent_id;          //!< empty for a top-level execution
   std::int64_t branch_index = 0;  //!< position among its parent's children
   std::string definition;         //!< the (sub-)state machine, JSON text
-  std::string status = kExecRunning;
+  ExecutionStatus status = ExecutionStatus::kRunning;
   std::string input;                  //!< JSON text
   std::optional<std::string> output;  //!< JSON text, once SUCCEEDED
   std::optional<std::string> error;   //!< once FAILED/ABORTED
   std::optional<std::string> cause;
-  std::string cursor;                  //!< the executor's private progress record, JSON text
-  std::optional<std::string> wake_at;  //!< RFC 3339: when a Wait or retry back-off is due
-  std::string start_time;              //!< RFC 3339
-  std::optional<std::string> stop_time;
+  std::string cursor;  //!< the executor's private progress record, JSON text
+  //! When a Wait, retry back-off or poll is due. Times are stored as RFC 3339 text with
+  //! millisecond precision (the store converts; a time read back is rounded down to it).
+  std::optional<core::Clock::WallTime> wake_at;
+  core::Clock::WallTime start_time{};
+  std::optional<core::Clock::WallTime> stop_time;
   std::int64_t version = 0;  //!< bumped by every update (optimistic concurrency)
 
   bool operator==(const ExecutionRecord&) const = default;
@@ -64,8 +71,10 @@ struct ExecutionWrite {
 
 struct ExecutionFilter {
   bool top_level_only = true;
-  std::optional<std::string> status;
+  std::optional<ExecutionStatus> status;
   std::optional<std::string> parent_id;  //!< children of this execution (overrides top_level_only)
+  std::optional<std::int64_t> min_branch_index;  //!< only rows with branch_index >= this
+  std::optional<std::vector<std::string>> ids;   //!< only these executions (none if empty)
   std::int64_t limit = 1000;
 };
 

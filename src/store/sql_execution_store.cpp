@@ -1,5 +1,6 @@
 #include "store/sql_execution_store.h"
 
+#include "core/time_format.h"
 #include "store/sql_store_transaction.h"
 
 namespace lifeboat::store {
@@ -59,6 +60,27 @@ constexpr std::string_view kExecutionColumns =
     "id, name, parent_id, branch_index, definition, status, input, output, error, cause, cursor, "
     "wake_at, start_time, stop_time, version";
 
+// Times are RFC 3339 text in the table. The executor writes every one of them; a value it
+// cannot read (a hand-edited row) reads as no time (wake_at: due now) or the epoch.
+std::optional<core::Clock::WallTime> time_from(const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  auto t = core::parse_rfc3339(*text);
+  if (!t) return std::nullopt;
+  return *t;
+}
+
+SqlValue time_value(const std::optional<core::Clock::WallTime>& t) {
+  if (!t) return nullptr;
+  return core::format_rfc3339(*t);
+}
+
+// Statuses are their names in the table; the CHECK constraint admits no other.
+ExecutionStatus status_from(const std::string& text) {
+  return parse_execution_status(text).value_or(ExecutionStatus::kFailed);
+}
+
+SqlValue status_value(ExecutionStatus status) { return std::string(execution_status_name(status)); }
+
 ExecutionRecord execution_from_row(const SqlRow& r) {
   ExecutionRecord e;
   e.id = r.text(0);
@@ -66,15 +88,15 @@ ExecutionRecord execution_from_row(const SqlRow& r) {
   e.parent_id = r.optional_text(2).value_or("");
   e.branch_index = r.integer(3);
   e.definition = r.text(4);
-  e.status = r.text(5);
+  e.status = status_from(r.text(5));
   e.input = r.text(6);
   e.output = r.optional_text(7);
   e.error = r.optional_text(8);
   e.cause = r.optional_text(9);
   e.cursor = r.text(10);
-  e.wake_at = r.optional_text(11);
-  e.start_time = r.text(12);
-  e.stop_time = r.optional_text(13);
+  e.wake_at = time_from(r.optional_text(11));
+  e.start_time = time_from(r.text(12)).value_or(core::Clock::WallTime{});
+  e.stop_time = time_from(r.optional_text(13));
   e.version = r.integer(14);
   return e;
 }
@@ -136,23 +158,24 @@ Status SqlExecutionStore::write(const ExecutionWrite& w) {
   return store_.transact([&](StoreTransaction& tx) -> Status {
     SqlSession& sql = session_of(tx);
     for (const auto& e : w.creates) {
-      auto n = sql.execute(
-          "INSERT INTO executions (" + std::string(kExecutionColumns) +
-              ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
-          {e.id, e.name, parent_value(e.parent_id), e.branch_index, e.definition, e.status, e.input,
-           sql_optional(e.output), sql_optional(e.error), sql_optional(e.cause), e.cursor,
-           sql_optional(e.wake_at), e.start_time, sql_optional(e.stop_time)});
+      auto n =
+          sql.execute("INSERT INTO executions (" + std::string(kExecutionColumns) +
+                          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+                      {e.id, e.name, parent_value(e.parent_id), e.branch_index, e.definition,
+                       status_value(e.status), e.input, sql_optional(e.output),
+                       sql_optional(e.error), sql_optional(e.cause), e.cursor,
+                       time_value(e.wake_at), time_value(e.start_time), time_value(e.stop_time)});
       if (!n) return n.status().with_context("recording execution '" + e.id + "'");
     }
     for (const auto& e : w.updates) {
       LIFEBOAT_ASSIGN_OR_RETURN(
           std::int64_t n,
-          sql.execute(
-              "UPDATE executions SET status = ?, output = ?, error = ?, cause = ?, "
-              "cursor = ?, wake_at = ?, stop_time = ?, version = version + 1 "
-              "WHERE id = ? AND version = ?",
-              {e.status, sql_optional(e.output), sql_optional(e.error), sql_optional(e.cause),
-               e.cursor, sql_optional(e.wake_at), sql_optional(e.stop_time), e.id, e.version}));
+          sql.execute("UPDATE executions SET status = ?, output = ?, error = ?, cause = ?, "
+                      "cursor = ?, wake_at = ?, stop_time = ?, version = version + 1 "
+                      "WHERE id = ? AND version = ?",
+                      {status_value(e.status), sql_optional(e.output), sql_optional(e.error),
+                       sql_optional(e.cause), e.cursor, time_value(e.wake_at),
+                       time_value(e.stop_time), e.id, e.version}));
       if (n != 1)
         return Status::failed_precondition("execution '" + e.id +
                                            "' changed since it was read (stopped or run "
@@ -192,7 +215,21 @@ Result<std::vector<ExecutionRecord>> SqlExecutionStore::list_executions(
   }
   if (filter.status) {
     sql += " AND status = ?";
-    params.emplace_back(*filter.status);
+    params.push_back(status_value(*filter.status));
+  }
+  if (filter.min_branch_index) {
+    sql += " AND branch_index >= ?";
+    params.emplace_back(*filter.min_branch_index);
+  }
+  if (filter.ids) {
+    if (filter.ids->empty()) return std::vector<ExecutionRecord>();
+    sql += " AND id IN (?";
+    params.emplace_back(filter.ids->front());
+    for (std::size_t i = 1; i < filter.ids->size(); ++i) {
+      sql += ", ?";
+      params.emplace_back((*filter.ids)[i]);
+    }
+    sql += ")";
   }
   sql += filter.parent_id ? " ORDER BY branch_index" : " ORDER BY start_time DESC, id";
   sql += " LIMIT ?";

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/time_format.h"
 #include "store/open_store.h"
 
 namespace lifeboat::store {
@@ -41,6 +42,10 @@ class ExecutionStoreConformance : public ::testing::Test {
     executions_ = std::make_unique<SqlExecutionStore>(*store_);
   }
 
+  static core::Clock::WallTime time(const std::string& text) {
+    return core::parse_rfc3339(text).value();
+  }
+
   static ExecutionRecord record(const std::string& id, const std::string& parent = "",
                                 std::int64_t index = 0) {
     ExecutionRecord r;
@@ -51,7 +56,7 @@ class ExecutionStoreConformance : public ::testing::Test {
     r.definition = R"({"StartAt":"A","States":{"A":{"Type":"Succeed"}}})";
     r.input = R"({"x":1})";
     r.cursor = R"({"phase":"enter"})";
-    r.start_time = "2026-01-01T00:00:0" + std::to_string(index) + ".000Z";
+    r.start_time = time("2026-01-01T00:00:0" + std::to_string(index) + ".000Z");
     return r;
   }
 
@@ -89,9 +94,9 @@ TYPED_TEST(ExecutionStoreConformance, UpdateNeedsTheVersionItRead) {
   create.creates.push_back(this->record("e1"));
   ASSERT_TRUE(this->executions_->write(create).is_ok());
   auto row = this->executions_->get_execution("e1")->value();
-  row.status = kExecSucceeded;
+  row.status = ExecutionStatus::kSucceeded;
   row.output = "{\"done\":true}";
-  row.wake_at = "2026-01-01T00:01:00.000Z";
+  row.wake_at = this->time("2026-01-01T00:01:00.000Z");
   ExecutionWrite update;
   update.updates.push_back(row);
   update.events.push_back({"e1", 0, 0, "ExecutionSucceeded", "2026-01-01T00:00:01.000Z", "{}"});
@@ -99,9 +104,9 @@ TYPED_TEST(ExecutionStoreConformance, UpdateNeedsTheVersionItRead) {
   auto stale = this->executions_->write(update);  // same version again: refused, atomically
   EXPECT_EQ(stale.code(), core::StatusCode::kFailedPrecondition);
   auto got = this->executions_->get_execution("e1")->value();
-  EXPECT_EQ(got.status, kExecSucceeded);
+  EXPECT_EQ(got.status, ExecutionStatus::kSucceeded);
   EXPECT_EQ(got.version, 2);
-  EXPECT_EQ(*got.wake_at, "2026-01-01T00:01:00.000Z");
+  EXPECT_EQ(*got.wake_at, this->time("2026-01-01T00:01:00.000Z"));
   EXPECT_EQ(this->executions_->list_events("e1")->size(), 1u);
 }
 
@@ -111,18 +116,18 @@ TYPED_TEST(ExecutionStoreConformance, ListsTopLevelByStatusAndChildrenInOrder) {
   w.creates.push_back(this->record("c1", "top", 1));
   w.creates.push_back(this->record("c0", "top", 0));
   auto done = this->record("other");
-  done.status = kExecFailed;
+  done.status = ExecutionStatus::kFailed;
   w.creates.push_back(done);
   ASSERT_TRUE(this->executions_->write(w).is_ok());
   ExecutionFilter top;
   EXPECT_EQ(this->executions_->list_executions(top)->size(), 2u);
-  top.status = kExecRunning;
+  top.status = ExecutionStatus::kRunning;
   auto running = this->executions_->list_executions(top).value();
   ASSERT_EQ(running.size(), 1u);
   EXPECT_EQ(running[0].id, "top");
   ExecutionFilter all;
   all.top_level_only = false;
-  all.status = kExecRunning;
+  all.status = ExecutionStatus::kRunning;
   EXPECT_EQ(this->executions_->list_executions(all)->size(), 3u);
   ExecutionFilter children;
   children.parent_id = "top";
@@ -130,6 +135,26 @@ TYPED_TEST(ExecutionStoreConformance, ListsTopLevelByStatusAndChildrenInOrder) {
   ASSERT_EQ(kids.size(), 2u);
   EXPECT_EQ(kids[0].id, "c0");
   EXPECT_EQ(kids[1].id, "c1");
+  children.min_branch_index = 1;
+  kids = this->executions_->list_executions(children).value();
+  ASSERT_EQ(kids.size(), 1u);
+  EXPECT_EQ(kids[0].id, "c1");
+  children.min_branch_index.reset();
+  children.ids = std::vector<std::string>{"c1", "other"};
+  kids = this->executions_->list_executions(children).value();
+  ASSERT_EQ(kids.size(), 1u);  // "other" is no child of "top"
+  EXPECT_EQ(kids[0].id, "c1");
+  children.ids = std::vector<std::string>{};
+  EXPECT_TRUE(this->executions_->list_executions(children)->empty());
+}
+
+TEST(ExecutionStatus, OneSpellingEachWay) {
+  for (auto s : {ExecutionStatus::kRunning, ExecutionStatus::kSucceeded, ExecutionStatus::kFailed,
+                 ExecutionStatus::kAborted})
+    EXPECT_EQ(parse_execution_status(execution_status_name(s)).value(), s);
+  EXPECT_EQ(execution_status_name(ExecutionStatus::kSucceeded), "SUCCEEDED");
+  EXPECT_EQ(execution_status_name(ExecutionStatus::kAborted), "ABORTED");
+  EXPECT_FALSE(parse_execution_status("running").is_ok());
 }
 
 TYPED_TEST(ExecutionStoreConformance, FailedWriteLeavesNothing) {

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "core/fake_clock.h"
+#include "core/time_format.h"
 #include "fs/posix_file_system.h"
 #include "store/open_store.h"
 #include "store/sql_execution_store.h"
@@ -149,7 +150,7 @@ TEST(HomeAwait, WaitsInTheExecutorOnTheClockAndSurvivesARestart) {
   executor->run_ready();  // returns: nothing blocks
   auto rec = executions.get_execution(*id).value();
   ASSERT_TRUE(rec.has_value());
-  EXPECT_EQ(rec->status, "RUNNING");
+  EXPECT_EQ(rec->status, store::ExecutionStatus::kRunning);
   ASSERT_TRUE(rec->wake_at.has_value());
   EXPECT_EQ(*executor->next_wake_time(), clock.now() + std::chrono::seconds(5));
 
@@ -158,11 +159,11 @@ TEST(HomeAwait, WaitsInTheExecutorOnTheClockAndSurvivesARestart) {
   executor = std::make_unique<workflow::Executor>(executions, resources, clock);
   ASSERT_TRUE(executor->recover().is_ok());
   executor->run_ready();
-  EXPECT_EQ(executions.get_execution(*id).value()->status, "RUNNING");
+  EXPECT_EQ(executions.get_execution(*id).value()->status, store::ExecutionStatus::kRunning);
   std::filesystem::create_directory(home);
   clock.advance(std::chrono::seconds(5));
   executor->run_ready();
-  EXPECT_EQ(executions.get_execution(*id).value()->status, "SUCCEEDED");
+  EXPECT_EQ(executions.get_execution(*id).value()->status, store::ExecutionStatus::kSucceeded);
   auto events = executions.list_events(*id).value();
   int waiting = 0;
   for (const auto& e : events) waiting += e.type == "TaskWaiting" ? 1 : 0;
@@ -174,7 +175,7 @@ TEST(HomeAwait, WaitsInTheExecutorOnTheClockAndSurvivesARestart) {
   auto done =
       executor->run_until_finished(*id2, [&clock](core::Clock::WallTime t) { clock.set_now(t); });
   ASSERT_TRUE(done.is_ok());
-  EXPECT_EQ(done->status, "FAILED");
+  EXPECT_EQ(done->status, store::ExecutionStatus::kFailed);
   EXPECT_EQ(done->error.value_or(""), "Lifeboat.HomeNotFound");
 }
 
@@ -190,7 +191,7 @@ TEST(DeadLetter, OneLetterPerExecutionHoldingItsInput) {
   rec.definition = "{\"StartAt\":\"A\"}";
   rec.input = "{\"profile\":\"alice\"}";
   rec.cursor = "{}";
-  rec.start_time = "2026-01-01T00:00:00.000Z";
+  rec.start_time = core::parse_rfc3339("2026-01-01T00:00:00.000Z").value();
   w.creates.push_back(rec);
   ASSERT_TRUE(executions.write(w).is_ok());
   core::FakeClock clock;

@@ -26,17 +26,16 @@ Result<Json> TransferRunResource::run(const Json& input, workflow::TaskContext& 
   }
   auto parsed = transfer::CopyOptions::from_json(options);
   if (!parsed) return asl_error("Lifeboat.TransferRefused", parsed.status().message());
-  // A daemon shutting down sets ctx.cancelled: the copy stops within a chunk of data (the
+  // A daemon shutting down requests ctx.stop: the copy stops within a chunk of data (the
   // executor then drops this step and the task re-runs after restart). The Task's
   // TimeoutSeconds deadline stops it the same way (the executor then reports States.Timeout).
   std::stop_source stop;
   std::jthread watcher;
   const bool has_deadline = ctx.deadline.has_value() && ctx.clock != nullptr;
-  if (ctx.cancelled != nullptr || has_deadline) {
+  if (ctx.stop.stop_possible() || has_deadline) {
     watcher = std::jthread([&stop, &ctx, has_deadline](std::stop_token done) {
       while (!done.stop_requested()) {
-        if ((ctx.cancelled != nullptr && ctx.cancelled->load()) ||
-            (has_deadline && ctx.clock->now() >= *ctx.deadline)) {
+        if (ctx.stop.stop_requested() || (has_deadline && ctx.clock->now() >= *ctx.deadline)) {
           stop.request_stop();
           return;
         }

@@ -1,5 +1,6 @@
 #include "tasks/workflow_runtime.h"
 
+#include "core/time_format.h"
 #include "fs/posix_file_system.h"
 #include "tasks/builtin_resources.h"
 
@@ -30,14 +31,26 @@ core::Json parse_text(const std::optional<std::string>& text) {
 
 }  // namespace
 
+core::Result<std::vector<store::ExecutionRecord>> list_executions_with_status(
+    store::ExecutionStore& executions, const std::optional<std::string>& status) {
+  store::ExecutionFilter filter;
+  if (status) {
+    auto parsed = store::parse_execution_status(*status);
+    if (!parsed) return std::vector<store::ExecutionRecord>();
+    filter.status = *parsed;
+  }
+  return executions.list_executions(filter);
+}
+
 core::Json execution_to_json(const store::ExecutionRecord& rec) {
   core::Json j = {{"id", rec.id},
                   {"name", rec.name},
-                  {"status", rec.status},
+                  {"status", store::execution_status_name(rec.status)},
                   {"input", parse_text(rec.input)},
                   {"output", parse_text(rec.output)},
-                  {"startDate", rec.start_time},
-                  {"stopDate", rec.stop_time ? core::Json(*rec.stop_time) : core::Json()}};
+                  {"startDate", core::format_rfc3339(rec.start_time)},
+                  {"stopDate", rec.stop_time ? core::Json(core::format_rfc3339(*rec.stop_time))
+                                             : core::Json()}};
   if (rec.error) j["error"] = *rec.error;
   if (rec.cause) j["cause"] = *rec.cause;
   if (!rec.parent_id.empty()) j["parentId"] = rec.parent_id;

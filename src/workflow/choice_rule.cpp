@@ -252,54 +252,120 @@ void check_choice_rule(const Json& rule, const std::string& where, bool top_leve
   if (operators > 1) problems.push_back(where + ": more than one comparison operator in one rule");
 }
 
-Result<bool> evaluate_choice_rule(const Json& rule, const Json& input, const Json& context) {
-  if (rule.contains("And")) {
-    for (const auto& r : rule["And"]) {
-      LIFEBOAT_ASSIGN_OR_RETURN(bool m, evaluate_choice_rule(r, input, context));
-      if (!m) return false;
+// A compiled rule: And/Or over sub-rules, Not of one, or one comparison of the Variable.
+struct ChoiceRule::Node {
+  enum class Kind { kAnd, kOr, kNot, kCompare };
+  Kind kind = Kind::kCompare;
+  std::vector<Node> rules;  // kAnd, kOr; kNot: exactly one
+  // kCompare:
+  JsonPath variable;
+  std::string op_key;  // e.g. "StringEqualsPath"
+  const Operator* op = nullptr;
+  bool operand_is_path = false;
+  Json operand;           // the literal operand
+  JsonPath operand_path;  // the …Path operand
+};
+
+namespace {
+
+Result<ChoiceRule::Node> compile_node(const Json& rule) {
+  using Node = ChoiceRule::Node;
+  Node node;
+  for (const char* logical : {"And", "Or"}) {
+    if (!rule.contains(logical)) continue;
+    node.kind = std::string(logical) == "And" ? Node::Kind::kAnd : Node::Kind::kOr;
+    for (const auto& r : rule[logical]) {
+      LIFEBOAT_ASSIGN_OR_RETURN(Node child, compile_node(r));
+      node.rules.push_back(std::move(child));
     }
-    return true;
-  }
-  if (rule.contains("Or")) {
-    for (const auto& r : rule["Or"]) {
-      LIFEBOAT_ASSIGN_OR_RETURN(bool m, evaluate_choice_rule(r, input, context));
-      if (m) return true;
-    }
-    return false;
+    return node;
   }
   if (rule.contains("Not")) {
-    LIFEBOAT_ASSIGN_OR_RETURN(bool m, evaluate_choice_rule(rule["Not"], input, context));
-    return !m;
+    node.kind = Node::Kind::kNot;
+    LIFEBOAT_ASSIGN_OR_RETURN(Node child, compile_node(rule["Not"]));
+    node.rules.push_back(std::move(child));
+    return node;
   }
-  const std::string var_text = rule.value("Variable", std::string("$"));
-  auto var_path = JsonPath::parse(var_text);
+  auto var_path = JsonPath::parse(rule.value("Variable", std::string("$")));
   if (!var_path) return asl_error(kErrRuntime, var_path.status().message());
+  node.variable = std::move(var_path).value();
   for (auto it = rule.begin(); it != rule.end(); ++it) {
     bool is_path = false;
     const Operator* op = find_operator(it.key(), is_path);
     if (op == nullptr) continue;
-    auto value = var_path->select(input, context);
-    if (op->family == Family::kTypeTest) {
-      bool expected = it.value().get<bool>();
-      if (!value) {
-        if (it.key() == "IsPresent") return !expected;
-        return asl_error(kErrRuntime, "Choice rule Variable: " + value.status().message());
-      }
-      return type_test(it.key(), *value) == expected;
-    }
-    if (!value) return asl_error(kErrRuntime, "Choice rule Variable: " + value.status().message());
-    Json operand = it.value();
+    node.op_key = it.key();
+    node.op = op;
+    node.operand_is_path = is_path;
+    if (is_path ? !it.value().is_string()
+                : op->family == Family::kTypeTest && !it.value().is_boolean())
+      return asl_error(kErrRuntime,
+                       "Choice rule " + it.key() + ": bad operand " + it.value().dump());
     if (is_path) {
-      auto p = JsonPath::parse(operand.get<std::string>());
+      auto p = JsonPath::parse(it.value().get<std::string>());
       if (!p) return asl_error(kErrRuntime, p.status().message());
-      auto o = p->select(input, context);
-      if (!o)
-        return asl_error(kErrRuntime, "Choice rule " + it.key() + ": " + o.status().message());
-      operand = std::move(o).value();
+      node.operand_path = std::move(p).value();
+    } else {
+      node.operand = it.value();
     }
-    return compare(*op, *value, operand);
+    return node;
   }
   return asl_error(kErrRuntime, "Choice rule has no comparison operator");
+}
+
+Result<bool> evaluate_node(const ChoiceRule::Node& node, const Json& input, const Json& context) {
+  using Kind = ChoiceRule::Node::Kind;
+  switch (node.kind) {
+    case Kind::kAnd:
+      for (const auto& r : node.rules) {
+        LIFEBOAT_ASSIGN_OR_RETURN(bool m, evaluate_node(r, input, context));
+        if (!m) return false;
+      }
+      return true;
+    case Kind::kOr:
+      for (const auto& r : node.rules) {
+        LIFEBOAT_ASSIGN_OR_RETURN(bool m, evaluate_node(r, input, context));
+        if (m) return true;
+      }
+      return false;
+    case Kind::kNot: {
+      LIFEBOAT_ASSIGN_OR_RETURN(bool m, evaluate_node(node.rules.front(), input, context));
+      return !m;
+    }
+    case Kind::kCompare:
+      break;
+  }
+  auto value = node.variable.select(input, context);
+  if (node.op->family == Family::kTypeTest) {
+    bool expected = node.operand.get<bool>();
+    if (!value) {
+      if (node.op_key == "IsPresent") return !expected;
+      return asl_error(kErrRuntime, "Choice rule Variable: " + value.status().message());
+    }
+    return type_test(node.op_key, *value) == expected;
+  }
+  if (!value) return asl_error(kErrRuntime, "Choice rule Variable: " + value.status().message());
+  if (!node.operand_is_path) return compare(*node.op, *value, node.operand);
+  auto o = node.operand_path.select(input, context);
+  if (!o) return asl_error(kErrRuntime, "Choice rule " + node.op_key + ": " + o.status().message());
+  return compare(*node.op, *value, *o);
+}
+
+}  // namespace
+
+Result<ChoiceRule> ChoiceRule::compile(const Json& rule) {
+  LIFEBOAT_ASSIGN_OR_RETURN(Node root, compile_node(rule));
+  ChoiceRule r;
+  r.root_ = std::make_shared<const Node>(std::move(root));
+  return r;
+}
+
+Result<bool> ChoiceRule::evaluate(const Json& input, const Json& context) const {
+  return evaluate_node(*root_, input, context);
+}
+
+Result<bool> evaluate_choice_rule(const Json& rule, const Json& input, const Json& context) {
+  LIFEBOAT_ASSIGN_OR_RETURN(ChoiceRule compiled, ChoiceRule::compile(rule));
+  return compiled.evaluate(input, context);
 }
 
 }  // namespace lifeboat::workflow

@@ -27,7 +27,6 @@
 // process) is discarded, never written.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -35,6 +34,7 @@
 #include <optional>
 #include <random>
 #include <set>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -43,7 +43,9 @@
 #include "core/result.h"
 #include "store/execution_store.h"
 #include "workflow/asl_error.h"
+#include "workflow/error_handling.h"
 #include "workflow/execution_limits.h"
+#include "workflow/state.h"
 #include "workflow/state_machine.h"
 #include "workflow/task_admission.h"
 #include "workflow/task_resource_registry.h"
@@ -113,7 +115,7 @@ class Executor {
   //! step it is in: the execution stays where its last commit left it (a Task re-runs on
   //! the next resume), and run_ready() takes no further steps. For graceful shutdown.
   //! Thread safe (the only method that may be called from another thread).
-  void interrupt() { cancelled_ = true; }
+  void interrupt() { stop_.request_stop(); }
 
   //! Stops a RUNNING execution and its children: status ABORTED, event ExecutionAborted.
   //! NotFound for an unknown id, FailedPrecondition if it already finished.
@@ -123,43 +125,69 @@ class Executor {
  private:
   struct Step;
 
+  // The step loop, commit and scheduling (executor.cpp).
   void step(const std::string& id);
-  void enter_state(Step& s, const StateMachine& machine);
+  void run_phase(Step& s, const State& state);
+  bool commit(Step& s);
+  void event(Step& s, const std::string& type, core::Json details);
+  core::Json context_object(const Step& s) const;
+  void schedule(const std::string& id, const std::optional<core::Clock::WallTime>& wake_at);
+  core::Result<StateMachine> machine_for(const store::ExecutionRecord& rec);
+  void default_sleep(core::Clock::WallTime until) const;
+
+  // Entering a state and leaving it (executor.cpp).
+  void enter_state(Step& s, const State& state);
   // Raises the transition/history limit error (execution_limits.h) when one is reached;
   // true when it did (the step is then handled).
-  bool check_limits(Step& s, const core::Json& state);
-  // When a Wait state entered now ends; States.Runtime naming the field when its value is
-  // out of range (execution_limits.h).
-  core::Result<core::Clock::WallTime> wait_until(const core::Json& state, const std::string& name,
+  bool check_limits(Step& s, const StateCommon& state);
+  // ResultSelector, ResultPath, OutputPath, then on to the next state.
+  void finish_state(Step& s, const StateCommon& state, const ResultHandling& result,
+                    const core::Json& value);
+  void transition(Step& s, const StateCommon& state, core::Json output);
+  void go_to(Step& s, const std::string& next, core::Json input);
+  void succeed_execution(Step& s, core::Json output);
+  void fail_execution(Step& s, const AslError& err, const char* event_type = "ExecutionFailed");
+
+  // One handler per kind of state (workflow/states/<kind>_state.cpp). `effective` is the
+  // input after InputPath; `ctx` the context object.
+  void enter_pass(Step& s, const PassState& state, const core::Json& effective,
+                  const core::Json& ctx);
+  void enter_choice(Step& s, const ChoiceState& state, const core::Json& effective,
+                    const core::Json& ctx);
+  void enter_succeed(Step& s, const SucceedState& state, const core::Json& effective,
+                     const core::Json& ctx);
+  void enter_fail(Step& s, const FailState& state, const core::Json& ctx);
+  void enter_wait(Step& s, const WaitState& state, const core::Json& effective,
+                  const core::Json& ctx);
+  // When a Wait entered now ends; States.Runtime naming the field when its value is out of
+  // range (execution_limits.h).
+  core::Result<core::Clock::WallTime> wait_until(const WaitState& state,
                                                  const core::Json& effective,
                                                  const core::Json& ctx) const;
+  void finish_wait(Step& s, const WaitState& state);
+  void enter_task(Step& s, const TaskState& state, const core::Json& effective,
+                  const core::Json& ctx);
   // A Task's TimeoutSeconds(Path), with HeartbeatSecondsPath checked too; States.Runtime
   // naming the field when a path selects an out-of-range value.
-  core::Result<std::optional<std::int64_t>> task_timeout(const core::Json& state,
-                                                         const std::string& name,
+  core::Result<std::optional<std::int64_t>> task_timeout(const TaskState& state,
                                                          const core::Json& raw,
                                                          const core::Json& ctx) const;
-  void run_task(Step& s, const core::Json& state);
+  void run_task(Step& s, const TaskState& state);
   // Records that the running task is not ready: run it again at `when` (bounded).
   void poll_task(Step& s, const std::string& uri, core::Clock::WallTime when,
                  std::optional<core::Clock::WallTime> deadline);
-  void start_children(Step& s, const core::Json& state);
-  void check_children(Step& s, const core::Json& state);
-  void finish_wait(Step& s, const core::Json& state);
-  void finish_state(Step& s, const core::Json& state, const core::Json& result);
-  void transition(Step& s, const core::Json& state, core::Json output);
-  void go_to(Step& s, const std::string& next, core::Json input);
-  void handle_error(Step& s, const core::Json& state, const AslError& err);
-  void succeed_execution(Step& s, core::Json output);
-  void fail_execution(Step& s, const AslError& err, const char* event_type = "ExecutionFailed");
-  store::ExecutionRecord new_child(const Step& s, std::int64_t index, const core::Json& machine,
+
+  // Parallel branches and Map iterations as child executions
+  // (workflow/states/parallel_map_children.cpp). `state` is a ParallelState or a MapState.
+  void enter_children(Step& s, const State& state, const core::Json& effective,
+                      const core::Json& ctx);
+  void start_children(Step& s, const State& state);
+  void check_children(Step& s, const State& state);
+  store::ExecutionRecord new_child(const Step& s, std::int64_t index, const ChildMachine& machine,
                                    const core::Json& input);
-  void event(Step& s, const std::string& type, core::Json details);
-  bool commit(Step& s);
-  core::Json context_object(const Step& s) const;
-  void schedule(const std::string& id, const std::optional<std::string>& wake_at);
-  core::Result<StateMachine> machine_for(const store::ExecutionRecord& rec);
-  void default_sleep(core::Clock::WallTime until) const;
+
+  // Retry, then Catch, then failure (workflow/states/error_handler.cpp).
+  void handle_error(Step& s, const StateCommon& state, const AslError& err);
 
   store::ExecutionStore& store_;
   const TaskResourceRegistry& registry_;
@@ -170,16 +198,7 @@ class Executor {
   std::set<std::string> ready_set_;
   std::multimap<core::Clock::WallTime, std::string> timers_;
   std::map<std::string, StateMachine> machines_;
-  std::atomic<bool> cancelled_{false};
+  std::stop_source stop_;
 };
-
-//! True when a Retry/Catch `error_equals` list matches `error` (States.ALL matches every
-//! error but States.Runtime; States.TaskFailed every error but States.Timeout and
-//! States.Runtime).
-bool error_matches(const core::Json& error_equals, const std::string& error);
-
-//! The back-off before retry number `retry_count` (0 for the first retry) of `retrier`,
-//! before jitter: IntervalSeconds × BackoffRate^retry_count, capped by MaxDelaySeconds.
-std::chrono::milliseconds retry_delay(const core::Json& retrier, int retry_count);
 
 }  // namespace lifeboat::workflow

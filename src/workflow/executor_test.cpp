@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <functional>
 #include <stdexcept>
 
 #include <gtest/gtest.h>
@@ -75,7 +76,8 @@ class ExecutorTest : public ::testing::Test {
   }
 
   Json output(const store::ExecutionRecord& r) {
-    EXPECT_EQ(r.status, "SUCCEEDED") << r.error.value_or("") << ": " << r.cause.value_or("");
+    EXPECT_EQ(r.status, store::ExecutionStatus::kSucceeded)
+        << r.error.value_or("") << ": " << r.cause.value_or("");
     return r.output ? Json::parse(*r.output) : Json();
   }
 
@@ -136,7 +138,7 @@ TEST_F(ExecutorTest, ResultPathNullKeepsInputAndInputPathNullGivesEmptyObject) {
 TEST_F(ExecutorTest, PredefinedErrors) {
   auto fails_with = [&](const std::string& def, const std::string& error) {
     auto r = run(def, Json::parse(R"({"s": "text", "n": 1})"));
-    EXPECT_EQ(r.status, "FAILED") << def;
+    EXPECT_EQ(r.status, store::ExecutionStatus::kFailed) << def;
     EXPECT_EQ(r.error.value_or(""), error) << r.cause.value_or("");
   };
   fails_with(R"({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "lifeboat:test.echo",
@@ -177,7 +179,7 @@ TEST_F(ExecutorTest, FailStateWithStaticAndDynamicErrorAndCause) {
   auto r = run(R"({"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Lifeboat.Nope",
       "CausePath": "$.why"}}})",
                Json::parse(R"({"why": "because"})"));
-  EXPECT_EQ(r.status, "FAILED");
+  EXPECT_EQ(r.status, store::ExecutionStatus::kFailed);
   EXPECT_EQ(*r.error, "Lifeboat.Nope");
   EXPECT_EQ(*r.cause, "because");
   auto types = event_types(r.id);
@@ -189,7 +191,7 @@ TEST_F(ExecutorTest, WaitSecondsHoldsNoThreadAndWakesOnTime) {
       "Next": "T"}, "T": {"Type": "Task", "Resource": "lifeboat:test.calls", "End": true}}})",
                          Json::object());
   executor_->run_ready();
-  EXPECT_EQ(record(id).status, "RUNNING");
+  EXPECT_EQ(record(id).status, store::ExecutionStatus::kRunning);
   EXPECT_EQ(until_next_wake(), seconds(10));
   clock_.advance(seconds(9));
   executor_->run_ready();
@@ -197,7 +199,7 @@ TEST_F(ExecutorTest, WaitSecondsHoldsNoThreadAndWakesOnTime) {
   clock_.advance(seconds(1));
   executor_->run_ready();
   EXPECT_EQ(calls_, 1);
-  EXPECT_EQ(record(id).status, "SUCCEEDED");
+  EXPECT_EQ(record(id).status, store::ExecutionStatus::kSucceeded);
   auto types = event_types(id);
   std::vector<std::string> expected = {
       "ExecutionStarted", "WaitStateEntered", "WaitStateExited",
@@ -214,7 +216,7 @@ TEST_F(ExecutorTest, WaitSecondsPathTimestampAndTimestampPath) {
   EXPECT_EQ(until_next_wake(), seconds(30));
   clock_.advance(seconds(30));
   executor_->run_ready();
-  EXPECT_EQ(record(id).status, "SUCCEEDED");
+  EXPECT_EQ(record(id).status, store::ExecutionStatus::kSucceeded);
 
   std::string at = core::format_rfc3339(clock_.now() + seconds(90));
   id = start(R"({"StartAt": "W", "States": {"W": {"Type": "Wait", "TimestampPath": "$.at",
@@ -224,13 +226,13 @@ TEST_F(ExecutorTest, WaitSecondsPathTimestampAndTimestampPath) {
   EXPECT_EQ(until_next_wake(), seconds(90));
   clock_.advance(seconds(90));
   executor_->run_ready();
-  EXPECT_EQ(record(id).status, "SUCCEEDED");
+  EXPECT_EQ(record(id).status, store::ExecutionStatus::kSucceeded);
 
   auto r =
       run(R"({"StartAt": "W", "States": {"W": {"Type": "Wait", "Timestamp": "2020-01-01T00:00:00Z",
       "End": true}}})",
           Json::object());
-  EXPECT_EQ(r.status, "SUCCEEDED");  // a timestamp in the past does not wait
+  EXPECT_EQ(r.status, store::ExecutionStatus::kSucceeded);  // a timestamp in the past does not wait
 }
 
 TEST_F(ExecutorTest, WaitResumesWithTheTimeItHadLeftAfterRestart) {
@@ -247,7 +249,7 @@ TEST_F(ExecutorTest, WaitResumesWithTheTimeItHadLeftAfterRestart) {
   clock_.advance(seconds(60));
   executor_->run_ready();
   EXPECT_EQ(calls_, 1);
-  EXPECT_EQ(record(id).status, "SUCCEEDED");
+  EXPECT_EQ(record(id).status, store::ExecutionStatus::kSucceeded);
 }
 
 TEST_F(ExecutorTest, RetryIntervalsBackoffAndMaxDelayCap) {
@@ -261,11 +263,11 @@ TEST_F(ExecutorTest, RetryIntervalsBackoffAndMaxDelayCap) {
     ASSERT_EQ(until_next_wake(), expected);
     clock_.advance(expected - milliseconds(1));
     executor_->run_ready();
-    EXPECT_EQ(record(id).status, "RUNNING");
+    EXPECT_EQ(record(id).status, store::ExecutionStatus::kRunning);
     clock_.advance(milliseconds(1));
     executor_->run_ready();
   }
-  EXPECT_EQ(record(id).status, "SUCCEEDED");
+  EXPECT_EQ(record(id).status, store::ExecutionStatus::kSucceeded);
 }
 
 TEST_F(ExecutorTest, FullJitterStaysWithinBounds) {
@@ -277,11 +279,11 @@ TEST_F(ExecutorTest, FullJitterStaysWithinBounds) {
       "End": true}}})",
                         Json::object()));
   executor_->run_ready();
-  std::set<std::string> distinct;
+  std::set<core::Clock::WallTime> distinct;
   for (const auto& id : ids) {
     auto r = record(id);
     ASSERT_TRUE(r.wake_at.has_value());
-    auto delay = *core::parse_rfc3339(*r.wake_at) - clock_.now();
+    auto delay = *r.wake_at - clock_.now();
     EXPECT_GE(delay, milliseconds(0));
     EXPECT_LE(delay, seconds(8));
     distinct.insert(*r.wake_at);
@@ -289,7 +291,7 @@ TEST_F(ExecutorTest, FullJitterStaysWithinBounds) {
   EXPECT_GT(distinct.size(), 5u);  // it is jittered, not a constant
   clock_.advance(seconds(8));
   executor_->run_ready();
-  for (const auto& id : ids) EXPECT_EQ(record(id).status, "SUCCEEDED");
+  for (const auto& id : ids) EXPECT_EQ(record(id).status, store::ExecutionStatus::kSucceeded);
 }
 
 TEST_F(ExecutorTest, RetriesExhaustedThenCatchRoutesWithResultPath) {
@@ -316,7 +318,7 @@ TEST_F(ExecutorTest, StatesAllDoesNotCatchRuntimeErrors) {
             "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "H"}], "End": true},
       "H": {"Type": "Succeed"}}})",
                Json::object());
-  EXPECT_EQ(r.status, "FAILED");
+  EXPECT_EQ(r.status, store::ExecutionStatus::kFailed);
   EXPECT_EQ(*r.error, "States.Runtime");
 }
 
@@ -345,7 +347,7 @@ TEST_F(ExecutorTest, ParallelBranchFailureIsCaught) {
   f.parent_id = r.id;
   auto children = exec_store_->list_executions(f).value();
   ASSERT_EQ(children.size(), 2u);
-  EXPECT_EQ(children[1].status, "ABORTED");
+  EXPECT_EQ(children[1].status, store::ExecutionStatus::kAborted);
 }
 
 TEST_F(ExecutorTest, MapWithItemsPathItemSelectorAndMaxConcurrency) {
@@ -376,7 +378,7 @@ TEST_F(ExecutorTest, MapIterationFailureFailsTheMap) {
         "F": {"Type": "Fail", "Error": "Item.Bad"}, "S": {"Type": "Succeed"}}},
       "End": true}}})",
                Json::parse("[1, 2, 3]"));
-  EXPECT_EQ(r.status, "FAILED");
+  EXPECT_EQ(r.status, store::ExecutionStatus::kFailed);
   EXPECT_EQ(*r.error, "Item.Bad");
 }
 
@@ -396,7 +398,7 @@ TEST_F(ExecutorTest, StopAbortsAWaitingExecution) {
   clock_.advance(seconds(10));
   executor_->run_ready();
   EXPECT_EQ(calls_, 0);
-  EXPECT_EQ(record(id).status, "ABORTED");
+  EXPECT_EQ(record(id).status, store::ExecutionStatus::kAborted);
   EXPECT_EQ(event_types(id).back(), "ExecutionAborted");
   EXPECT_EQ(executor_->stop(id).code(), core::StatusCode::kFailedPrecondition);
 }
@@ -405,7 +407,7 @@ TEST_F(ExecutorTest, MachineTimeoutFailsALongWait) {
   auto r = run(R"({"StartAt": "W", "TimeoutSeconds": 5, "States": {"W": {"Type": "Wait",
       "Seconds": 100, "End": true}}})",
                Json::object());
-  EXPECT_EQ(r.status, "FAILED");
+  EXPECT_EQ(r.status, store::ExecutionStatus::kFailed);
   EXPECT_EQ(*r.error, "States.Timeout");
   EXPECT_EQ(event_types(r.id).back(), "ExecutionTimedOut");
 }
@@ -431,7 +433,7 @@ TEST_F(ExecutorTest, StartWithADerivedIdIsIdempotent) {
   auto other = make_executor();
   ASSERT_TRUE(other->resume("recovery-7").is_ok());
   other->run_ready();
-  EXPECT_EQ(record("recovery-7").status, "SUCCEEDED");
+  EXPECT_EQ(record("recovery-7").status, store::ExecutionStatus::kSucceeded);
 }
 
 TEST_F(ExecutorTest, InterruptDropsTheRunningTaskStepAndItRunsAgainOnResume) {
@@ -449,7 +451,7 @@ TEST_F(ExecutorTest, InterruptDropsTheRunningTaskStepAndItRunsAgainOnResume) {
   std::string id = start(def, Json{{"x", 1}});
   executor_->run_ready();
   EXPECT_EQ(runs, 1);
-  EXPECT_EQ(record(id).status, "RUNNING");
+  EXPECT_EQ(record(id).status, store::ExecutionStatus::kRunning);
   auto types = event_types(id);
   EXPECT_EQ(types.back(), "TaskStarted");  // nothing after the interrupted task was recorded
   EXPECT_EQ(executor_->run_ready(), 0u);   // an interrupted executor takes no more steps
@@ -459,7 +461,7 @@ TEST_F(ExecutorTest, InterruptDropsTheRunningTaskStepAndItRunsAgainOnResume) {
   ASSERT_TRUE(restarted->recover().is_ok());
   restarted->run_ready();
   EXPECT_EQ(runs, 2);
-  EXPECT_EQ(record(id).status, "SUCCEEDED");
+  EXPECT_EQ(record(id).status, store::ExecutionStatus::kSucceeded);
 }
 
 TEST_F(ExecutorTest, ParallelIsRetriedWithFreshBranches) {
@@ -470,7 +472,7 @@ TEST_F(ExecutorTest, ParallelIsRetriedWithFreshBranches) {
       "Retry": [{"ErrorEquals": ["Branch.Flaky"], "MaxAttempts": 2, "IntervalSeconds": 1}],
       "End": true}}})",
                Json::object());
-  EXPECT_EQ(r.status, "FAILED");
+  EXPECT_EQ(r.status, store::ExecutionStatus::kFailed);
   EXPECT_EQ(*r.error, "Branch.Flaky");
   EXPECT_EQ(calls_, 3);  // the first run and two retries, each a new child execution
   store::ExecutionFilter f;
@@ -489,10 +491,10 @@ TEST_F(ExecutorTest, StopAbortsChildrenToo) {
   f.parent_id = id;
   auto children = exec_store_->list_executions(f).value();
   ASSERT_EQ(children.size(), 1u);
-  EXPECT_EQ(children[0].status, "ABORTED");
+  EXPECT_EQ(children[0].status, store::ExecutionStatus::kAborted);
   clock_.advance(seconds(50));
   executor_->run_ready();
-  EXPECT_EQ(record(id).status, "ABORTED");
+  EXPECT_EQ(record(id).status, store::ExecutionStatus::kAborted);
 }
 
 // --- Limits (execution_limits.h) ---------------------------------------------------------
@@ -513,7 +515,7 @@ TEST_F(ExecutorTest, PassChoiceLoopFailsAtTheTransitionCap) {
   options.max_state_transitions = 300;
   executor_ = std::make_unique<Executor>(*exec_store_, registry_, clock_, options);
   auto r = run(kPassChoiceLoop, Json::object());
-  EXPECT_EQ(r.status, "FAILED");
+  EXPECT_EQ(r.status, store::ExecutionStatus::kFailed);
   EXPECT_EQ(r.error.value_or(""), "Lifeboat.TransitionLimitExceeded");
   EXPECT_NE(r.cause.value_or("").find("300 state transitions"), std::string::npos)
       << r.cause.value_or("");
@@ -533,7 +535,7 @@ TEST_F(ExecutorTest, HistoryCapFailsTheExecutionWithinTheCap) {
       "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
       "End": true}}})",
                Json{{"items", Json(std::vector<int>(100, 1))}});
-  EXPECT_EQ(r.status, "FAILED");
+  EXPECT_EQ(r.status, store::ExecutionStatus::kFailed);
   EXPECT_EQ(r.error.value_or(""), "Lifeboat.HistoryLimitExceeded") << r.cause.value_or("");
   EXPECT_NE(r.cause.value_or("").find("60 events"), std::string::npos) << r.cause.value_or("");
   EXPECT_LE(event_types(r.id).size(), 60u);
@@ -561,7 +563,7 @@ TEST_F(ExecutorTest, LimitErrorIsCaughtOnceThenTheHandlerIsBounded) {
             "Next": "Failed"},
       "Failed": {"Type": "Fail", "ErrorPath": "$.error.Error", "CausePath": "$.error.Cause"}}})";
   auto r = run(looping_task, Json::object());
-  EXPECT_EQ(r.status, "FAILED");
+  EXPECT_EQ(r.status, store::ExecutionStatus::kFailed);
   EXPECT_EQ(r.error.value_or(""), "Lifeboat.TransitionLimitExceeded");
   auto types = event_types(r.id);
   EXPECT_NE(std::find(types.begin(), types.end(), "FailStateEntered"), types.end());
@@ -570,7 +572,7 @@ TEST_F(ExecutorTest, LimitErrorIsCaughtOnceThenTheHandlerIsBounded) {
       "T": {"Type": "Task", "Resource": "lifeboat:test.echo", "Next": "T",
             "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "T"}]}}})";
   r = run(looping_handler, Json::object());
-  EXPECT_EQ(r.status, "FAILED");
+  EXPECT_EQ(r.status, store::ExecutionStatus::kFailed);
   EXPECT_EQ(r.error.value_or(""), "Lifeboat.TransitionLimitExceeded");
   EXPECT_NE(r.cause.value_or("").find("for the error handler"), std::string::npos);
 }
@@ -583,7 +585,7 @@ TEST_F(ExecutorTest, OutOfRangeWaitSecondsPathFailsCleanly) {
   for (const Json& bad :
        {Json(9.3e9), Json(-1), Json("10"), Json(31536001), Json::parse("18446744073709551615")}) {
     auto r = run(def, Json{{"s", bad}});
-    EXPECT_EQ(r.status, "FAILED") << bad.dump();
+    EXPECT_EQ(r.status, store::ExecutionStatus::kFailed) << bad.dump();
     EXPECT_EQ(r.error.value_or(""), "States.Runtime") << bad.dump();
     EXPECT_NE(r.cause.value_or("").find("state 'W': field 'SecondsPath'"), std::string::npos)
         << r.cause.value_or("");
@@ -602,7 +604,7 @@ TEST_F(ExecutorTest, TimestampsFarInTheFutureOrPastFailCleanly) {
        std::vector<std::string>{"9999-12-31T23:59:59Z", "2300-01-01T00:00:00Z",
                                 "0001-01-01T00:00:00Z", "1900-01-01T00:00:00Z", two_years}) {
     auto r = run(def, Json{{"at", at}});
-    EXPECT_EQ(r.status, "FAILED") << at;
+    EXPECT_EQ(r.status, store::ExecutionStatus::kFailed) << at;
     EXPECT_EQ(r.error.value_or(""), "States.Runtime") << at;
     EXPECT_NE(r.cause.value_or("").find("field 'TimestampPath'"), std::string::npos)
         << r.cause.value_or("");
@@ -630,7 +632,7 @@ TEST_F(ExecutorTest, OutOfRangeTimeoutAndHeartbeatPathsFailCleanly) {
           "Resource": "lifeboat:test.calls", ")" +
                        field + R"(": "$.t", "End": true}}})",
                    Json{{"t", bad}});
-      EXPECT_EQ(r.status, "FAILED") << field << " " << bad.dump();
+      EXPECT_EQ(r.status, store::ExecutionStatus::kFailed) << field << " " << bad.dump();
       EXPECT_EQ(r.error.value_or(""), "States.Runtime");
       EXPECT_NE(r.cause.value_or("").find("field '" + field + "'"), std::string::npos)
           << r.cause.value_or("");
@@ -644,12 +646,18 @@ TEST_F(ExecutorTest, OutOfRangeTimeoutAndHeartbeatPathsFailCleanly) {
 }
 
 TEST_F(ExecutorTest, RetryDelayIsBoundedWhateverTheRetrierSays) {
-  const Json extreme = {{"IntervalSeconds", kMaxRetryIntervalSeconds},
-                        {"BackoffRate", kMaxBackoffRate},
-                        {"MaxAttempts", kMaxRetryAttempts}};
+  const Retrier extreme = Retrier::parse({{"ErrorEquals", {"States.ALL"}},
+                                          {"IntervalSeconds", kMaxRetryIntervalSeconds},
+                                          {"BackoffRate", kMaxBackoffRate},
+                                          {"MaxAttempts", kMaxRetryAttempts}})
+                              .value();
   EXPECT_EQ(retry_delay(extreme, 0), seconds(kMaxRetryDelaySeconds));
   EXPECT_EQ(retry_delay(extreme, 1000000), seconds(kMaxRetryDelaySeconds));
-  EXPECT_EQ(retry_delay({{"IntervalSeconds", 3}, {"BackoffRate", 2.0}}, 2), seconds(12));
+  const Retrier doubling =
+      Retrier::parse(
+          {{"ErrorEquals", {"States.ALL"}}, {"IntervalSeconds", 3}, {"BackoffRate", 2.0}})
+          .value();
+  EXPECT_EQ(retry_delay(doubling, 2), seconds(12));
   std::string id = start(R"({"StartAt": "T", "States": {"T": {"Type": "Task",
       "Resource": "lifeboat:test.flaky", "Parameters": {"failTimes": 1},
       "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 99999999,
@@ -658,7 +666,7 @@ TEST_F(ExecutorTest, RetryDelayIsBoundedWhateverTheRetrierSays) {
   executor_->run_ready();
   auto rec = record(id);
   ASSERT_TRUE(rec.wake_at.has_value());
-  EXPECT_EQ(*core::parse_rfc3339(*rec.wake_at), clock_.now() + seconds(kMaxRetryDelaySeconds));
+  EXPECT_EQ(*rec.wake_at, clock_.now() + seconds(kMaxRetryDelaySeconds));
   // 366 days is longer than an execution may last: it times out at one year instead.
   EXPECT_EQ(until_next_wake(), seconds(kMaxExecutionSeconds));
 }
@@ -669,7 +677,7 @@ TEST_F(ExecutorTest, ExecutionsEndAfterAYear) {
       "A": {"Type": "Wait", "Seconds": 31536000, "Next": "B"},
       "B": {"Type": "Wait", "Seconds": 31536000, "End": true}}})",
                Json::object());
-  EXPECT_EQ(r.status, "FAILED");
+  EXPECT_EQ(r.status, store::ExecutionStatus::kFailed);
   EXPECT_EQ(r.error.value_or(""), "States.Timeout");
 }
 
@@ -688,7 +696,144 @@ TEST_F(ExecutorTest, InlineMapRunsAtMostFortyIterationsAtOnce) {
   auto r =
       executor_->run_until_finished(id, [this](core::Clock::WallTime t) { clock_.set_now(t); });
   ASSERT_TRUE(r.is_ok());
-  EXPECT_EQ(r->status, "SUCCEEDED");
+  EXPECT_EQ(r->status, store::ExecutionStatus::kSucceeded);
+}
+
+// --- Cost of a Map in store work, and cursors stored by older binaries ------------------
+
+// Forwards to another ExecutionStore and counts the calls and the rows read.
+class CountingExecutionStore final : public store::ExecutionStore {
+ public:
+  explicit CountingExecutionStore(store::ExecutionStore& inner) : inner_(inner) {}
+
+  core::Status write(const store::ExecutionWrite& w) override {
+    ++calls;
+    return inner_.write(w);
+  }
+  core::Result<std::optional<store::ExecutionRecord>> get_execution(
+      const std::string& id) override {
+    ++calls;
+    auto r = inner_.get_execution(id);
+    if (r.is_ok() && r->has_value()) ++rows_read;
+    return r;
+  }
+  core::Result<std::vector<store::ExecutionRecord>> list_executions(
+      const store::ExecutionFilter& filter) override {
+    ++calls;
+    auto r = inner_.list_executions(filter);
+    if (r.is_ok()) rows_read += static_cast<std::int64_t>(r->size());
+    return r;
+  }
+  core::Result<std::vector<store::ExecutionEvent>> list_events(const std::string& id) override {
+    ++calls;
+    return inner_.list_events(id);
+  }
+  core::Status add_dead_letter(const store::DeadLetter& letter) override {
+    ++calls;
+    return inner_.add_dead_letter(letter);
+  }
+  core::Result<std::vector<store::DeadLetter>> list_dead_letters() override {
+    ++calls;
+    return inner_.list_dead_letters();
+  }
+  core::Result<std::optional<store::DeadLetter>> get_dead_letter(const std::string& id) override {
+    ++calls;
+    return inner_.get_dead_letter(id);
+  }
+  core::Status mark_redriven(const std::string& id, const std::string& execution_id) override {
+    ++calls;
+    return inner_.mark_redriven(id, execution_id);
+  }
+
+  std::int64_t calls = 0;
+  std::int64_t rows_read = 0;
+
+ private:
+  store::ExecutionStore& inner_;
+};
+
+struct StoreWork {
+  std::int64_t calls = 0;
+  std::int64_t rows_read = 0;
+};
+
+TEST_F(ExecutorTest, MapStoreWorkGrowsLinearlyWithItems) {
+  // Every iteration is a child execution that finishes at once and wakes its parent: a
+  // parent that read all its children at each wake-up would read about n²/2 rows.
+  auto map_of = [this](int n) {
+    CountingExecutionStore counting(*exec_store_);
+    Executor executor(counting, registry_, clock_, ExecutorOptions{7});
+    auto id = executor.start(Json::parse(R"({"StartAt": "M", "States": {"M": {"Type": "Map",
+        "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+        "End": true}}})"),
+                             Json(std::vector<int>(static_cast<std::size_t>(n), 1)));
+    EXPECT_TRUE(id.is_ok());
+    auto r = executor.run_until_finished(*id);
+    EXPECT_TRUE(r.is_ok());
+    EXPECT_EQ(r->status, store::ExecutionStatus::kSucceeded);
+    EXPECT_EQ(r->output, Json(std::vector<int>(static_cast<std::size_t>(n), 1)).dump());
+    return StoreWork{counting.calls, counting.rows_read};
+  };
+  const StoreWork small = map_of(300);
+  const StoreWork large = map_of(600);
+  // Each child costs a few calls and reads (its own steps, one look by the parent at each
+  // of the at most 40 running children); the outputs are read once.
+  EXPECT_LE(large.calls, 600 * 8);
+  EXPECT_LE(large.rows_read, 600 * 50);
+  EXPECT_LE(large.calls, small.calls * 21 / 10);
+  EXPECT_LE(large.rows_read, small.rows_read * 21 / 10);
+}
+
+// Replaces the stored cursor of execution `id` by `edit(cursor)`, as an older binary
+// might have written it.
+void rewrite_cursor(store::ExecutionStore& store, const std::string& id,
+                    const std::function<void(Json&)>& edit) {
+  auto rec = store.get_execution(id).value().value();
+  Json cursor = Json::parse(rec.cursor);
+  edit(cursor);
+  rec.cursor = cursor.dump();
+  store::ExecutionWrite w;
+  w.updates.push_back(rec);
+  ASSERT_TRUE(store.write(w).is_ok());
+}
+
+TEST_F(ExecutorTest, CursorsOfAnOlderBinaryResume) {
+  // A Wait as the previous executor recorded it (no "transitions", no "attempt").
+  std::string id = start(R"({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 10,
+      "Next": "T"}, "T": {"Type": "Task", "Resource": "lifeboat:test.calls", "End": true}}})",
+                         Json{{"x", 1}});
+  executor_->run_ready();
+  rewrite_cursor(*exec_store_, id, [](Json& c) {
+    c = Json{{"state", "W"},
+             {"input", c["input"]},
+             {"phase", "wait"},
+             {"exec", c["exec"]},
+             {"history", c["history"]},
+             {"effective", c["effective"]},
+             {"entered", c["entered"]},
+             {"retries", Json::object()}};
+  });
+  executor_ = make_executor();
+  ASSERT_TRUE(executor_->recover().is_ok());
+  clock_.advance(seconds(10));
+  executor_->run_ready();
+  EXPECT_EQ(record(id).status, store::ExecutionStatus::kSucceeded);
+  EXPECT_EQ(output(record(id)), Json({{"x", 1}}));
+  EXPECT_EQ(calls_, 1);
+
+  // A Map waiting on its children, recorded before the running children's ids were kept.
+  id = start(R"({"StartAt": "M", "States": {"M": {"Type": "Map", "MaxConcurrency": 2,
+      "ItemProcessor": {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 5,
+      "End": true}}}, "End": true}}})",
+             Json(std::vector<int>{1, 2, 3}));
+  executor_->run_ready();
+  rewrite_cursor(*exec_store_, id, [](Json& c) { c.erase("running"); });
+  executor_ = make_executor();
+  ASSERT_TRUE(executor_->recover().is_ok());
+  auto r =
+      executor_->run_until_finished(id, [this](core::Clock::WallTime t) { clock_.set_now(t); });
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  EXPECT_EQ(output(*r), Json(std::vector<int>{1, 2, 3}));
 }
 
 }  // namespace

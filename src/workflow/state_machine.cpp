@@ -15,9 +15,20 @@ Result<StateMachine> StateMachine::parse(const Json& definition) {
     for (const auto& p : problems) msg += "\n  " + p;
     return Status::invalid_argument(msg);
   }
+  auto parsed = std::make_shared<Parsed>();
+  parsed->definition = definition;
+  parsed->start_at = definition["StartAt"].get<std::string>();
+  if (definition.contains("TimeoutSeconds"))
+    parsed->timeout_seconds = definition["TimeoutSeconds"].get<std::int64_t>();
+  for (auto it = definition["States"].begin(); it != definition["States"].end(); ++it) {
+    auto state = parse_state(it.key(), it.value());
+    if (!state)
+      return Status::invalid_argument("invalid state machine definition:\n  " +
+                                      state.status().message());
+    parsed->states.emplace(it.key(), std::move(state).value());
+  }
   StateMachine sm;
-  sm.definition_ = std::make_shared<const Json>(definition);
-  sm.start_at_ = definition["StartAt"].get<std::string>();
+  sm.parsed_ = std::move(parsed);
   return sm;
 }
 
@@ -32,15 +43,9 @@ std::vector<std::string> StateMachine::validate(const Json& definition,
   return StateMachineValidator(syntax_only ? nullptr : registry).validate(definition);
 }
 
-const Json* StateMachine::state(const std::string& name) const {
-  const auto& states = (*definition_)["States"];
-  auto it = states.find(name);
-  return it == states.end() ? nullptr : &*it;
-}
-
-std::optional<std::int64_t> StateMachine::timeout_seconds() const {
-  if (!definition_->contains("TimeoutSeconds")) return std::nullopt;
-  return (*definition_)["TimeoutSeconds"].get<std::int64_t>();
+const State* StateMachine::state(const std::string& name) const {
+  auto it = parsed_->states.find(name);
+  return it == parsed_->states.end() ? nullptr : &it->second;
 }
 
 }  // namespace lifeboat::workflow

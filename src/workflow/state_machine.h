@@ -1,11 +1,12 @@
-// StateMachine: a parsed, syntactically valid Amazon States Language definition.
+// StateMachine: a parsed, valid Amazon States Language definition.
 //
-// The definition stays JSON (the interpreter reads fields as it runs them); parse()
-// guarantees that every field the interpreter reads has the right shape, by running the
-// validator (state_machine_validator.h) in syntax-only mode. Immutable after parse();
-// thread safe; cheap to copy (shares the JSON).
+// parse() runs the validator (state_machine_validator.h) in syntax-only mode, then builds
+// the typed states (state.h) once: every path, payload template and choice rule the
+// executor will run is parsed here, not at each step. Immutable after parse(); thread safe;
+// cheap to copy (shares the definition and the states).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@
 
 #include "core/json.h"
 #include "core/result.h"
+#include "workflow/state.h"
 
 namespace lifeboat::workflow {
 
@@ -31,16 +33,21 @@ class StateMachine {
   static std::vector<std::string> validate(const core::Json& definition,
                                            const TaskResourceRegistry* registry, bool syntax_only);
 
-  const core::Json& definition() const { return *definition_; }
-  const std::string& start_at() const { return start_at_; }
+  const core::Json& definition() const { return parsed_->definition; }
+  const std::string& start_at() const { return parsed_->start_at; }
   //! The state named `name`, or null.
-  const core::Json* state(const std::string& name) const;
+  const State* state(const std::string& name) const;
   //! The machine-level TimeoutSeconds, if set.
-  std::optional<std::int64_t> timeout_seconds() const;
+  std::optional<std::int64_t> timeout_seconds() const { return parsed_->timeout_seconds; }
 
  private:
-  std::shared_ptr<const core::Json> definition_;
-  std::string start_at_;
+  struct Parsed {
+    core::Json definition;
+    std::string start_at;
+    std::optional<std::int64_t> timeout_seconds;
+    std::map<std::string, State, std::less<>> states;
+  };
+  std::shared_ptr<const Parsed> parsed_;
 };
 
 }  // namespace lifeboat::workflow

@@ -16,10 +16,10 @@
 // how long it has waited). A restart resumes the wait where it was.
 #pragma once
 
-#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stop_token>
 #include <string>
 
 #include "core/clock.h"
@@ -41,8 +41,9 @@ struct TaskContext {
   core::Json context_object;
   //! Input of the top-level execution (for dead-letter records).
   core::Json execution_input;
-  //! Set when the execution is being stopped; long tasks should poll it.
-  const std::atomic<bool>* cancelled = nullptr;
+  //! Stop is requested when the executor is interrupted (shutdown); a long task should
+  //! check it (or hand it to code that takes a std::stop_token) and give up soon.
+  std::stop_token stop;
   //! When this attempt of the task first ran; a task run again after poll_again() sees the
   //! same time (on the executor's clock).
   core::Clock::WallTime first_run{};

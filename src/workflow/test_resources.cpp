@@ -75,8 +75,7 @@ void register_test_resources(TaskResourceRegistry& registry) {
             while (release.empty() || !std::filesystem::exists(release)) {
               if (std::chrono::steady_clock::now() >= until)
                 return asl_error("Lifeboat.TestTimeout", "release file never appeared");
-              if (ctx.cancelled != nullptr && ctx.cancelled->load())
-                return asl_error("Lifeboat.Cancelled", "stopped");
+              if (ctx.stop.stop_requested()) return asl_error("Lifeboat.Cancelled", "stopped");
               std::this_thread::sleep_for(std::chrono::milliseconds(10));
             }
             return out;
