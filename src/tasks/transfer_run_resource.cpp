@@ -1,9 +1,5 @@
 #include "tasks/transfer_run_resource.h"
 
-#include <chrono>
-#include <stop_token>
-#include <thread>
-
 #include "transfer/copier.h"
 #include "transfer/copy_options.h"
 #include "workflow/asl_error.h"
@@ -26,25 +22,11 @@ Result<Json> TransferRunResource::run(const Json& input, workflow::TaskContext& 
   }
   auto parsed = transfer::CopyOptions::from_json(options);
   if (!parsed) return asl_error("Lifeboat.TransferRefused", parsed.status().message());
-  // A daemon shutting down requests ctx.stop: the copy stops within a chunk of data (the
-  // executor then drops this step and the task re-runs after restart). The Task's
-  // TimeoutSeconds deadline stops it the same way (the executor then reports States.Timeout).
-  std::stop_source stop;
-  std::jthread watcher;
-  const bool has_deadline = ctx.deadline.has_value() && ctx.clock != nullptr;
-  if (ctx.stop.stop_possible() || has_deadline) {
-    watcher = std::jthread([&stop, &ctx, has_deadline](std::stop_token done) {
-      while (!done.stop_requested()) {
-        if (ctx.stop.stop_requested() || (has_deadline && ctx.clock->now() >= *ctx.deadline)) {
-          stop.request_stop();
-          return;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      }
-    });
-  }
-  auto report = transfer::run_copy(*fs_, *parsed, {}, stop.get_token());
-  watcher = {};
+  // A daemon shutting down requests ctx.stop, and the Task's TimeoutSeconds deadline passes:
+  // either stops the copy within a chunk of data (the executor then drops this step, or
+  // reports States.Timeout). The copier checks both itself, so nothing here polls.
+  const core::Clock& clock = ctx.clock != nullptr ? *ctx.clock : core::SystemClock::instance();
+  auto report = transfer::run_copy(*fs_, *parsed, {}, ctx.stop, ctx.deadline, clock);
   if (!report) {
     const char* name = report.status().code() == core::StatusCode::kInvalidArgument
                            ? "Lifeboat.TransferRefused"
