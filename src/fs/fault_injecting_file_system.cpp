@@ -245,6 +245,4 @@ Status FaultInjectingFileSystem::syncfs_fd(int fd) {
   return base_.syncfs_fd(fd);
 }
 
-bool FaultInjectingFileSystem::creates_contend(int dir_fd) { return base_.creates_contend(dir_fd); }
-
 }  // namespace lifeboat::fs

@@ -98,7 +98,6 @@ class FaultInjectingFileSystem final : public FileSystem {
   core::Status start_writeback(int fd, off_t offset, off_t count) override;
   core::Status fsync_fd(int fd) override;
   core::Status syncfs_fd(int fd) override;
-  bool creates_contend(int dir_fd) override;
 
  private:
   //! A failing status when a rule matches (op, name), else OK.

@@ -125,11 +125,6 @@ class FileSystem {
   virtual core::Status start_writeback(int fd, off_t offset, off_t count) = 0;
   virtual core::Status fsync_fd(int fd) = 0;
   virtual core::Status syncfs_fd(int fd) = 0;
-  //! True when new inodes on `dir_fd`'s file system are best created one at a time: ext4
-  //! without a journal, whose inode allocator scans past every recently freed inode of a
-  //! group on each create, and whose concurrent creates pick the same inode and repeat that
-  //! scan under the group's spinlock. False when unknown.
-  virtual bool creates_contend(int dir_fd) = 0;
 };
 
 }  // namespace lifeboat::fs

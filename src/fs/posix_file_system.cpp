@@ -3,20 +3,16 @@
 #include <acl/libacl.h>
 #include <dirent.h>
 #include <fcntl.h>
-#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <sys/acl.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <climits>
 #include <cstring>
-#include <fstream>
 #include <memory>
 
 #include <fmt/format.h>
@@ -536,24 +532,6 @@ Status PosixFileSystem::fsync_fd(int fd) {
 Status PosixFileSystem::syncfs_fd(int fd) {
   if (::syncfs(fd) != 0) return errno_status("syncfs", "");
   return Status::ok();
-}
-
-bool PosixFileSystem::creates_contend(int dir_fd) {
-  struct statfs fs_info {};
-  struct stat st {};
-  if (::fstatfs(dir_fd, &fs_info) != 0 || fs_info.f_type != EXT4_SUPER_MAGIC) return false;
-  if (::fstat(dir_fd, &st) != 0) return false;
-  // ext4 names its sysfs directory after the block device (vda, vda1, loop0, dm-0), which
-  // /sys/dev/block/MAJOR:MINOR links to; journal_task reads "<none>" without a journal.
-  char dev_link[PATH_MAX];
-  std::string link = fmt::format("/sys/dev/block/{}:{}", major(st.st_dev), minor(st.st_dev));
-  ssize_t n = ::readlink(link.c_str(), dev_link, sizeof(dev_link) - 1);
-  if (n <= 0) return false;
-  std::string dev(dev_link, static_cast<size_t>(n));
-  dev = dev.substr(dev.rfind('/') + 1);
-  std::ifstream journal(fmt::format("/sys/fs/ext4/{}/journal_task", dev));
-  std::string task;
-  return std::getline(journal, task) && task == "<none>";
 }
 
 }  // namespace lifeboat::fs

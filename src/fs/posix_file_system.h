@@ -60,7 +60,6 @@ class PosixFileSystem final : public FileSystem {
   core::Status start_writeback(int fd, off_t offset, off_t count) override;
   core::Status fsync_fd(int fd) override;
   core::Status syncfs_fd(int fd) override;
-  bool creates_contend(int dir_fd) override;
 
  private:
   static constexpr int kLinkUnknown = 0, kLinkEmptyPath = 1, kLinkViaProc = 2;

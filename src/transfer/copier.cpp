@@ -319,10 +319,6 @@ class CopyRun {
                      const std::string& dst_link);
   Status remove_tree(int dir_fd, const std::string& name, bool is_dir, std::uint64_t& removed);
   std::string temp_name();
-  //! A lock on create_mu_ where creates are serialised, else an empty one.
-  std::unique_lock<std::mutex> create_turn() {
-    return serial_creates_ ? std::unique_lock(create_mu_) : std::unique_lock<std::mutex>();
-  }
 
   // --- bookkeeping ---
   void fail(const std::string& rel, const Status& st);
@@ -382,10 +378,6 @@ class CopyRun {
   // target has shown it cannot.
   std::atomic<bool> unnamed_ok_{false};
   std::once_flag unnamed_probed_;
-  // Held around each inode-creating call when the target's file system wants creates one at
-  // a time (fs::FileSystem::creates_contend).
-  bool serial_creates_ = false;
-  std::mutex create_mu_;
   Fd dst_root_;
   Clock::time_point start_;
 
@@ -729,9 +721,7 @@ NodePtr CopyRun::open_dir(const NodePtr& parent, const std::string& name) {
       }
     }
     if (!exists && !opt_.dry_run) {
-      auto turn = create_turn();
       Status mk = fs_.mkdir_at(parent->dst.get(), name, 0700);
-      if (turn) turn.unlock();
       if (!mk && mk.sys_errno() != EEXIST) return fail_dir(rel, mk);
       node->dst_created = true;
     }
@@ -1340,7 +1330,6 @@ Status CopyRun::write_regular(DirNode& node, const std::string& name, const File
 
 Result<Fd> CopyRun::create_output(DirNode& node, const std::string& name, mode_t mode,
                                   bool& unnamed, std::string& tmp) {
-  auto turn = create_turn();
   if (unnamed) {
     auto fd = fs_.open_unnamed(node.dst.get(), name, O_RDWR, mode);
     if (fd.is_ok() || !fs::is_unnamed_unsupported(fd.status().sys_errno())) return fd;
@@ -1824,7 +1813,6 @@ Result<CopyReport> CopyRun::run() {
     auto again = fs_.open_at(dst->get(), ".", O_PATH | O_DIRECTORY);
     if (!again.is_ok()) return again.status();
     dst_root_ = std::move(*again);
-    serial_creates_ = fs_.creates_contend(dst_root_.get());
   }
 
   auto root = std::make_shared<DirNode>();

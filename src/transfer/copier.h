@@ -12,9 +12,7 @@
 // under its name once complete — one directory entry made per file, and a crash leaves
 // nothing behind. Elsewhere (NFS/EFS, FUSE) and when an existing entry is replaced, it is
 // written under a temporary name (kTempPrefix...) and renamed into place; leftovers from an
-// earlier crash are removed when their directory is next copied. Where the target file
-// system says creates contend (FileSystem::creates_contend: ext4 without a journal), the
-// workers take turns for the calls that make an inode; everything else stays parallel.
+// earlier crash are removed when their directory is next copied.
 //
 // Failure policy: a failure on one entry (EACCES, EIO, ...) is recorded in the report's
 // errors and the copy goes on (status PARTIAL). ENOSPC/EDQUOT on the target stops the
