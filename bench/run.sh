@@ -59,7 +59,7 @@ if [ "$quick" = 1 ]; then
   b_files=10000; b_dirs=100
   d_scale=0.2; d_mib=64
   e_files=500; e_dirs=5
-  f_files=4000; f_dirs=40
+  f_files=2000; f_dirs=20
   out=${out:-$root/bench/results/RESULTS-quick.md}
 else
   runs=${runs:-5}
