@@ -23,6 +23,7 @@ TREES = {
     "c": "(c) no-change re-run of (b)",
     "d": "(d) realistic ML home",
     "e": "(e) small files on latencyfs",
+    "f": "(f) small files on the work directory's own file system",
 }
 TOOLS = ["lifeboat", "cp", "rsync", "rclone"]
 COMMANDS = {
@@ -34,6 +35,9 @@ COMMANDS = {
 # (tree, peer, max ratio of lifeboat's median to the peer's median): the targets the engine is held to.
 RATIO_TARGETS = [("a", "cp", 1.1), ("b", "rsync", 0.5), ("b", "cp", 1.0), ("c", "rsync", 0.5),
                  ("d", "rsync", 0.5), ("e", "rsync", 0.15)]
+# Small files must beat rsync on the dedicated benchmark file system (b) and on the one the
+# work directory lives on (f) alike.
+BOTH_FS_TREES = ("b", "f")
 RSS_LIMIT_MIB = 64
 RSS_GROWTH_SLACK_MIB = 2
 
@@ -148,7 +152,7 @@ def main():
     w("## Machine")
     w("")
     w(f"- {m.get('cpus')} CPUs ({m.get('cpu')}), {m.get('ram')} RAM, kernel {m.get('kernel')}")
-    w(f"- trees and targets on {m.get('fs')}")
+    w(f"- trees and targets on {m.get('fs')}; tree (f) on {m.get('fs_f')}")
     busy = max(pressure_avg60(m.get("cpu_pressure_start")),
                pressure_avg60(m.get("cpu_pressure_end"))) >= 30.0
     w(f"- load average (1, 5, 15 min): {m.get('load')}; CPU pressure (/proc/pressure/cpu) "
@@ -206,6 +210,9 @@ def main():
     w(f"  - (e) {m.get('tree_e')}, read from and written to `bench/latencyfs` mounted fresh "
       f"for every run, {m.get('latency_us')} µs per metadata operation and open, "
       "kernel attribute/entry cache 1 s (libfuse's default)")
+    w(f"  - (f) {m.get('tree_f')}: (b)'s shape, on the file system holding the benchmark "
+      f"directory ({m.get('fs_f')}); lifeboat, cp and rsync, each target removed before "
+      "every run outside the timing")
     w("")
 
     w("## Results")
@@ -225,6 +232,9 @@ def main():
             flag = f" ({len(s.failed)} runs exited {s.failed[0]['rc']})" if s.failed else ""
             w(f"| {t}{flag} | {fmt_s(s.median)} | {fmt_s(s.min)}–{fmt_s(s.max)} | "
               f"{s.rss_mib:.1f} | {fmt_s(s.cpu)} | {ratio} |")
+        if tree == "f":
+            w("")
+            w(f"File system: {m.get('fs_f')}.")
         if lb is not None:
             rep = report_summary(lifeboat_report(args.logs, tree, lb.median_run))
             if rep:
@@ -249,6 +259,18 @@ def main():
           f"{'met' if ok else '**MISSED**'} |")
         if not ok:
             misses.append((name, tree, lb, ps, peer))
+    both = [(t, st.get((t, "lifeboat")), st.get((t, "rsync"))) for t in BOTH_FS_TREES]
+    name = "lifeboat ≤ rsync on both file systems ((b) and (f))"
+    if any(lb is None or ps is None for _, lb, ps in both):
+        w(f"| {name} | not run | — |")
+    else:
+        ok = all(lb.median <= ps.median and not lb.failed for _, lb, ps in both)
+        measured = "; ".join(f"({t}) {lb.median / ps.median:.2f}×" for t, lb, ps in both)
+        w(f"| {name} | {measured} | {'met' if ok else '**MISSED**'} |")
+        if not ok:
+            for t, lb, ps in both:
+                if lb.median > ps.median or lb.failed:
+                    misses.append((f"({t}) lifeboat ≤ rsync", t, lb, ps, "rsync"))
     lb_b, lb_small = st.get(("b", "lifeboat")), st.get(("rss", "lifeboat"))
     if lb_b is not None:
         ok = lb_b.rss_mib < RSS_LIMIT_MIB

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # bench/run.sh — times `lifeboat copy` against cp -a, rsync -aHAX and rclone sync (bench/README.md).
 #
-#   bench/run.sh [--quick] [--runs N] [--trees a,b,c,d,e] [--cold] [--out FILE] [--no-build]
+#   bench/run.sh [--quick] [--runs N] [--trees a,b,c,d,e,f] [--cold] [--out FILE] [--no-build]
 #
 #   --quick      small trees, 1 warm-up + 2 runs (about a minute); writes
 #                bench/results/RESULTS-quick.md unless --out is given
 #   --runs N     timed runs per tool and tree after the warm-up (default 5)
 #   --e-runs N   timed runs per tool on tree (e) (default 1, no warm-up: see below)
-#   --trees L    subset of trees to run, e.g. --trees a,b
+#   --trees L    subset of trees to run, e.g. --trees a,b; (f) is (b)'s shape at 20,000
+#                files on the file system holding LIFEBOAT_BENCH_DIR itself, not the
+#                loop-mounted benchmark file system (lifeboat, cp and rsync only)
 #   --cold       drop the page cache (echo 3 > /proc/sys/vm/drop_caches, root only)
 #                before every run; by default runs are warm-cache: the source is read
 #                once before every run (rclone drops the pages of what it reads)
@@ -30,7 +32,7 @@ bench_dir=${LIFEBOAT_BENCH_DIR:-/tmp/lifeboat-bench}
 quick=0
 runs=""
 e_runs=""
-trees="a,b,c,d,e"
+trees="a,b,c,d,e,f"
 cold=0
 out=""
 build=1
@@ -45,7 +47,7 @@ while [ $# -gt 0 ]; do
     --out) out=$2; shift ;;
     --no-build) build=0 ;;
     --tools) tool_list=$2; shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -57,6 +59,7 @@ if [ "$quick" = 1 ]; then
   b_files=10000; b_dirs=100
   d_scale=0.2; d_mib=64
   e_files=500; e_dirs=5
+  f_files=2000; f_dirs=20
   out=${out:-$root/bench/results/RESULTS-quick.md}
 else
   runs=${runs:-5}
@@ -64,6 +67,7 @@ else
   b_files=50000; b_dirs=500
   d_scale=0.5; d_mib=256
   e_files=10000; e_dirs=100
+  f_files=20000; f_dirs=200
   out=${out:-$root/bench/RESULTS.md}
 fi
 # Tree (e) at 1 ms per operation costs cp about 15 s and rsync about 25 s per thousand files
@@ -152,17 +156,36 @@ if [ "$(id -u)" = 0 ] && [ "${LIFEBOAT_BENCH_NO_LOOP:-0}" != 1 ] && command -v m
   work_note="a dedicated ext4 (journaled, default mkfs options) on a loop device over $img"
 fi
 
+# (f) runs on the file system that holds $bench_dir (users' home volumes are not fresh loop
+# devices): on this machine the root file system, ext4 without a journal mounted with
+# `discard`. Removing a copy there is slow (a synchronous discard per unlink), and the next
+# run's creates meet the inodes it freed; both are outside the timing or part of the case.
+host_dir="$bench_dir/host"
+host_note="$(findmnt -n -o FSTYPE,SOURCE,OPTIONS -T "$bench_dir" 2>/dev/null | awk '{print $1" on "$2" ("$3")"}')"
+host_dev=$(basename "$(readlink -f "/sys/dev/block/$(mountpoint -d "$(findmnt -n -o TARGET -T "$bench_dir")" 2>/dev/null)" 2>/dev/null)" 2>/dev/null || true)
+if [ -n "$host_dev" ] && [ -r "/sys/fs/ext4/$host_dev/journal_task" ]; then
+  if [ "$(cat "/sys/fs/ext4/$host_dev/journal_task")" = "<none>" ]; then
+    host_note="$host_note, no journal"
+  else
+    host_note="$host_note, journaled"
+  fi
+fi
+[ "$work" = "$bench_dir" ] && host_note="$host_note — the same file system as the other trees (no loop device)"
+
 # ---- trees ----------------------------------------------------------------------------
 trees_dir="$work/trees"
 mkdir -p "$trees_dir"
-# ensure_tree NAME GEN_ARGS...: generates $trees_dir/NAME unless a finished one is there.
+# ensure_tree NAME GEN_ARGS...: generates $trees_dir/NAME unless a finished one is there
+# (TREES_DIR=DIR ensure_tree ... for another place).
 ensure_tree() {
   local name=$1; shift
-  if [ -e "$trees_dir/$name.done" ] && [ -d "$trees_dir/$name" ]; then return; fi
+  local dir=${TREES_DIR:-$trees_dir}
+  if [ -e "$dir/$name.done" ] && [ -d "$dir/$name" ]; then return; fi
   say "generating tree $name"
-  rm -rf "$trees_dir/$name" "$trees_dir/$name.done"
-  python3 "$root/bench/gen_trees.py" "$@" "$trees_dir/$name"
-  touch "$trees_dir/$name.done"
+  rm -rf "${dir:?}/$name" "$dir/$name.done"
+  mkdir -p "$dir"
+  python3 "$root/bench/gen_trees.py" "$@" "$dir/$name"
+  touch "$dir/$name.done"
 }
 want() { [[ ",$trees," == *",$1,"* ]]; }
 a_tree="a-${a_files}x${a_mib}MiB"
@@ -181,6 +204,8 @@ if want e && { [ ! -e "$e_backing/src.done" ] || [ ! -d "$e_backing/src" ]; }; t
   python3 "$root/bench/gen_trees.py" small --files "$e_files" --dirs "$e_dirs" "$e_backing/src"
   touch "$e_backing/src.done"
 fi
+f_tree="f-${f_files}"
+want f && TREES_DIR="$host_dir/trees" ensure_tree "$f_tree" small --files "$f_files" --dirs "$f_dirs"
 # Tree for the memory-growth check: (b)'s layout at a fifth of the files.
 rss_files=$((b_files / 5))
 want b && ensure_tree "b-${rss_files}" small --files "$rss_files" --dirs $((b_dirs / 5))
@@ -324,6 +349,18 @@ fi
 
 want d && bench_tree d "$trees_dir/$d_tree" "$targets/d"
 
+if want f; then
+  # (f): as (b), on the file system holding $bench_dir; rclone is left out (cp and rsync are
+  # the tools users compare with there). bench_tree sees this function's `tools`.
+  bench_host_tree() {
+    local -a tools=()
+    local t
+    for t in lifeboat cp rsync; do uses "$t" && tools+=("$t"); done
+    [ ${#tools[@]} -gt 0 ] && bench_tree f "$host_dir/trees/$f_tree" "$host_dir/targets"
+  }
+  bench_host_tree
+fi
+
 if want e; then
   # (e): source and target on a fresh latencyfs mount per run (cold FUSE metadata cache,
   # like a new EFS client); the target is removed through the backing directory.
@@ -367,6 +404,7 @@ machine="$bench_dir/machine.txt"
   echo "ram: $(free -g | awk '/^Mem:/{print $2}') GiB"
   echo "kernel: $(uname -r)"
   echo "fs: $(df -T "$work" | awk 'NR==2{print $2" on "$1}'), $work_note"
+  echo "fs_f: $host_note, at $host_dir"
   echo "cpu_pressure_end: $(head -1 /proc/pressure/cpu 2>/dev/null | sed 's/ total=.*//')"
   echo "load: $load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
   echo "cpu_pressure_start: ${psi_start:-n/a}"
@@ -382,11 +420,12 @@ machine="$bench_dir/machine.txt"
   echo "runs: $runs"
   echo "e_runs: $e_runs"
   echo "latency_us: $latency_us"
-  echo "sizes: a=${a_files}x${a_mib}MiB b=${b_files}files/${b_dirs}dirs d=scale${d_scale},${d_mib}MiB e=${e_files}files rss=${rss_files}files"
+  echo "sizes: a=${a_files}x${a_mib}MiB b=${b_files}files/${b_dirs}dirs d=scale${d_scale},${d_mib}MiB e=${e_files}files f=${f_files}files/${f_dirs}dirs rss=${rss_files}files"
   echo "tree_a: $(du -sh --apparent-size "$trees_dir/$a_tree" 2>/dev/null | cut -f1) $(find "$trees_dir/$a_tree" 2>/dev/null | wc -l) entries"
   echo "tree_b: $(du -sh --apparent-size "$trees_dir/$b_tree" 2>/dev/null | cut -f1) $(find "$trees_dir/$b_tree" 2>/dev/null | wc -l) entries"
   echo "tree_d: $(du -sh --apparent-size "$trees_dir/$d_tree" 2>/dev/null | cut -f1) apparent, $(du -sh "$trees_dir/$d_tree" 2>/dev/null | cut -f1) allocated, $(find "$trees_dir/$d_tree" 2>/dev/null | wc -l) entries, $(find "$trees_dir/$d_tree" -type f -links +1 2>/dev/null | wc -l) hard-linked files"
   echo "tree_e: $(du -sh --apparent-size "$e_backing/src" 2>/dev/null | cut -f1) $(find "$e_backing/src" 2>/dev/null | wc -l) entries"
+  echo "tree_f: $(du -sh --apparent-size "$host_dir/trees/$f_tree" 2>/dev/null | cut -f1) $(find "$host_dir/trees/$f_tree" 2>/dev/null | wc -l) entries"
   echo "lifeboat_args: ${LIFEBOAT_BENCH_ARGS:-}"
 } >"$machine"
 cp "$raw" "$root/bench/results/$(basename "$raw")"
