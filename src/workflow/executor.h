@@ -22,6 +22,12 @@
 // Wait, recorded durably (phase "poll"). Per-execution caps and value ranges: see
 // execution_limits.h.
 //
+// A definition is parsed once into typed states (state.h) and cached per execution; the
+// progress within an execution is an ExecutionCursor (execution_cursor.h). Each kind of
+// state has its handler in workflow/states/; this class keeps the step loop, the commit
+// and the scheduling. A Parallel/Map parent reads only its running children at each step,
+// so its store work grows linearly with its children.
+//
 // Thread safety: one thread drives an Executor. Several processes may drive executors on
 // the same store: a step whose row changed under it (e.g. `executions stop` from another
 // process) is discarded, never written.
