@@ -29,7 +29,8 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
-    // CLI11 uses 0 for --help/--version and 1xx codes for usage errors: a usage error is bad input, exit code 2 (README).
+    // CLI11 uses 0 for --help/--version and 1xx codes for usage errors: a usage error is bad input,
+    // exit code 2 (README).
     return rc == 0 ? 0 : 2;
   } catch (const std::exception& e) {
     lifeboat::cli::print_error(e.what());

@@ -1,4 +1,5 @@
-// Event envelopes (docs/architecture.md, "The path an event takes"): turns what platforms send into ProfileEvents.
+// Event envelopes (docs/architecture.md, "The path an event takes"): turns what platforms send into
+// ProfileEvents.
 //
 // Two envelopes are accepted, one event or a JSON array of them:
 //  1. EventBridge's envelope of a CloudTrail record ("detail-type": "AWS API Call via

@@ -3,8 +3,8 @@
 // profile row, its history row, its change-stream entry and the processed event id
 // commit together or not at all.
 //
-// Rules (README "Rules the registry applies"): a profile key is (domain name, kind, name), so a user and a
-// space of the same name never collide; a recreated key gets a MODIFY whose old image
+// Rules (README "Rules the registry applies"): a profile key is (domain name, kind, name), so a
+// user and a space of the same name never collide; a recreated key gets a MODIFY whose old image
 // holds the previous home (or the pending source set by add-target) and whose new image
 // holds the new one; the replication flag survives recreation; a flag change or a
 // recorded result writes a MODIFY whose old and new homes are equal; the same event id

@@ -1,14 +1,13 @@
 // HttpApi: the daemon's HTTP/JSON API: its routes, on HttpServer (Boost.Beast).
 //
-//   POST /v1/events                          platform events (both envelopes, ingest/event_envelope.h)
-//   GET  /v1/profiles[?domain=D]             current profile rows
-//   GET  /v1/profiles/{domain}/{kind}/{name} one profile with its history
-//   POST /v1/profiles/{domain}/{kind}/{name}/replication   {"enabled": bool}
-//   POST /v1/replication-targets             {"source": KEY, "target": KEY}
-//   GET  /v1/executions, /v1/executions/{id} (with history)
-//   GET  /v1/transfers                       recorded replication results
-//   GET  /v1/dead-letters, POST /v1/dead-letters/{id}/redrive
-//   GET  /healthz (process up), /readyz (store reachable, workers running)
+//   POST /v1/events                          platform events (both envelopes,
+//   ingest/event_envelope.h) GET  /v1/profiles[?domain=D]             current profile rows GET
+//   /v1/profiles/{domain}/{kind}/{name} one profile with its history POST
+//   /v1/profiles/{domain}/{kind}/{name}/replication   {"enabled": bool} POST
+//   /v1/replication-targets             {"source": KEY, "target": KEY} GET  /v1/executions,
+//   /v1/executions/{id} (with history) GET  /v1/transfers                       recorded
+//   replication results GET  /v1/dead-letters, POST /v1/dead-letters/{id}/redrive GET  /healthz
+//   (process up), /readyz (store reachable, workers running)
 //
 // Every endpoint but the health checks needs the token (`Authorization: Bearer T` or
 // `x-api-key: T`, compared in constant time); with no token configured every other request

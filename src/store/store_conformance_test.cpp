@@ -1,5 +1,6 @@
-// The conformance suite every Store implementation passes: a new backend is added to StoreTypes and must pass all of it.
-// Instantiated for SQLite; the PostgreSQL store joins by adding a factory to StoreTypes.
+// The conformance suite every Store implementation passes: a new backend is added to StoreTypes and
+// must pass all of it. Instantiated for SQLite; the PostgreSQL store joins by adding a factory to
+// StoreTypes.
 #include <stdlib.h>
 
 #include <filesystem>
