@@ -17,6 +17,7 @@
 #include "store/open_store.h"
 #include "tasks/builtin_resources.h"
 #include "tasks/workflow_runtime.h"
+#include "testing/temp_dir.h"
 
 namespace lifeboat::server {
 namespace {
@@ -30,9 +31,6 @@ constexpr auto kPatience = std::chrono::seconds(30);
 class WorkerPoolTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string templ = (std::filesystem::temp_directory_path() / "lifeboat-pool-XXXXXX").string();
-    ASSERT_NE(mkdtemp(templ.data()), nullptr);
-    dir_ = templ;
     // lifeboat:test.block stands in for a copy (it reports copies_into_volume()).
     ::setenv(tasks::kTestResourcesEnv, "1", 1);
     auto opened = store::open_store(store::sqlite_url_for_data_dir(dir_));
@@ -46,8 +44,6 @@ class WorkerPoolTest : public ::testing::Test {
     starter_.reset();
     registry_.reset();
     store_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
   }
 
   void make_pool(int workers, int per_volume) {
@@ -107,7 +103,8 @@ class WorkerPoolTest : public ::testing::Test {
                 {"release", dir_ + "/release"}};
   }
 
-  std::string dir_;
+  lifeboat::testing::TempDir tmp_{"lifeboat-pool"};
+  std::string dir_ = tmp_.path();
   core::FakeClock clock_;
   platform::LocalPlatformDirectory platform_;
   std::unique_ptr<store::Store> store_;

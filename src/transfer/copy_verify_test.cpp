@@ -2,8 +2,6 @@
 // source is read or as the target is written, by the fault-injecting file system) must be
 // reported, and — where the verify runs before the file is put in place — never appear
 // under its name in the target.
-#include <stdlib.h>
-
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -12,6 +10,7 @@
 
 #include "fs/fault_injecting_file_system.h"
 #include "fs/posix_file_system.h"
+#include "testing/temp_dir.h"
 #include "transfer/copier.h"
 
 namespace lifeboat::transfer {
@@ -35,9 +34,6 @@ class CopyVerifyTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
     base_.set_unnamed_files(GetParam());
-    char tmpl[] = "/tmp/lifeboat-copy-verify-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
     src_ = dir_ + "/src";
     dst_ = dir_ + "/dst";
     sfs::create_directories(src_);
@@ -45,7 +41,6 @@ class CopyVerifyTest : public ::testing::TestWithParam<bool> {
     options_.target = dst_;
     options_.parallel = 2;
   }
-  void TearDown() override { sfs::remove_all(dir_); }
 
   static void write(const std::string& path, const std::string& text) {
     std::ofstream(path, std::ios::binary) << text;
@@ -98,7 +93,8 @@ class CopyVerifyTest : public ::testing::TestWithParam<bool> {
   fs::FileSystem& base() { return base_; }
 
   fs::FaultInjectingFileSystem base_{fs::PosixFileSystem::instance()};
-  std::string dir_, src_, dst_;
+  lifeboat::testing::TempDir tmp_{"lifeboat-copy-verify-test"};
+  std::string dir_ = tmp_.path(), src_, dst_;
   std::string victim_;
   CopyOptions options_;
 };
