@@ -305,8 +305,9 @@ TEST_F(DaemonTest, PerVolumeConcurrencyLimitsCopiesIntoOneVolume) {
       tmp_ / "data",
       std::vector<std::string>{"--config", config_, "--workflow", tmp_ / "block.asl.json",
                                "--workers", "4", "--per-volume-concurrency", "1"},
-      std::vector<std::string>{"LIFEBOAT_ENABLE_TEST_RESOURCES=1"},
-      std::vector<std::string>{"--verbose"});  // logs a copy waiting for its volume's slot
+      std::vector<std::string>{},
+      // --verbose: logs a copy waiting for its volume's slot.
+      DaemonStart{.global_args = {"--verbose"}, .test_resources = true});
   Json events = Json::array();
   int minute = 0;
   for (const std::string name : {"u1", "u2", "u3"}) {

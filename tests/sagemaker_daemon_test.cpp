@@ -58,9 +58,9 @@ class SageMakerDaemonTest : public ::testing::Test {
   void start_daemon(int reconcile_seconds) {
     write_config(reconcile_seconds);
     // --verbose: the daemon logs each finished reconcile pass (kPassDone).
-    daemon_ = std::make_unique<DaemonProcess>(tmp_ / "data",
-                                              std::vector<std::string>{"--config", config_},
-                                              fake_.env(), std::vector<std::string>{"--verbose"});
+    daemon_ = std::make_unique<DaemonProcess>(
+        tmp_ / "data", std::vector<std::string>{"--config", config_}, fake_.env(),
+        DaemonStart{.global_args = {"--verbose"}});
   }
 
   //! Waits until the reconciler has finished `passes` whole passes from now (one already

@@ -56,18 +56,17 @@ TEST(WorkflowCrash, KilledDuringAWaitAndDuringATaskCompletesAfterRestart) {
       "After": {"Type": "Task", "Resource": "lifeboat:test.count", "ResultPath": null, "End": true}}})";
   }
   Json input = {{"counterFile", counter}, {"releaseFile", release}, {"timeoutSeconds", 60}};
-  const std::vector<std::string> env = {"LIFEBOAT_ENABLE_TEST_RESOURCES=1"};
+  // The workflow runs lifeboat:test.* tasks: lifeboat_testbin has them.
 
   // 1. Run it in the foreground of a process we kill while it sits in the Wait.
   {
-    ChildProcess run({lifeboat_bin(), "--data-dir", data, "executions", "start", "--definition",
-                      tmp / "def.json", "--input", input.dump(), "--name", "crashy", "--wait"},
-                     env);
+    ChildProcess run({lifeboat_testbin(), "--data-dir", data, "executions", "start", "--definition",
+                      tmp / "def.json", "--input", input.dump(), "--name", "crashy", "--wait"});
     ASSERT_TRUE(eventually([&] { return invocations(counter)["Before"] == 1; }));
     std::this_thread::sleep_for(std::chrono::milliseconds(300));  // into the 2 s Wait
     ASSERT_EQ(run.kill_hard(), 128 + SIGKILL) << "it ended before it was killed";
   }
-  auto list = run_lifeboat({"--data-dir", data, "--output", "json", "executions", "list"}, "", env);
+  auto list = run_lifeboat_testbin({"--data-dir", data, "--output", "json", "executions", "list"});
   Json executions = Json::parse(list.out);
   ASSERT_EQ(executions.size(), 1u) << list.out;
   const std::string id = executions[0]["id"];
@@ -76,7 +75,7 @@ TEST(WorkflowCrash, KilledDuringAWaitAndDuringATaskCompletesAfterRestart) {
 
   // 2. Restart; kill it again while the blocking task runs.
   {
-    ChildProcess resume({lifeboat_bin(), "--data-dir", data, "executions", "resume"}, env);
+    ChildProcess resume({lifeboat_testbin(), "--data-dir", data, "executions", "resume"});
     ASSERT_TRUE(eventually([&] { return invocations(counter)["Slow"] == 1; }));
     resume.kill_hard();
   }
@@ -85,7 +84,7 @@ TEST(WorkflowCrash, KilledDuringAWaitAndDuringATaskCompletesAfterRestart) {
   // 3. Let the task finish this time and restart again: it completes.
   std::ofstream(release) << "go";
   auto done =
-      run_lifeboat({"--data-dir", data, "--output", "json", "executions", "resume", id}, "", env);
+      run_lifeboat_testbin({"--data-dir", data, "--output", "json", "executions", "resume", id});
   ASSERT_EQ(done.exit_code, 0) << done.out << done.err;
   EXPECT_EQ(Json::parse(done.out)["status"], "SUCCEEDED");
 
@@ -96,7 +95,7 @@ TEST(WorkflowCrash, KilledDuringAWaitAndDuringATaskCompletesAfterRestart) {
   EXPECT_EQ(calls["After"], 1);
 
   auto shown =
-      run_lifeboat({"--data-dir", data, "--output", "json", "executions", "show", id}, "", env);
+      run_lifeboat_testbin({"--data-dir", data, "--output", "json", "executions", "show", id});
   Json show = Json::parse(shown.out);
   EXPECT_EQ(show["path"], Json::parse(R"(["Before", "Nap", "Middle", "Slow", "After"])"));
   int slow_started = 0;

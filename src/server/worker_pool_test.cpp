@@ -18,6 +18,7 @@
 #include "tasks/builtin_resources.h"
 #include "tasks/workflow_runtime.h"
 #include "testing/temp_dir.h"
+#include "testing/test_resources.h"
 
 namespace lifeboat::server {
 namespace {
@@ -32,7 +33,7 @@ class WorkerPoolTest : public ::testing::Test {
  protected:
   void SetUp() override {
     // lifeboat:test.block stands in for a copy (it reports copies_into_volume()).
-    ::setenv(tasks::kTestResourcesEnv, "1", 1);
+    tasks::set_extra_resources(&workflow::register_test_resources);
     auto opened = store::open_store(store::sqlite_url_for_data_dir(dir_));
     ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
     store_ = std::move(opened).value();

@@ -12,7 +12,7 @@
 #include "store/open_store.h"
 #include "store/sql_execution_store.h"
 #include "testing/temp_dir.h"
-#include "workflow/test_resources.h"
+#include "testing/test_resources.h"
 
 namespace lifeboat::workflow {
 namespace {

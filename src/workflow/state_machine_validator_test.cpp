@@ -4,7 +4,7 @@
 
 #include "workflow/state_machine.h"
 #include "workflow/task_resource_registry.h"
-#include "workflow/test_resources.h"
+#include "testing/test_resources.h"
 
 namespace lifeboat::workflow {
 namespace {

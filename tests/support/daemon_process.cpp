@@ -18,14 +18,13 @@ namespace lifeboat::testing {
 
 DaemonProcess::DaemonProcess(const std::string& data_dir,
                              const std::vector<std::string>& extra_args,
-                             const std::vector<std::string>& env,
-                             const std::vector<std::string>& global_args)
+                             const std::vector<std::string>& env, const DaemonStart& start)
     : data_dir_(data_dir), log_path_(data_dir + "/serve.log") {
   std::filesystem::create_directories(data_dir);
   const std::string port_file = data_dir + "/serve.port";
   ::unlink(port_file.c_str());
-  std::vector<std::string> argv{lifeboat_bin()};
-  argv.insert(argv.end(), global_args.begin(), global_args.end());
+  std::vector<std::string> argv{start.test_resources ? lifeboat_testbin() : lifeboat_bin()};
+  argv.insert(argv.end(), start.global_args.begin(), start.global_args.end());
   argv.insert(argv.end(), {"--data-dir", data_dir, "serve", "--listen", "127.0.0.1:0",
                            "--port-file", port_file});
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());

@@ -22,14 +22,19 @@ struct HttpResult {
   std::string content_type;
 };
 
+//! How to start the daemon, beyond its serve options.
+struct DaemonStart {
+  std::vector<std::string> global_args;  //!< options before the command, e.g. --verbose
+  bool test_resources = false;           //!< run lifeboat_testbin (lifeboat:test.* tasks)
+};
+
 class DaemonProcess {
  public:
-  //! Starts `lifeboat global_args... --data-dir data_dir serve --listen 127.0.0.1:0
+  //! Starts `lifeboat start.global_args... --data-dir data_dir serve --listen 127.0.0.1:0
   //! extra_args...` and waits (up to 30 s) until it listens. Throws on failure (with its
   //! log).
   DaemonProcess(const std::string& data_dir, const std::vector<std::string>& extra_args = {},
-                const std::vector<std::string>& env = {},
-                const std::vector<std::string>& global_args = {});
+                const std::vector<std::string>& env = {}, const DaemonStart& start = {});
   ~DaemonProcess();
   DaemonProcess(const DaemonProcess&) = delete;
   DaemonProcess& operator=(const DaemonProcess&) = delete;

@@ -17,4 +17,13 @@ std::string lifeboat_bin();
 ProcessResult run_lifeboat(const std::vector<std::string>& args, const std::string& input = "",
                            const std::vector<std::string>& env = {});
 
+//! Path of lifeboat_testbin: the same CLI with the lifeboat:test.* task resources
+//! (src/testing/test_resources.h), which the shipped binary does not have.
+std::string lifeboat_testbin();
+
+//! runs `lifeboat_testbin args...`.
+ProcessResult run_lifeboat_testbin(const std::vector<std::string>& args,
+                                   const std::string& input = "",
+                                   const std::vector<std::string>& env = {});
+
 }  // namespace lifeboat::testing
