@@ -89,6 +89,20 @@ class CopyVerifyTest : public ::testing::TestWithParam<bool> {
     EXPECT_EQ(names, std::vector<std::string>{"intact.txt"});
   }
 
+  // Copies a fresh tree for case `c` with `verify` through a file system that corrupts
+  // once, as `op` on `name` ("" : any file), the byte at the case's offset.
+  CopyReport copy_corrupted(const FileCase& c, VerifyMode verify, fs::FaultOp op,
+                            const std::string& name) {
+    sfs::remove_all(dst_);
+    make_tree(c);
+    options_.verify = verify;
+    fs::FaultInjectingFileSystem faulty(base());
+    faulty.add_corruption({op, name, c.corrupt_at, 1});
+    CopyReport r = copy(faulty);
+    EXPECT_EQ(faulty.corruptions_injected(), 1) << "the corruption never happened";
+    return r;
+  }
+
   // To wrap in another fault injector (the name alone would pick the copy constructor).
   fs::FileSystem& base() { return base_; }
 
@@ -103,52 +117,33 @@ TEST_P(CopyVerifyTest, WithoutVerifyACorruptWriteGoesUnnoticed) {
   // The control: the injected damage does reach the target, and only a verify can see it.
   for (const FileCase& c : {kSmall, kLarge}) {
     SCOPED_TRACE(c.label);
-    make_tree(c);
-    options_.verify = VerifyMode::kNone;
-    fs::FaultInjectingFileSystem faulty(base());
-    faulty.add_corruption({fs::FaultOp::kWrite, "", c.corrupt_at});
-    CopyReport r = copy(faulty);
+    CopyReport r = copy_corrupted(c, VerifyMode::kNone, fs::FaultOp::kWrite, "");
     EXPECT_EQ(r.status, CopyStatus::kSuccess);
-    EXPECT_EQ(faulty.corruptions_injected(), 1);
     std::string copied = read(dst_ + "/victim.bin");
     ASSERT_EQ(copied.size(), victim_.size());
     EXPECT_NE(copied, victim_);
     EXPECT_EQ(copied[c.corrupt_at], static_cast<char>(~victim_[c.corrupt_at]));
-    sfs::remove_all(dst_);
   }
 }
 
 TEST_P(CopyVerifyTest, VerifyTransferredDiscardsACopyCorruptedAsItIsWritten) {
   for (const FileCase& c : {kSmall, kLarge}) {
     SCOPED_TRACE(c.label);
-    make_tree(c);
-    options_.verify = VerifyMode::kTransferred;
-    fs::FaultInjectingFileSystem faulty(base());
-    faulty.add_corruption({fs::FaultOp::kWrite, "", c.corrupt_at});
-    CopyReport r = copy(faulty);
-    EXPECT_EQ(faulty.corruptions_injected(), 1);
+    CopyReport r = copy_corrupted(c, VerifyMode::kTransferred, fs::FaultOp::kWrite, "");
     expect_reported(r, "checksum differs");
     expect_no_corrupt_file();
-
     // The damage was one-off: the next run copies the file whole.
     CopyReport again = copy(base_);
     EXPECT_EQ(again.status, CopyStatus::kSuccess);
     EXPECT_EQ(read(dst_ + "/victim.bin"), victim_);
-    sfs::remove_all(dst_);
   }
 }
 
 TEST_P(CopyVerifyTest, VerifyAllReportsACopyCorruptedAsItIsWritten) {
   for (const FileCase& c : {kSmall, kLarge}) {
     SCOPED_TRACE(c.label);
-    make_tree(c);
-    options_.verify = VerifyMode::kAll;
-    fs::FaultInjectingFileSystem faulty(base());
-    faulty.add_corruption({fs::FaultOp::kWrite, "", c.corrupt_at});
-    CopyReport r = copy(faulty);
-    EXPECT_EQ(faulty.corruptions_injected(), 1);
+    CopyReport r = copy_corrupted(c, VerifyMode::kAll, fs::FaultOp::kWrite, "");
     expect_reported(r, "content differs");
-    sfs::remove_all(dst_);
   }
 }
 
@@ -157,14 +152,8 @@ TEST_P(CopyVerifyTest, VerifyAllReportsACopyOfACorruptSourceRead) {
   // the whole-tree compare at the end reads the source again and sees the difference.
   for (const FileCase& c : {kSmall, kLarge}) {
     SCOPED_TRACE(c.label);
-    make_tree(c);
-    options_.verify = VerifyMode::kAll;
-    fs::FaultInjectingFileSystem faulty(base());
-    faulty.add_corruption({fs::FaultOp::kRead, "victim.bin", c.corrupt_at, 1});
-    CopyReport r = copy(faulty);
-    EXPECT_EQ(faulty.corruptions_injected(), 1);
+    CopyReport r = copy_corrupted(c, VerifyMode::kAll, fs::FaultOp::kRead, "victim.bin");
     expect_reported(r, "content differs");
-    sfs::remove_all(dst_);
   }
 }
 
@@ -175,14 +164,9 @@ TEST_P(CopyVerifyTest, VerifyAllReportsACopyOfACorruptSourceRead) {
 TEST_P(CopyVerifyTest, DISABLED_VerifyAllLeavesNoCorruptFileUnderItsName) {
   for (const FileCase& c : {kSmall, kLarge}) {
     SCOPED_TRACE(c.label);
-    make_tree(c);
-    options_.verify = VerifyMode::kAll;
-    fs::FaultInjectingFileSystem faulty(base());
-    faulty.add_corruption({fs::FaultOp::kWrite, "", c.corrupt_at});
-    CopyReport r = copy(faulty);
+    CopyReport r = copy_corrupted(c, VerifyMode::kAll, fs::FaultOp::kWrite, "");
     expect_reported(r, "differs");
     expect_no_corrupt_file();
-    sfs::remove_all(dst_);
   }
 }
 
