@@ -2,7 +2,8 @@
 #
 # One module = one folder under src/ = one static library `lifeboat_<NAME>`.
 # Sources are the folder's *.cpp files except *_test.cpp; the *_test.cpp files form
-# the module's unit-test executable `<NAME>_tests`, registered with ctest.
+# the module's unit-test executable `<NAME>_tests`, registered with ctest and linked with
+# the test-only helpers in src/testing/ (lifeboat_testing).
 # Globbing (with CONFIGURE_DEPENDS) keeps parallel work on one module from fighting
 # over a hand-kept source list.
 function(lifeboat_module name)
@@ -27,7 +28,7 @@ function(lifeboat_module name)
   if(LIFEBOAT_BUILD_TESTS AND test_sources)
     add_executable(${name}_tests ${test_sources})
     target_link_libraries(${name}_tests PRIVATE lifeboat_${name} ${ARG_TEST_LIBS}
-                          GTest::gtest GTest::gmock GTest::gtest_main)
+                          lifeboat_testing GTest::gtest GTest::gmock GTest::gtest_main)
     target_compile_definitions(${name}_tests PRIVATE
       LIFEBOAT_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
     gtest_discover_tests(${name}_tests TEST_PREFIX "${name}." DISCOVERY_MODE PRE_TEST

@@ -18,10 +18,12 @@ TEST(CliUsage, UnknownCommandOrOptionExitsTwo) {
   EXPECT_EQ(run_lifeboat({"--output", "yaml", "copy", "a", "b"}).exit_code, 2);
 }
 
-TEST(CliUsage, VersionPrints) {
+// Scripts and packaging compare this with the release they expect: exactly the project's
+// version (CMakeLists.txt `project(... VERSION ...)`) on one line.
+TEST(CliUsage, VersionPrintsTheProjectVersion) {
   auto r = run_lifeboat({"--version"});
-  EXPECT_EQ(r.exit_code, 0);
-  EXPECT_FALSE(r.out.empty());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, std::string(LIFEBOAT_VERSION) + "\n");
 }
 
 }  // namespace

@@ -197,8 +197,9 @@ TEST_F(DaemonTest, AddTargetCopiesAcrossDomainsAndADisabledFlagCopiesNothing) {
   Json executions = wait_for_executions(1);
   ASSERT_EQ(executions.size(), 1u) << executions.dump();
   EXPECT_EQ(read_file(home("500001/bob.txt")), "bob's work\n");
-  // Give a wrongly started recovery time to show itself: still exactly one execution.
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // Once the dispatcher has handled every change those events made, a wrongly started
+  // recovery would be listed: still exactly one execution.
+  ASSERT_TRUE(daemon_->wait_dispatched()) << daemon_->log();
   EXPECT_EQ(Json::parse(daemon_->request("GET", "/v1/executions").body)["executions"].size(), 1u);
   EXPECT_FALSE(fsys::exists(home("400003/carol.txt")));
 }
@@ -304,7 +305,9 @@ TEST_F(DaemonTest, PerVolumeConcurrencyLimitsCopiesIntoOneVolume) {
       tmp_ / "data",
       std::vector<std::string>{"--config", config_, "--workflow", tmp_ / "block.asl.json",
                                "--workers", "4", "--per-volume-concurrency", "1"},
-      std::vector<std::string>{"LIFEBOAT_ENABLE_TEST_RESOURCES=1"});
+      std::vector<std::string>{},
+      // --verbose: logs a copy waiting for its volume's slot.
+      DaemonStart{.global_args = {"--verbose"}, .test_resources = true});
   Json events = Json::array();
   int minute = 0;
   for (const std::string name : {"u1", "u2", "u3"}) {
@@ -325,7 +328,8 @@ TEST_F(DaemonTest, PerVolumeConcurrencyLimitsCopiesIntoOneVolume) {
   for (int i = 0; i < 100 && started() < 2; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  // The third recovery into "home" is refused a slot while the first one copies.
+  ASSERT_TRUE(daemon_->wait_for_log("waits for a copy slot of volume 'home'")) << daemon_->log();
   EXPECT_EQ(started(), 2) << "one per volume may run: " << read_file(counter);
   std::ofstream(release) << "go\n";
   Json executions = wait_for_executions(3);

@@ -57,9 +57,20 @@ class SageMakerDaemonTest : public ::testing::Test {
 
   void start_daemon(int reconcile_seconds) {
     write_config(reconcile_seconds);
+    // --verbose: the daemon logs each finished reconcile pass (kPassDone).
     daemon_ = std::make_unique<DaemonProcess>(
-        tmp_ / "data", std::vector<std::string>{"--config", config_}, fake_.env());
+        tmp_ / "data", std::vector<std::string>{"--config", config_}, fake_.env(),
+        DaemonStart{.global_args = {"--verbose"}});
   }
+
+  //! Waits until the reconciler has finished `passes` whole passes from now (one already
+  //! under way counts for none) and the dispatcher has handled whatever they found.
+  void wait_for_passes(int passes) {
+    const int done = daemon_->log_count(kPassDone);
+    ASSERT_TRUE(daemon_->wait_for_log(kPassDone, done + passes + 1)) << daemon_->log();
+    ASSERT_TRUE(daemon_->wait_dispatched()) << daemon_->log();
+  }
+  static constexpr const char* kPassDone = "profile(s) listed";
 
   //! Hands the daemon every CloudTrail record the fake emitted since the last relay
   //! (except those `drop` says to lose), as an EventBridge rule's target would.
@@ -208,11 +219,11 @@ TEST_F(SageMakerDaemonTest, EventsAndReconcilingStartOneRecoveryForOneRecreation
   write_work(home(volume, old_uid), old_uid);
   fake_.delete_user(domain, "erin");
   const std::string new_uid = fake_.create_user(domain, "erin");
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // let a pass see it first
+  wait_for_passes(1);  // a pass sees it first
   relay_events();
   ASSERT_TRUE(eventually([&] { return has_work(home(volume, new_uid), new_uid); }))
       << daemon_->log();
-  std::this_thread::sleep_for(std::chrono::seconds(3));  // more passes; the events applied
+  wait_for_passes(2);  // more passes, with the events applied
   auto r = daemon_->request("GET", "/v1/executions");
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(Json::parse(r.body)["executions"].size(), 1u) << r.body << "\n" << daemon_->log();
@@ -255,7 +266,7 @@ TEST_F(SageMakerDaemonTest, ReconcilingAloneRecoversARecreatedSpace) {
   ASSERT_TRUE(eventually([&] { return has_work(home(volume, new_uid), new_uid); }))
       << daemon_->log();
   // One recreation, one recovery, however many passes ran.
-  std::this_thread::sleep_for(std::chrono::seconds(3));
+  wait_for_passes(2);
   auto r = daemon_->request("GET", "/v1/executions");
   ASSERT_EQ(r.status, 200);
   int recoveries = 0;

@@ -1,11 +1,7 @@
 // Several processes writing one store: nothing is lost, and a process killed in the middle
 // of a batch leaves every event either fully applied (current row, history, change,
 // processed id) or not at all.
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <fstream>
@@ -18,8 +14,6 @@
 #include "store/sql_store_transaction.h"
 #include "store/sqlite_store.h"
 #include "support/process.h"
-
-extern char** environ;
 
 namespace lifeboat::testing {
 namespace {
@@ -137,17 +131,8 @@ TEST(StoreConcurrency, KilledInTheMiddleOfABatchLeavesEachEventWholeOrAbsent) {
   // Create the store first so the poll below can open it while the batch runs.
   ASSERT_EQ(run_lifeboat({"--data-dir", data, "domains", "list"}).exit_code, 0);
 
-  std::vector<std::string> args = {lifeboat_bin(), "--data-dir", data,  "--output",
-                                   "json",         "events",     "put", events};
-  std::vector<char*> argv;
-  for (auto& s : args) argv.push_back(s.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  pid_t pid = 0;
-  ASSERT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
-  posix_spawn_file_actions_destroy(&actions);
+  ChildProcess put(
+      {lifeboat_bin(), "--data-dir", data, "--output", "json", "events", "put", events});
 
   // Wait until the batch is under way, then kill it without warning. The deadline only
   // keeps a broken build from hanging the suite.
@@ -158,9 +143,7 @@ TEST(StoreConcurrency, KilledInTheMiddleOfABatchLeavesEachEventWholeOrAbsent) {
     if (seen >= 100) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  ASSERT_EQ(::kill(pid, SIGKILL), 0);
-  int status = 0;
-  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_EQ(put.kill_hard(), 128 + SIGKILL) << "it ended before it was killed";
   ASSERT_GE(seen, 100u) << "the batch never got going";
 
   Recorded after_kill = read_recorded(db);

@@ -15,7 +15,6 @@ namespace {
 using Json = nlohmann::json;
 
 const std::string kRecovery = std::string(LIFEBOAT_SOURCE_DIR) + "/workflows/recovery.asl.json";
-const std::vector<std::string> kTestEnv = {"LIFEBOAT_ENABLE_TEST_RESOURCES=1"};
 
 void write_file(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
@@ -23,7 +22,7 @@ class WorkflowCli : public ::testing::Test {
  protected:
   ProcessResult lb(std::vector<std::string> args, const std::string& input = "") {
     args.insert(args.begin(), {"--data-dir", tmp_ / "data", "--output", "json"});
-    return run_lifeboat(args, input, kTestEnv);
+    return run_lifeboat_testbin(args, input);  // workflows here use lifeboat:test.*
   }
   Json lb_json(std::vector<std::string> args, int expected_exit = 0) {
     auto r = lb(std::move(args));

@@ -2,11 +2,7 @@
 // during a Wait and during a Task; after a restart (`lifeboat executions resume`) the
 // execution completes, and no state ran twice except the interrupted task. Tasks record
 // every invocation in a file (lifeboat:test.count / test.block).
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -21,53 +17,10 @@
 #include "core/time_format.h"
 #include "support/process.h"
 
-extern char** environ;
-
 namespace lifeboat::testing {
 namespace {
 
 using Json = nlohmann::json;
-
-// A `lifeboat` process running in the background, killed with SIGKILL if still alive.
-class Background {
- public:
-  explicit Background(const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {lifeboat_bin()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<char*> cargv;
-    for (auto& a : argv) cargv.push_back(a.data());
-    cargv.push_back(nullptr);
-    std::vector<std::string> env_strings;
-    for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);
-    env_strings.emplace_back("LIFEBOAT_ENABLE_TEST_RESOURCES=1");
-    std::vector<char*> cenv;
-    for (auto& e : env_strings) cenv.push_back(e.data());
-    cenv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-    if (posix_spawn(&pid_, cargv[0], &actions, nullptr, cargv.data(), cenv.data()) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&actions);
-  }
-  ~Background() {
-    if (pid_ > 0) kill_hard();
-  }
-  Background(const Background&) = delete;
-  Background& operator=(const Background&) = delete;
-  bool started() const { return pid_ > 0; }
-  //! SIGKILL and reap; returns the wait status.
-  int kill_hard() {
-    ::kill(pid_, SIGKILL);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return status;
-  }
-
- private:
-  pid_t pid_ = -1;
-};
 
 // Lines "<state> <execution id>" the counting resources appended, counted per state.
 std::map<std::string, int> invocations(const std::string& file) {
@@ -103,19 +56,17 @@ TEST(WorkflowCrash, KilledDuringAWaitAndDuringATaskCompletesAfterRestart) {
       "After": {"Type": "Task", "Resource": "lifeboat:test.count", "ResultPath": null, "End": true}}})";
   }
   Json input = {{"counterFile", counter}, {"releaseFile", release}, {"timeoutSeconds", 60}};
-  const std::vector<std::string> env = {"LIFEBOAT_ENABLE_TEST_RESOURCES=1"};
+  // The workflow runs lifeboat:test.* tasks: lifeboat_testbin has them.
 
   // 1. Run it in the foreground of a process we kill while it sits in the Wait.
   {
-    Background run({"--data-dir", data, "executions", "start", "--definition", tmp / "def.json",
-                    "--input", input.dump(), "--name", "crashy", "--wait"});
-    ASSERT_TRUE(run.started());
+    ChildProcess run({lifeboat_testbin(), "--data-dir", data, "executions", "start", "--definition",
+                      tmp / "def.json", "--input", input.dump(), "--name", "crashy", "--wait"});
     ASSERT_TRUE(eventually([&] { return invocations(counter)["Before"] == 1; }));
     std::this_thread::sleep_for(std::chrono::milliseconds(300));  // into the 2 s Wait
-    int status = run.kill_hard();
-    ASSERT_TRUE(WIFSIGNALED(status));
+    ASSERT_EQ(run.kill_hard(), 128 + SIGKILL) << "it ended before it was killed";
   }
-  auto list = run_lifeboat({"--data-dir", data, "--output", "json", "executions", "list"}, "", env);
+  auto list = run_lifeboat_testbin({"--data-dir", data, "--output", "json", "executions", "list"});
   Json executions = Json::parse(list.out);
   ASSERT_EQ(executions.size(), 1u) << list.out;
   const std::string id = executions[0]["id"];
@@ -124,8 +75,7 @@ TEST(WorkflowCrash, KilledDuringAWaitAndDuringATaskCompletesAfterRestart) {
 
   // 2. Restart; kill it again while the blocking task runs.
   {
-    Background resume({"--data-dir", data, "executions", "resume"});
-    ASSERT_TRUE(resume.started());
+    ChildProcess resume({lifeboat_testbin(), "--data-dir", data, "executions", "resume"});
     ASSERT_TRUE(eventually([&] { return invocations(counter)["Slow"] == 1; }));
     resume.kill_hard();
   }
@@ -134,7 +84,7 @@ TEST(WorkflowCrash, KilledDuringAWaitAndDuringATaskCompletesAfterRestart) {
   // 3. Let the task finish this time and restart again: it completes.
   std::ofstream(release) << "go";
   auto done =
-      run_lifeboat({"--data-dir", data, "--output", "json", "executions", "resume", id}, "", env);
+      run_lifeboat_testbin({"--data-dir", data, "--output", "json", "executions", "resume", id});
   ASSERT_EQ(done.exit_code, 0) << done.out << done.err;
   EXPECT_EQ(Json::parse(done.out)["status"], "SUCCEEDED");
 
@@ -145,7 +95,7 @@ TEST(WorkflowCrash, KilledDuringAWaitAndDuringATaskCompletesAfterRestart) {
   EXPECT_EQ(calls["After"], 1);
 
   auto shown =
-      run_lifeboat({"--data-dir", data, "--output", "json", "executions", "show", id}, "", env);
+      run_lifeboat_testbin({"--data-dir", data, "--output", "json", "executions", "show", id});
   Json show = Json::parse(shown.out);
   EXPECT_EQ(show["path"], Json::parse(R"(["Before", "Nap", "Middle", "Slow", "After"])"));
   int slow_started = 0;

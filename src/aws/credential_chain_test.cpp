@@ -36,7 +36,7 @@ Credentials temporary(const std::string& key_id, core::Clock::WallTime expires) 
 }
 
 TEST(CredentialChain, EnvironmentBeatsSharedFilesWhichBeatLaterProviders) {
-  testing::ScratchDir dir;
+  testing::TempDir dir;
   std::string creds = dir.write(
       "credentials", "[default]\naws_access_key_id = AKIDFILE\naws_secret_access_key = s\n");
   auto shared_env = map_environment({{"AWS_SHARED_CREDENTIALS_FILE", creds}});

@@ -17,7 +17,7 @@ namespace lifeboat::aws {
 namespace {
 
 using testing::FakeProcess;
-using testing::ScratchDir;
+using testing::TempDir;
 
 constexpr const char* kWebToken = "eyJWEBIDENTITYTOKEN.secret-part.sig";
 
@@ -34,7 +34,7 @@ core::Json log_entry(const FakeProcess& fake, std::size_t i) {
 TEST(WebIdentityCredentials, ExchangesTheTokenFileWithSts) {
   FakeProcess sts("fake_sts.py",
                   {"--expected-token", kWebToken, "--expiration", "2026-01-01T01:00:00Z"});
-  ScratchDir dir;
+  TempDir dir;
   std::string token_file = dir.write("token", std::string(kWebToken) + "\n");
   core::FakeClock clock;
   auto env = map_environment({{"AWS_WEB_IDENTITY_TOKEN_FILE", token_file},
@@ -59,7 +59,7 @@ TEST(WebIdentityCredentials, ExchangesTheTokenFileWithSts) {
 
 TEST(WebIdentityCredentials, ProfileSettingsWorkAndAHalfConfigurationIsAnError) {
   FakeProcess sts("fake_sts.py", {"--expected-token", kWebToken});
-  ScratchDir dir;
+  TempDir dir;
   std::string token_file = dir.write("token", kWebToken);
   core::FakeClock clock;
   auto shared = std::make_shared<const SharedConfig>(
@@ -97,7 +97,7 @@ TEST(ContainerCredentials, RelativeUriIsRefusedElsewhereAndFullUriNeedsAnAllowed
 
 TEST(ContainerCredentials, FullUriWithTheTokenFromAFileReadAgainEachTime) {
   FakeProcess ecs("fake_ecs_credentials.py", {"--expected-authorization", "Bearer first"});
-  ScratchDir dir;
+  TempDir dir;
   std::string token_file = dir.write("token", "Bearer first\n");
   auto env =
       map_environment({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", ecs.url() + "/v2/credentials/fake"},
@@ -182,7 +182,7 @@ TEST(InstanceMetadataCredentials, NoRoleDisabledOrUnreachableIsNotFound) {
 TEST(DefaultCredentialChain, ContainerBeatsInstanceMetadataAndSharedFilesBeatContainer) {
   FakeProcess ecs("fake_ecs_credentials.py", {});
   FakeProcess imds("fake_imds.py", {});
-  ScratchDir dir;
+  TempDir dir;
   core::FakeClock clock;
   auto http = std::make_shared<CurlTransport>();
   std::map<std::string, std::string> vars = {
@@ -211,7 +211,7 @@ TEST(DefaultCredentialChain, ContainerBeatsInstanceMetadataAndSharedFilesBeatCon
 
 // Every provider is made to fail with its secret in play; no message may hold it.
 TEST(CredentialSecrets, NoProviderErrorRepeatsASecret) {
-  ScratchDir dir;
+  TempDir dir;
   core::FakeClock clock;
   auto http = std::make_shared<CurlTransport>();
   std::vector<std::string> messages;

@@ -13,13 +13,13 @@ namespace lifeboat::aws {
 namespace {
 
 using testing::FakeProcess;
-using testing::ScratchDir;
+using testing::TempDir;
 
 constexpr const char* kSecret = "CLIENT-SECRET-wJalrXUtnFEMI/K7MDENG";
 constexpr const char* kToken = "CLIENT-SESSION-TOKEN-FwoGZXIvYXdz";
 
 struct Fixture {
-  ScratchDir dir;
+  TempDir dir;
   std::unique_ptr<FakeProcess> fake;
   std::unique_ptr<JsonServiceClient> client;
   std::vector<std::chrono::milliseconds> sleeps;

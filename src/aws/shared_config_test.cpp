@@ -2,6 +2,8 @@
 // come from.
 #include "aws/shared_config.h"
 
+#include <filesystem>
+
 #include <gtest/gtest.h>
 
 #include "aws/endpoint.h"
@@ -85,7 +87,7 @@ TEST(SharedFileCredentials, HalfAPairIsAnErrorAndAMissingNamedProfileToo) {
 }
 
 TEST(SharedConfig, LoadFindsFilesFromVariablesOrHome) {
-  testing::ScratchDir dir;
+  testing::TempDir dir;
   std::filesystem::create_directories(dir.path() + "/.aws");
   dir.write(".aws/config", kConfig);
   std::string creds = dir.write("creds", kCredentials);

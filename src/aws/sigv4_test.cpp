@@ -86,10 +86,11 @@ void expect_same_as_botocore(const SigningRequest& req, const Credentials& creds
                       {"token", creds.session_token},
                       {"amz_date", ours.amz_date}};
   for (const auto& [name, value] : req.headers) input["headers"].push_back({name, value});
-  testing::ScratchDir dir;
+  testing::TempDir dir;
   std::string file = dir.write("request.json", input.dump());
-  std::string out =
-      testing::run_capture({testing::python(), testing::fakes_dir() + "/botocore_sign.py", file});
+  std::string out = ::lifeboat::testing::run_process(
+                        {testing::python(), testing::fakes_dir() + "/botocore_sign.py", file})
+                        .out;
   ASSERT_FALSE(out.empty()) << "botocore_sign.py printed nothing (is botocore installed for "
                             << testing::python() << "?)";
   std::string botocore_auth = out.substr(0, out.find('\n'));

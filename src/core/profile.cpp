@@ -1,5 +1,7 @@
 #include "core/profile.h"
 
+#include "core/enum_names.h"
+
 #include <fmt/format.h>
 
 namespace lifeboat::core {
@@ -42,15 +44,30 @@ Result<std::optional<HomeLocation>> get_home(const Json& obj, std::string_view v
 
 }  // namespace
 
-std::string_view profile_kind_name(ProfileKind kind) {
-  return kind == ProfileKind::kUser ? "user" : "space";
-}
+template <>
+struct EnumNames<ProfileKind> {
+  static constexpr std::array<EnumName<ProfileKind>, 2> kNames{
+      {{ProfileKind::kUser, "user"}, {ProfileKind::kSpace, "space"}}};
+};
+
+template <>
+struct EnumNames<ProfileStatus> {
+  static constexpr std::array<EnumName<ProfileStatus>, 3> kNames{
+      {{ProfileStatus::kActive, "active"},
+       {ProfileStatus::kDeleted, "deleted"},
+       {ProfileStatus::kPending, "pending"}}};
+};
+
+template <>
+struct EnumNames<DomainStatus> {
+  static constexpr std::array<EnumName<DomainStatus>, 2> kNames{
+      {{DomainStatus::kActive, "active"}, {DomainStatus::kDeleted, "deleted"}}};
+};
+
+std::string_view profile_kind_name(ProfileKind kind) { return name_of(kind); }
 
 Result<ProfileKind> parse_profile_kind(std::string_view text, std::string_view field) {
-  if (text == "user") return ProfileKind::kUser;
-  if (text == "space") return ProfileKind::kSpace;
-  return Status::invalid_argument(
-      fmt::format("{} must be 'user' or 'space', not '{}'", field, text));
+  return parse_enum<ProfileKind>(text, field);
 }
 
 std::string ProfileKey::to_string() const {
@@ -59,35 +76,16 @@ std::string ProfileKey::to_string() const {
 
 std::string HomeLocation::to_string() const { return fmt::format("{}/{}", volume_id, dir_name); }
 
-std::string_view profile_status_name(ProfileStatus status) {
-  switch (status) {
-    case ProfileStatus::kActive:
-      return "active";
-    case ProfileStatus::kDeleted:
-      return "deleted";
-    case ProfileStatus::kPending:
-      return "pending";
-  }
-  return "unknown";
-}
+std::string_view profile_status_name(ProfileStatus status) { return name_of(status); }
 
 Result<ProfileStatus> parse_profile_status(std::string_view text) {
-  if (text == "active") return ProfileStatus::kActive;
-  if (text == "deleted") return ProfileStatus::kDeleted;
-  if (text == "pending") return ProfileStatus::kPending;
-  return Status::invalid_argument(
-      fmt::format("profile status must be active, deleted or pending, not '{}'", text));
+  return parse_enum<ProfileStatus>(text, "profile status");
 }
 
-std::string_view domain_status_name(DomainStatus status) {
-  return status == DomainStatus::kActive ? "active" : "deleted";
-}
+std::string_view domain_status_name(DomainStatus status) { return name_of(status); }
 
 Result<DomainStatus> parse_domain_status(std::string_view text) {
-  if (text == "active") return DomainStatus::kActive;
-  if (text == "deleted") return DomainStatus::kDeleted;
-  return Status::invalid_argument(
-      fmt::format("domain status must be active or deleted, not '{}'", text));
+  return parse_enum<DomainStatus>(text, "domain status");
 }
 
 Json profile_to_json(const Profile& p) {

@@ -1,23 +1,27 @@
 #include "core/profile_event.h"
 
 #include <array>
-#include <utility>
 
 #include <fmt/format.h>
 
+#include "core/enum_names.h"
 #include "core/time_format.h"
 
 namespace lifeboat::core {
-namespace {
 
-constexpr std::array<std::pair<EventType, std::string_view>, 6> kTypeNames{{
-    {EventType::kCreateDomain, "CreateDomain"},
-    {EventType::kDeleteDomain, "DeleteDomain"},
-    {EventType::kCreateUserProfile, "CreateUserProfile"},
-    {EventType::kDeleteUserProfile, "DeleteUserProfile"},
-    {EventType::kCreateSpace, "CreateSpace"},
-    {EventType::kDeleteSpace, "DeleteSpace"},
-}};
+template <>
+struct EnumNames<EventType> {
+  static constexpr std::array<EnumName<EventType>, 6> kNames{{
+      {EventType::kCreateDomain, "CreateDomain"},
+      {EventType::kDeleteDomain, "DeleteDomain"},
+      {EventType::kCreateUserProfile, "CreateUserProfile"},
+      {EventType::kDeleteUserProfile, "DeleteUserProfile"},
+      {EventType::kCreateSpace, "CreateSpace"},
+      {EventType::kDeleteSpace, "DeleteSpace"},
+  }};
+};
+
+namespace {
 
 // Identifiers that are not path components (event ids, domain ids) only need to be
 // present and printable-sized; NUL would truncate them in C APIs.
@@ -34,21 +38,12 @@ Status validate_id(std::string_view value, std::string_view field) {
 
 }  // namespace
 
-std::string_view event_type_name(EventType type) {
-  for (const auto& [t, name] : kTypeNames) {
-    if (t == type) return name;
-  }
-  return "Unknown";
-}
+std::string_view event_type_name(EventType type) { return name_of(type); }
 
 Result<EventType> parse_event_type(std::string_view text, std::string_view field) {
-  for (const auto& [t, name] : kTypeNames) {
-    if (name == text) return t;
-  }
-  return Status::invalid_argument(
-      fmt::format("field {}: unknown event type '{}'; expected CreateDomain, DeleteDomain, "
-                  "CreateUserProfile, DeleteUserProfile, CreateSpace or DeleteSpace",
-                  field, text));
+  if (std::optional<EventType> type = find_enum<EventType>(text)) return *type;
+  return Status::invalid_argument(fmt::format("field {}: unknown event type '{}'; expected {}",
+                                              field, text, enum_choices<EventType>()));
 }
 
 Status validate_name(std::string_view value, std::string_view field) {

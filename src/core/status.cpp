@@ -5,39 +5,30 @@
 
 #include <fmt/format.h>
 
+#include "core/enum_names.h"
+
 namespace lifeboat::core {
 
-std::string_view status_code_name(StatusCode code) {
-  switch (code) {
-    case StatusCode::kOk:
-      return "OK";
-    case StatusCode::kInvalidArgument:
-      return "InvalidArgument";
-    case StatusCode::kNotFound:
-      return "NotFound";
-    case StatusCode::kAlreadyExists:
-      return "AlreadyExists";
-    case StatusCode::kFailedPrecondition:
-      return "FailedPrecondition";
-    case StatusCode::kPermissionDenied:
-      return "PermissionDenied";
-    case StatusCode::kIoError:
-      return "IoError";
-    case StatusCode::kNoSpace:
-      return "NoSpace";
-    case StatusCode::kUnavailable:
-      return "Unavailable";
-    case StatusCode::kTimeout:
-      return "Timeout";
-    case StatusCode::kCancelled:
-      return "Cancelled";
-    case StatusCode::kPartial:
-      return "Partial";
-    case StatusCode::kInternal:
-      return "Internal";
-  }
-  return "Unknown";
-}
+template <>
+struct EnumNames<StatusCode> {
+  static constexpr std::array<EnumName<StatusCode>, 13> kNames{{
+      {StatusCode::kOk, "OK"},
+      {StatusCode::kInvalidArgument, "InvalidArgument"},
+      {StatusCode::kNotFound, "NotFound"},
+      {StatusCode::kAlreadyExists, "AlreadyExists"},
+      {StatusCode::kFailedPrecondition, "FailedPrecondition"},
+      {StatusCode::kPermissionDenied, "PermissionDenied"},
+      {StatusCode::kIoError, "IoError"},
+      {StatusCode::kNoSpace, "NoSpace"},
+      {StatusCode::kUnavailable, "Unavailable"},
+      {StatusCode::kTimeout, "Timeout"},
+      {StatusCode::kCancelled, "Cancelled"},
+      {StatusCode::kPartial, "Partial"},
+      {StatusCode::kInternal, "Internal"},
+  }};
+};
+
+std::string_view status_code_name(StatusCode code) { return name_of(code); }
 
 Status Status::from_errno(int err, std::string_view context) {
   StatusCode code = StatusCode::kIoError;

@@ -15,6 +15,7 @@
 #include "platform/local_platform_directory.h"
 #include "registry/registry.h"
 #include "store/sqlite_store.h"
+#include "testing/temp_dir.h"
 
 namespace lifeboat::dispatch {
 namespace {
@@ -28,10 +29,6 @@ using core::ProfileKind;
 class DispatcherTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string templ =
-        (std::filesystem::temp_directory_path() / "lifeboat-dispatch-XXXXXX").string();
-    ASSERT_NE(mkdtemp(templ.data()), nullptr);
-    dir_ = templ;
     auto opened = store::SqliteStore::open(dir_ + "/lifeboat.db", {.clock = &clock_});
     ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
     store_ = std::move(opened).value();
@@ -47,7 +44,6 @@ class DispatcherTest : public ::testing::Test {
     dispatcher_.reset();
     registry_.reset();
     store_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   std::unique_ptr<Dispatcher> make_dispatcher(RecoveryDefaults defaults = {
@@ -93,7 +89,8 @@ class DispatcherTest : public ::testing::Test {
     }
   }
 
-  std::string dir_;
+  lifeboat::testing::TempDir tmp_{"lifeboat-dispatch"};
+  std::string dir_ = tmp_.path();
   core::FakeClock clock_;
   platform::LocalPlatformDirectory platform_;
   std::unique_ptr<store::Store> store_;

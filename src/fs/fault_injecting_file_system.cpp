@@ -12,9 +12,77 @@ void FaultInjectingFileSystem::add_rule(FaultRule rule) {
   rules_.push_back(std::move(rule));
 }
 
+void FaultInjectingFileSystem::add_corruption(CorruptionRule rule) {
+  std::lock_guard lock(mu_);
+  corruptions_.push_back(std::move(rule));
+}
+
 void FaultInjectingFileSystem::clear_rules() {
   std::lock_guard lock(mu_);
   rules_.clear();
+  corruptions_.clear();
+}
+
+bool FaultInjectingFileSystem::corrupting() {
+  std::lock_guard lock(mu_);
+  for (const CorruptionRule& rule : corruptions_) {
+    if (rule.times != 0) return true;
+  }
+  return false;
+}
+
+std::vector<off_t> FaultInjectingFileSystem::corruptions_for(FaultOp op, int fd, off_t begin,
+                                                             size_t count) {
+  std::vector<off_t> hits;
+  std::lock_guard lock(mu_);
+  if (corruptions_.empty()) return hits;
+  auto it = fd_names_.find(fd);
+  const std::string name = it != fd_names_.end() ? it->second : std::string();
+  for (CorruptionRule& rule : corruptions_) {
+    if (rule.times == 0 || rule.op != op) continue;
+    if (!rule.name.empty() && rule.name != name) continue;
+    if (rule.offset < begin || rule.offset >= begin + static_cast<off_t>(count)) continue;
+    if (rule.times > 0) --rule.times;
+    ++corrupted_;
+    hits.push_back(rule.offset);
+  }
+  return hits;
+}
+
+off_t FaultInjectingFileSystem::position_for_corruption(int fd) {
+  if (!corrupting()) return 0;
+  auto pos = base_.seek(fd, 0, SEEK_CUR);
+  return pos.is_ok() ? *pos : 0;
+}
+
+Status FaultInjectingFileSystem::flip_byte_in_file(int fd, off_t at) {
+  unsigned char byte = 0;
+  auto n = base_.pread(fd, &byte, 1, at);
+  if (!n.is_ok()) return n.status();
+  if (*n != 1) return Status::io_error(fmt::format("corrupt: no byte at offset {}", at));
+  byte = static_cast<unsigned char>(~byte);
+  auto w = base_.pwrite(fd, &byte, 1, at);
+  if (!w.is_ok()) return w.status();
+  return Status::ok();
+}
+
+void FaultInjectingFileSystem::corrupt_read(int fd, void* buf, size_t count, off_t at) {
+  for (off_t hit : corruptions_for(FaultOp::kRead, fd, at, count)) {
+    auto& byte = static_cast<unsigned char*>(buf)[hit - at];
+    byte = static_cast<unsigned char>(~byte);
+  }
+}
+
+std::optional<std::string> FaultInjectingFileSystem::corrupted_copy(int fd, const void* buf,
+                                                                    size_t count, off_t at) {
+  std::vector<off_t> hits = corruptions_for(FaultOp::kWrite, fd, at, count);
+  if (hits.empty()) return std::nullopt;
+  std::string data(static_cast<const char*>(buf), count);
+  for (off_t hit : hits) {
+    auto& byte = data[static_cast<size_t>(hit - at)];
+    byte = static_cast<char>(~byte);
+  }
+  return data;
 }
 
 Status FaultInjectingFileSystem::check(FaultOp op, const std::string& name) {
@@ -195,22 +263,33 @@ Status FaultInjectingFileSystem::set_acl(int fd, AclKind kind, const std::string
 
 Result<size_t> FaultInjectingFileSystem::read(int fd, void* buf, size_t count) {
   LIFEBOAT_RETURN_IF_ERROR(check_fd(FaultOp::kRead, fd));
-  return base_.read(fd, buf, count);
+  const off_t at = position_for_corruption(fd);
+  auto n = base_.read(fd, buf, count);
+  if (n.is_ok()) corrupt_read(fd, buf, *n, at);
+  return n;
 }
 
 Result<size_t> FaultInjectingFileSystem::pread(int fd, void* buf, size_t count, off_t offset) {
   LIFEBOAT_RETURN_IF_ERROR(check_fd(FaultOp::kRead, fd));
-  return base_.pread(fd, buf, count, offset);
+  auto n = base_.pread(fd, buf, count, offset);
+  if (n.is_ok()) corrupt_read(fd, buf, *n, offset);
+  return n;
 }
 
 Result<size_t> FaultInjectingFileSystem::write(int fd, const void* buf, size_t count) {
   LIFEBOAT_RETURN_IF_ERROR(check_fd(FaultOp::kWrite, fd));
+  if (auto data = corrupted_copy(fd, buf, count, position_for_corruption(fd))) {
+    return base_.write(fd, data->data(), data->size());
+  }
   return base_.write(fd, buf, count);
 }
 
 Result<size_t> FaultInjectingFileSystem::pwrite(int fd, const void* buf, size_t count,
                                                 off_t offset) {
   LIFEBOAT_RETURN_IF_ERROR(check_fd(FaultOp::kWrite, fd));
+  if (auto data = corrupted_copy(fd, buf, count, offset)) {
+    return base_.pwrite(fd, data->data(), data->size(), offset);
+  }
   return base_.pwrite(fd, buf, count, offset);
 }
 
@@ -218,7 +297,16 @@ Result<size_t> FaultInjectingFileSystem::copy_range(int in_fd, off_t in_off, int
                                                     off_t out_off, size_t count) {
   LIFEBOAT_RETURN_IF_ERROR(check_fd(FaultOp::kRead, in_fd));
   LIFEBOAT_RETURN_IF_ERROR(check_fd(FaultOp::kWrite, out_fd));
-  return base_.copy_range(in_fd, in_off, out_fd, out_off, count);
+  auto n = base_.copy_range(in_fd, in_off, out_fd, out_off, count);
+  if (!n.is_ok() || *n == 0) return n;
+  // The kernel moved the data: the damage is done to the copy it made.
+  for (off_t hit : corruptions_for(FaultOp::kRead, in_fd, in_off, *n)) {
+    LIFEBOAT_RETURN_IF_ERROR(flip_byte_in_file(out_fd, out_off + (hit - in_off)));
+  }
+  for (off_t hit : corruptions_for(FaultOp::kWrite, out_fd, out_off, *n)) {
+    LIFEBOAT_RETURN_IF_ERROR(flip_byte_in_file(out_fd, hit));
+  }
+  return n;
 }
 
 Result<off_t> FaultInjectingFileSystem::seek(int fd, off_t offset, int whence) {

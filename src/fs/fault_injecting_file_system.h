@@ -1,15 +1,18 @@
 // FaultInjectingFileSystem: a FileSystem that forwards every call to another one and makes
 // chosen calls fail with a chosen errno — for tests of how the engine handles EIO, ENOSPC,
-// EACCES, ... on one file (leveldb's EnvWrapper pattern).
+// EACCES, ... on one file — or silently corrupts a byte of the data a call moves, as a bad
+// disk, cable or memory would, for tests of verification (leveldb's EnvWrapper pattern).
 //
 // A rule names an operation and an entry name. Calls that take a name match it directly;
 // calls on a descriptor (read, write, copy_range, chmod, ...) match the name the descriptor
-// was opened under through this wrapper. Thread-safe.
+// was opened under through this wrapper (open_unnamed: the name the file is meant to get).
+// Thread-safe.
 #pragma once
 
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +41,18 @@ struct FaultRule {
   int times = -1;    //!< how many calls fail before the rule retires; -1: forever
 };
 
+//! Flips every bit of the byte at `offset` of a file as it is read or written: the call
+//! succeeds and nothing reports the damage.
+struct CorruptionRule {
+  //! kRead: the data read, pread, or copied out by copy_range from the file is corrupted
+  //! (copy_range's copy arrives corrupted at its output); kWrite: the data written, pwritten
+  //! or copied by copy_range into the file lands corrupted. No other op is used.
+  FaultOp op = FaultOp::kWrite;
+  std::string name;  //!< entry name to match; empty matches every name
+  off_t offset = 0;  //!< file offset of the byte to corrupt
+  int times = 1;     //!< how many calls covering `offset` are corrupted; -1: forever
+};
+
 class FaultInjectingFileSystem final : public FileSystem {
  public:
   //! `base` is not owned and must outlive this object.
@@ -45,9 +60,15 @@ class FaultInjectingFileSystem final : public FileSystem {
 
   //! Adds a rule; rules are tried in the order added.
   void add_rule(FaultRule rule);
+  //! Adds a corruption rule; rules are tried in the order added, and each call corrupts at
+  //! most one byte per rule.
+  void add_corruption(CorruptionRule rule);
+  //! Removes every fault and corruption rule.
   void clear_rules();
   //! How many calls have been failed so far.
   int faults_injected() const { return injected_.load(); }
+  //! How many bytes have been corrupted so far.
+  int corruptions_injected() const { return corrupted_.load(); }
   //! false: open_unnamed fails with EOPNOTSUPP, as on NFS (EFS) or FUSE, so the copier
   //! takes its temporary-name path.
   void set_unnamed_files(bool available) { unnamed_files_.store(available); }
@@ -104,12 +125,29 @@ class FaultInjectingFileSystem final : public FileSystem {
   core::Status check(FaultOp op, const std::string& name);
   core::Status check_fd(FaultOp op, int fd);
   core::Result<Fd> remember(core::Result<Fd> fd, const std::string& name);
+  //! The file offsets, within [begin, begin + count), that rules for (op, the name of `fd`)
+  //! corrupt now; each counts against its rule's `times`.
+  std::vector<off_t> corruptions_for(FaultOp op, int fd, off_t begin, size_t count);
+  //! True while a corruption rule may still fire (saves a position lookup otherwise).
+  bool corrupting();
+  //! The current offset of `fd` when a corruption rule may fire, for read and write.
+  off_t position_for_corruption(int fd);
+  //! Flips the byte at `at` of the file `fd` in place.
+  core::Status flip_byte_in_file(int fd, off_t at);
+  //! Flips, in the `count` bytes just read into `buf` from offset `at` of `fd`, those that
+  //! rules corrupt.
+  void corrupt_read(int fd, void* buf, size_t count, off_t at);
+  //! write/pwrite's data with the bytes that rules corrupt flipped (a copy; the caller's
+  //! buffer is left alone), or nullopt when nothing is corrupted.
+  std::optional<std::string> corrupted_copy(int fd, const void* buf, size_t count, off_t at);
 
   FileSystem& base_;
   std::mutex mu_;
   std::vector<FaultRule> rules_;
+  std::vector<CorruptionRule> corruptions_;
   std::map<int, std::string> fd_names_;
   std::atomic<int> injected_{0};
+  std::atomic<int> corrupted_{0};
   std::atomic<bool> unnamed_files_{true};
   std::atomic<int> unnamed_opens_{0}, fd_links_{0}, renames_{0};
 };

@@ -2,29 +2,27 @@
 
 #include <sys/stat.h>
 
+#include "core/enum_names.h"
+
+namespace lifeboat::fs {}  // namespace lifeboat::fs
+
+template <>
+struct lifeboat::core::EnumNames<lifeboat::fs::FileType> {
+  static constexpr std::array<EnumName<fs::FileType>, 8> kNames{
+      {{fs::FileType::kRegular, "file"},
+       {fs::FileType::kDirectory, "directory"},
+       {fs::FileType::kSymlink, "symlink"},
+       {fs::FileType::kFifo, "fifo"},
+       {fs::FileType::kSocket, "socket"},
+       {fs::FileType::kCharDevice, "char device"},
+       {fs::FileType::kBlockDevice, "block device"},
+       {fs::FileType::kUnknown, "unknown"}}};
+};
+
 namespace lifeboat::fs {
 
-const char* file_type_name(FileType type) {
-  switch (type) {
-    case FileType::kRegular:
-      return "file";
-    case FileType::kDirectory:
-      return "directory";
-    case FileType::kSymlink:
-      return "symlink";
-    case FileType::kFifo:
-      return "fifo";
-    case FileType::kSocket:
-      return "socket";
-    case FileType::kCharDevice:
-      return "char device";
-    case FileType::kBlockDevice:
-      return "block device";
-    case FileType::kUnknown:
-      break;
-  }
-  return "unknown";
-}
+// The table's names are string literals: their data() ends in NUL.
+const char* file_type_name(FileType type) { return core::name_of(type).data(); }
 
 FileType file_type_from_mode(std::uint32_t mode) {
   switch (mode & S_IFMT) {

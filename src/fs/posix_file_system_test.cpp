@@ -13,6 +13,7 @@
 
 #include "fs/durable_write.h"
 #include "fs/fault_injecting_file_system.h"
+#include "testing/temp_dir.h"
 
 namespace lifeboat::fs {
 namespace {
@@ -41,12 +42,6 @@ class WrappedPosix {
 template <typename Impl>
 class FsTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/lifeboat-fs-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
   void write(const std::string& rel, const std::string& text) {
     std::ofstream(dir_ + "/" + rel, std::ios::binary) << text;
   }
@@ -55,7 +50,8 @@ class FsTest : public ::testing::Test {
     return {std::istreambuf_iterator<char>(in), {}};
   }
 
-  std::string dir_;
+  lifeboat::testing::TempDir tmp_{"lifeboat-fs-test"};
+  std::string dir_ = tmp_.path();
   Impl impl_;
   FileSystem& fs_ = impl_.get();
 };

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/enum_names.h"
 #include "core/ids.h"
 #include "core/time_format.h"
 #include "store/transfer_log.h"
@@ -270,19 +271,20 @@ class EventApplier {
 
 }  // namespace
 
-std::string_view apply_outcome_name(ApplyOutcome outcome) {
-  switch (outcome) {
-    case ApplyOutcome::kApplied:
-      return "applied";
-    case ApplyOutcome::kDuplicate:
-      return "duplicate";
-    case ApplyOutcome::kStale:
-      return "stale";
-    case ApplyOutcome::kRefused:
-      return "refused";
-  }
-  return "unknown";
-}
+}  // namespace lifeboat::registry
+
+template <>
+struct lifeboat::core::EnumNames<lifeboat::registry::ApplyOutcome> {
+  static constexpr std::array<EnumName<registry::ApplyOutcome>, 4> kNames{
+      {{registry::ApplyOutcome::kApplied, "applied"},
+       {registry::ApplyOutcome::kDuplicate, "duplicate"},
+       {registry::ApplyOutcome::kStale, "stale"},
+       {registry::ApplyOutcome::kRefused, "refused"}}};
+};
+
+namespace lifeboat::registry {
+
+std::string_view apply_outcome_name(ApplyOutcome outcome) { return core::name_of(outcome); }
 
 Status Registry::check(const core::ProfileEvent& event) const {
   LIFEBOAT_RETURN_IF_ERROR(core::validate_event(event));

@@ -12,6 +12,7 @@
 #include "core/time_format.h"
 #include "platform/local_platform_directory.h"
 #include "store/sqlite_store.h"
+#include "testing/temp_dir.h"
 
 namespace lifeboat::registry {
 namespace {
@@ -26,10 +27,6 @@ using core::Status;
 class RegistryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string templ =
-        (std::filesystem::temp_directory_path() / "lifeboat-registry-XXXXXX").string();
-    ASSERT_NE(mkdtemp(templ.data()), nullptr);
-    dir_ = templ;
     auto opened = store::SqliteStore::open(dir_ + "/lifeboat.db", {.clock = &clock_});
     ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
     store_ = std::move(opened).value();
@@ -38,7 +35,6 @@ class RegistryTest : public ::testing::Test {
   void TearDown() override {
     registry_.reset();
     store_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   // An event `minutes` after a fixed origin, so tests order events explicitly.
@@ -109,7 +105,8 @@ class RegistryTest : public ::testing::Test {
     ASSERT_EQ(apply(e).outcome, ApplyOutcome::kApplied);
   }
 
-  std::string dir_;
+  lifeboat::testing::TempDir tmp_{"lifeboat-registry"};
+  std::string dir_ = tmp_.path();
   core::FakeClock clock_;
   platform::LocalPlatformDirectory platform_;
   std::unique_ptr<store::Store> store_;

@@ -12,18 +12,17 @@
 #include "registry/registry.h"
 #include "store/sqlite_store.h"
 #include "store/transfer_log.h"
+#include "testing/temp_dir.h"
 
 namespace lifeboat::registry {
 namespace {
 
 TEST(RegistryTransfers, RecordResultAppendsOneTransferPerExecution) {
-  std::string templ =
-      (std::filesystem::temp_directory_path() / "lifeboat-transfers-XXXXXX").string();
-  ASSERT_NE(mkdtemp(templ.data()), nullptr);
+  const lifeboat::testing::TempDir dir("lifeboat-transfers");
   core::FakeClock clock;
   platform::LocalPlatformDirectory platform;
   {
-    auto store = store::SqliteStore::open(templ + "/lifeboat.db", {.clock = &clock});
+    auto store = store::SqliteStore::open(dir / "lifeboat.db", {.clock = &clock});
     ASSERT_TRUE(store.is_ok()) << store.status().to_string();
     Registry registry(**store, platform, clock);
     core::ProfileEvent e;
@@ -64,7 +63,6 @@ TEST(RegistryTransfers, RecordResultAppendsOneTransferPerExecution) {
     EXPECT_EQ(j["files_transferred"], 3);
     EXPECT_EQ(j["replication_status"], "SUCCESS");
   }
-  std::filesystem::remove_all(templ);
 }
 
 }  // namespace

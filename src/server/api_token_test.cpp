@@ -9,24 +9,20 @@
 
 #include <gtest/gtest.h>
 
+#include "testing/temp_dir.h"
+
 namespace lifeboat::server {
 namespace {
 
 class ApiTokenTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string templ = (std::filesystem::temp_directory_path() / "lifeboat-token-XXXXXX").string();
-    ASSERT_NE(mkdtemp(templ.data()), nullptr);
-    dir_ = templ;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   void write(const std::string& path, const std::string& text, mode_t mode) {
     std::ofstream(path) << text;
     ASSERT_EQ(::chmod(path.c_str(), mode), 0);
   }
 
-  std::string dir_;
+  lifeboat::testing::TempDir tmp_{"lifeboat-token"};
+  std::string dir_ = tmp_.path();
 };
 
 TEST_F(ApiTokenTest, TheTokenLivesBesideTheSqliteStoreUnlessAFileIsNamed) {

@@ -7,15 +7,16 @@
 
 #include <gtest/gtest.h>
 
+#include "testing/temp_dir.h"
+
 namespace lifeboat::server {
 namespace {
 
 TEST(ServeLock, OnePerStoreNamingTheHolderAndReleasedWithIt) {
   EXPECT_EQ(ServeLock::path_for("sqlite:///d/lifeboat.db"), "/d/lifeboat.db.serve.lock");
   EXPECT_EQ(ServeLock::path_for("postgresql://db/x"), "");
-  std::string templ = (std::filesystem::temp_directory_path() / "lifeboat-lock-XXXXXX").string();
-  ASSERT_NE(mkdtemp(templ.data()), nullptr);
-  const std::string path = templ + "/lifeboat.db.serve.lock";
+  const lifeboat::testing::TempDir dir("lifeboat-lock");
+  const std::string path = dir / "lifeboat.db.serve.lock";
   auto held = ServeLock::acquire(path, core::SystemClock::instance());
   ASSERT_TRUE(held.is_ok()) << held.status().to_string();
   auto second = ServeLock::acquire(path, core::SystemClock::instance());
@@ -26,7 +27,6 @@ TEST(ServeLock, OnePerStoreNamingTheHolderAndReleasedWithIt) {
   { ServeLock released = std::move(held).value(); }
   EXPECT_TRUE(ServeLock::acquire(path, core::SystemClock::instance()).is_ok())
       << "released with its holder";
-  std::filesystem::remove_all(templ);
 }
 
 }  // namespace

@@ -17,6 +17,8 @@
 #include "store/open_store.h"
 #include "tasks/builtin_resources.h"
 #include "tasks/workflow_runtime.h"
+#include "testing/temp_dir.h"
+#include "testing/test_resources.h"
 
 namespace lifeboat::server {
 namespace {
@@ -30,11 +32,8 @@ constexpr auto kPatience = std::chrono::seconds(30);
 class WorkerPoolTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string templ = (std::filesystem::temp_directory_path() / "lifeboat-pool-XXXXXX").string();
-    ASSERT_NE(mkdtemp(templ.data()), nullptr);
-    dir_ = templ;
     // lifeboat:test.block stands in for a copy (it reports copies_into_volume()).
-    ::setenv(tasks::kTestResourcesEnv, "1", 1);
+    tasks::set_extra_resources(&workflow::register_test_resources);
     auto opened = store::open_store(store::sqlite_url_for_data_dir(dir_));
     ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
     store_ = std::move(opened).value();
@@ -46,8 +45,6 @@ class WorkerPoolTest : public ::testing::Test {
     starter_.reset();
     registry_.reset();
     store_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
   }
 
   void make_pool(int workers, int per_volume) {
@@ -109,7 +106,8 @@ class WorkerPoolTest : public ::testing::Test {
                 {"release", dir_ + "/release"}};
   }
 
-  std::string dir_;
+  lifeboat::testing::TempDir tmp_{"lifeboat-pool"};
+  std::string dir_ = tmp_.path();
   core::FakeClock clock_;
   platform::LocalPlatformDirectory platform_;
   std::unique_ptr<store::Store> store_;

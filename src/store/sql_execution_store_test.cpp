@@ -11,24 +11,14 @@
 
 #include "core/time_format.h"
 #include "store/open_store.h"
+#include "testing/temp_dir.h"
 
 namespace lifeboat::store {
 namespace {
 
 struct SqliteExecutionFactory {
-  std::string dir;
-  SqliteExecutionFactory() {
-    std::string templ =
-        (std::filesystem::temp_directory_path() / "lifeboat-execstore-XXXXXX").string();
-    if (mkdtemp(templ.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    dir = templ;
-  }
-  ~SqliteExecutionFactory() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
-  SqliteExecutionFactory(const SqliteExecutionFactory&) = delete;
-  SqliteExecutionFactory& operator=(const SqliteExecutionFactory&) = delete;
+  lifeboat::testing::TempDir tmp{"lifeboat-execstore"};
+  const std::string dir = tmp.path();
   core::Result<std::unique_ptr<Store>> open() { return open_store(sqlite_url_for_data_dir(dir)); }
 };
 

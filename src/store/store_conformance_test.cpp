@@ -16,6 +16,7 @@
 #include "store/schema_migrations.h"
 #include "store/sql_store_transaction.h"
 #include "store/sqlite_store.h"
+#include "testing/temp_dir.h"
 
 namespace lifeboat::store {
 namespace {
@@ -26,18 +27,8 @@ using core::StatusCode;
 // Each factory opens a store at a fresh location and can open a second handle on the
 // same one (another connection, as another process would have).
 struct SqliteFactory {
-  std::string dir;
-  SqliteFactory() {
-    std::string templ = (std::filesystem::temp_directory_path() / "lifeboat-store-XXXXXX").string();
-    if (mkdtemp(templ.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    dir = templ;
-  }
-  ~SqliteFactory() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
-  SqliteFactory(const SqliteFactory&) = delete;
-  SqliteFactory& operator=(const SqliteFactory&) = delete;
+  lifeboat::testing::TempDir tmp{"lifeboat-store"};
+  const std::string dir = tmp.path();
   core::Result<std::unique_ptr<Store>> open() { return open_store(sqlite_url_for_data_dir(dir)); }
 };
 
@@ -555,7 +546,21 @@ TEST(SqliteStoreTables, StoreTablesListsEveryTableTheMigrationsCreate) {
   EXPECT_EQ(created, listed) << "a migration added a table that store_tables() does not name";
 }
 
-TYPED_TEST(StoreConformance, UrlNamesTheStore) { EXPECT_FALSE(this->store_->url().empty()); }
+// url() is what messages print and what --store takes: opening it reaches this very store.
+TYPED_TEST(StoreConformance, UrlOpensTheSameStore) {
+  this->write([](StoreTransaction& t) { return t.put_volume({"home", "/mnt/home/"}); });
+  auto again = open_store(this->store_->url());
+  ASSERT_TRUE(again.is_ok()) << this->store_->url() << ": " << again.status().to_string();
+  EXPECT_EQ((*again)->url(), this->store_->url());
+  std::optional<core::Volume> volume;
+  Status st = (*again)->read([&](StoreTransaction& t) -> Status {
+    LIFEBOAT_ASSIGN_OR_RETURN(volume, t.get_volume("home"));
+    return Status::ok();
+  });
+  ASSERT_TRUE(st.is_ok()) << st.to_string();
+  ASSERT_TRUE(volume.has_value()) << "the store the URL names does not hold what was written";
+  EXPECT_EQ(volume->mount_path, "/mnt/home/");
+}
 
 // Not part of the typed suite: URL parsing and the data directory belong to open_store.
 TEST(OpenStore, RefusesPostgresForNowAndUnknownSchemes) {

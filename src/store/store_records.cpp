@@ -2,26 +2,22 @@
 
 #include <fmt/format.h>
 
+#include "core/enum_names.h"
+
+template <>
+struct lifeboat::core::EnumNames<lifeboat::store::ChangeOp> {
+  static constexpr std::array<EnumName<store::ChangeOp>, 3> kNames{
+      {{store::ChangeOp::kInsert, "INSERT"},
+       {store::ChangeOp::kModify, "MODIFY"},
+       {store::ChangeOp::kRemove, "REMOVE"}}};
+};
+
 namespace lifeboat::store {
 
-std::string_view change_op_name(ChangeOp op) {
-  switch (op) {
-    case ChangeOp::kInsert:
-      return "INSERT";
-    case ChangeOp::kModify:
-      return "MODIFY";
-    case ChangeOp::kRemove:
-      return "REMOVE";
-  }
-  return "UNKNOWN";
-}
+std::string_view change_op_name(ChangeOp op) { return core::name_of(op); }
 
 core::Result<ChangeOp> parse_change_op(std::string_view text) {
-  if (text == "INSERT") return ChangeOp::kInsert;
-  if (text == "MODIFY") return ChangeOp::kModify;
-  if (text == "REMOVE") return ChangeOp::kRemove;
-  return core::Status::invalid_argument(
-      fmt::format("change operation must be INSERT, MODIFY or REMOVE, not '{}'", text));
+  return core::parse_enum<ChangeOp>(text, "change operation");
 }
 
 core::Json history_entry_to_json(const HistoryEntry& e) {

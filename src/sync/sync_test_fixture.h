@@ -16,15 +16,13 @@
 #include "platform/local_platform_directory.h"
 #include "registry/registry.h"
 #include "store/sqlite_store.h"
+#include "testing/temp_dir.h"
 
 namespace lifeboat::sync {
 
 class SyncTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string templ = (std::filesystem::temp_directory_path() / "lifeboat-sync-XXXXXX").string();
-    ASSERT_NE(mkdtemp(templ.data()), nullptr);
-    dir_ = templ;
     clock_.set_now(*core::parse_rfc3339("2026-11-30T12:00:00Z"));
     auto opened = store::SqliteStore::open(dir_ + "/lifeboat.db", {.clock = &clock_});
     ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
@@ -34,7 +32,6 @@ class SyncTest : public ::testing::Test {
   void TearDown() override {
     registry_.reset();
     store_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   //! A domain "demo" (d-demo) on volume fs-1, InService, created an hour ago.
@@ -76,7 +73,8 @@ class SyncTest : public ::testing::Test {
     return out;
   }
 
-  std::string dir_;
+  lifeboat::testing::TempDir tmp_{"lifeboat-sync"};
+  std::string dir_ = tmp_.path();
   core::FakeClock clock_;
   platform::LocalPlatformDirectory naming_;
   std::unique_ptr<store::Store> store_;

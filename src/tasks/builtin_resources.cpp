@@ -1,13 +1,11 @@
 #include "tasks/builtin_resources.h"
 
-#include <cstdlib>
-#include <string>
+#include <atomic>
 
 #include "tasks/dead_letter_resource.h"
 #include "tasks/home_await_resource.h"
 #include "tasks/record_result_resource.h"
 #include "tasks/transfer_run_resource.h"
-#include "workflow/test_resources.h"
 
 namespace lifeboat::tasks {
 
@@ -21,9 +19,14 @@ void register_builtin_resources(workflow::TaskResourceRegistry& resources,
                 std::make_shared<DeadLetterResource>(services.executions));
 }
 
-void register_test_resources_if_enabled(workflow::TaskResourceRegistry& resources) {
-  const char* v = std::getenv(kTestResourcesEnv);
-  if (v != nullptr && std::string(v) == "1") workflow::register_test_resources(resources);
+namespace {
+std::atomic<ExtraResources> extra_resources{nullptr};
+}  // namespace
+
+void set_extra_resources(ExtraResources add) { extra_resources.store(add); }
+
+void add_extra_resources(workflow::TaskResourceRegistry& resources) {
+  if (ExtraResources add = extra_resources.load()) add(resources);
 }
 
 }  // namespace lifeboat::tasks

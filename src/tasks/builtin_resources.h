@@ -37,11 +37,16 @@ struct BuiltinServices {
 void register_builtin_resources(workflow::TaskResourceRegistry& resources,
                                 const BuiltinServices& services);
 
-//! Environment variable that, set to 1, also registers the lifeboat:test.* resources
-//! (for whole-binary tests only).
-inline constexpr const char* kTestResourcesEnv = "LIFEBOAT_ENABLE_TEST_RESOURCES";
+//! A function that adds more resources to a registry.
+using ExtraResources = void (*)(workflow::TaskResourceRegistry&);
 
-//! Adds the lifeboat:test.* resources when $LIFEBOAT_ENABLE_TEST_RESOURCES is "1".
-void register_test_resources_if_enabled(workflow::TaskResourceRegistry& resources);
+//! Sets the function WorkflowRuntime and validation_resources() call after the built-in
+//! resources, for every registry they build from then on (nullptr: none, the default).
+//! The shipped binary never sets one; test binaries set it to add the lifeboat:test.*
+//! resources (src/testing/test_resources.h). Call it before any WorkflowRuntime is made.
+void set_extra_resources(ExtraResources add);
+
+//! Calls the function set_extra_resources() set, if any.
+void add_extra_resources(workflow::TaskResourceRegistry& resources);
 
 }  // namespace lifeboat::tasks

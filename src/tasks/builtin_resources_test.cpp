@@ -17,6 +17,7 @@
 #include "tasks/dead_letter_resource.h"
 #include "tasks/home_await_resource.h"
 #include "tasks/transfer_run_resource.h"
+#include "testing/temp_dir.h"
 #include "workflow/asl_error.h"
 #include "workflow/executor.h"
 
@@ -25,29 +26,10 @@ namespace {
 
 using core::Json;
 
-class TempDirectory {
- public:
-  TempDirectory() {
-    std::string templ = (std::filesystem::temp_directory_path() / "lifeboat-tasks-XXXXXX").string();
-    if (mkdtemp(templ.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = templ;
-  }
-  ~TempDirectory() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDirectory(const TempDirectory&) = delete;
-  TempDirectory& operator=(const TempDirectory&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
 // home.await never blocks: a missing home is answered with "look again in pollSeconds",
 // measured on the executor's clock from the attempt's first run.
 TEST(HomeAwait, AnswersLookAgainUntilTheDirectoryAppears) {
-  TempDirectory tmp;
+  const lifeboat::testing::TempDir tmp("lifeboat-tasks");
   const std::string home = tmp.path() + "/200005";
   core::FakeClock clock;
   HomeAwaitResource res(&fs::PosixFileSystem::instance());
@@ -73,7 +55,7 @@ TEST(HomeAwait, AnswersLookAgainUntilTheDirectoryAppears) {
 }
 
 TEST(HomeAwait, FailsWithNamedErrors) {
-  TempDirectory tmp;
+  const lifeboat::testing::TempDir tmp("lifeboat-tasks");
   core::FakeClock clock;
   HomeAwaitResource res(&fs::PosixFileSystem::instance());
   workflow::TaskContext ctx;
@@ -100,7 +82,7 @@ TEST(HomeAwait, FailsWithNamedErrors) {
 // The wait between looks grows with the time waited: a tenth of it, from pollSeconds up
 // to maxPollSeconds.
 TEST(HomeAwait, LooksLessOftenTheLongerItWaits) {
-  TempDirectory tmp;
+  const lifeboat::testing::TempDir tmp("lifeboat-tasks");
   core::FakeClock clock;
   HomeAwaitResource res(&fs::PosixFileSystem::instance());
   workflow::TaskContext ctx;
@@ -130,7 +112,7 @@ TEST(HomeAwait, LooksLessOftenTheLongerItWaits) {
 // In a workflow, a waiting home.await is a durable timer: no thread is held, a restart
 // resumes it, and it finishes when the home appears or fails when its time runs out.
 TEST(HomeAwait, WaitsInTheExecutorOnTheClockAndSurvivesARestart) {
-  TempDirectory tmp;
+  const lifeboat::testing::TempDir tmp("lifeboat-tasks");
   auto store = store::open_store(store::sqlite_url_for_data_dir(tmp.path()));
   ASSERT_TRUE(store.is_ok()) << store.status().to_string();
   store::SqlExecutionStore executions(**store);
@@ -180,7 +162,7 @@ TEST(HomeAwait, WaitsInTheExecutorOnTheClockAndSurvivesARestart) {
 }
 
 TEST(DeadLetter, OneLetterPerExecutionHoldingItsInput) {
-  TempDirectory tmp;
+  const lifeboat::testing::TempDir tmp("lifeboat-tasks");
   auto store = store::open_store(store::sqlite_url_for_data_dir(tmp.path()));
   ASSERT_TRUE(store.is_ok()) << store.status().to_string();
   store::SqlExecutionStore executions(**store);
@@ -224,7 +206,7 @@ TEST(BuiltinResources, RegistersEveryUriAndFailsCleanlyWithoutServices) {
 }
 
 TEST(TransferRun, CopiesWithDataSyncOptionsAndIsIdempotent) {
-  TempDirectory tmp;
+  const lifeboat::testing::TempDir tmp("lifeboat-tasks");
   std::filesystem::create_directories(tmp.path() + "/src/d");
   std::ofstream(tmp.path() + "/src/d/f.txt") << "payload";
   TransferRunResource res(&fs::PosixFileSystem::instance());

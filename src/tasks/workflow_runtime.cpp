@@ -15,7 +15,7 @@ WorkflowRuntime::WorkflowRuntime(store::Store& store, registry::Registry& regist
   services.executions = &executions_;
   services.clock = &clock;
   register_builtin_resources(resources_, services);
-  register_test_resources_if_enabled(resources_);
+  add_extra_resources(resources_);
   workflow::ExecutorOptions options;
   options.admission = admission;
   executor_ = std::make_unique<workflow::Executor>(executions_, resources_, clock, options);
@@ -105,7 +105,7 @@ core::Json dead_letter_to_json(const store::DeadLetter& d) {
 workflow::TaskResourceRegistry validation_resources() {
   workflow::TaskResourceRegistry resources;
   register_builtin_resources(resources, BuiltinServices{});
-  register_test_resources_if_enabled(resources);
+  add_extra_resources(resources);
   return resources;
 }
 

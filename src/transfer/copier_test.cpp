@@ -12,6 +12,7 @@
 
 #include "fs/fault_injecting_file_system.h"
 #include "fs/posix_file_system.h"
+#include "testing/temp_dir.h"
 
 namespace lifeboat::transfer {
 namespace {
@@ -24,9 +25,6 @@ class CopierTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
     base_.set_unnamed_files(GetParam());
-    char tmpl[] = "/tmp/lifeboat-copier-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
     src_ = dir_ + "/src";
     dst_ = dir_ + "/dst";
     sfs::create_directories(src_);
@@ -34,7 +32,6 @@ class CopierTest : public ::testing::TestWithParam<bool> {
     options_.target = dst_;
     options_.parallel = 2;
   }
-  void TearDown() override { sfs::remove_all(dir_); }
 
   static void write(const std::string& path, const std::string& text) {
     sfs::create_directories(sfs::path(path).parent_path());
@@ -80,7 +77,8 @@ class CopierTest : public ::testing::TestWithParam<bool> {
 
   // The file system under test: the real one, with or without unnamed files.
   fs::FaultInjectingFileSystem base_{fs::PosixFileSystem::instance()};
-  std::string dir_, src_, dst_;
+  lifeboat::testing::TempDir tmp_{"lifeboat-copier-test"};
+  std::string dir_ = tmp_.path(), src_, dst_;
   CopyOptions options_;
 };
 

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "core/enum_names.h"
+
 namespace lifeboat::transfer {
 
 using core::Json;
@@ -87,55 +89,53 @@ Result<IdMapping> id_value(const Json& value, std::string_view field, bool is_gr
 
 }  // namespace
 
-const char* transfer_mode_name(TransferMode mode) {
-  return mode == TransferMode::kAll ? "all" : "changed";
-}
+}  // namespace lifeboat::transfer
 
-const char* overwrite_mode_name(OverwriteMode mode) {
-  switch (mode) {
-    case OverwriteMode::kNever:
-      return "never";
-    case OverwriteMode::kOlder:
-      return "older";
-    case OverwriteMode::kAlways:
-      break;
-  }
-  return "always";
-}
+// CLI values are lower case; JSON (DataSync's) values upper case: either is accepted.
+template <>
+struct lifeboat::core::EnumNames<lifeboat::transfer::TransferMode> {
+  static constexpr bool kIgnoreCase = true;
+  static constexpr std::array<EnumName<transfer::TransferMode>, 2> kNames{
+      {{transfer::TransferMode::kChanged, "changed"}, {transfer::TransferMode::kAll, "all"}}};
+};
 
-const char* verify_mode_name(VerifyMode mode) {
-  switch (mode) {
-    case VerifyMode::kNone:
-      return "none";
-    case VerifyMode::kAll:
-      return "all";
-    case VerifyMode::kTransferred:
-      break;
-  }
-  return "transferred";
-}
+template <>
+struct lifeboat::core::EnumNames<lifeboat::transfer::OverwriteMode> {
+  static constexpr bool kIgnoreCase = true;
+  static constexpr std::array<EnumName<transfer::OverwriteMode>, 3> kNames{
+      {{transfer::OverwriteMode::kAlways, "always"},
+       {transfer::OverwriteMode::kNever, "never"},
+       {transfer::OverwriteMode::kOlder, "older"}}};
+};
+
+template <>
+struct lifeboat::core::EnumNames<lifeboat::transfer::VerifyMode> {
+  static constexpr bool kIgnoreCase = true;
+  static constexpr std::array<EnumName<transfer::VerifyMode>, 5> kNames{
+      {{transfer::VerifyMode::kNone, "none"},
+       {transfer::VerifyMode::kTransferred, "transferred"},
+       {transfer::VerifyMode::kAll, "all"},
+       {transfer::VerifyMode::kTransferred, "only_files_transferred"},  // DataSync's names
+       {transfer::VerifyMode::kAll, "point_in_time_consistent"}}};
+};
+
+namespace lifeboat::transfer {
+
+// The tables' names are string literals: their data() ends in NUL.
+const char* transfer_mode_name(TransferMode mode) { return core::name_of(mode).data(); }
+const char* overwrite_mode_name(OverwriteMode mode) { return core::name_of(mode).data(); }
+const char* verify_mode_name(VerifyMode mode) { return core::name_of(mode).data(); }
 
 Result<TransferMode> parse_transfer_mode(std::string_view text, std::string_view option) {
-  std::string low = lower(text);
-  if (low == "changed") return TransferMode::kChanged;
-  if (low == "all") return TransferMode::kAll;
-  return bad(option, fmt::format("'{}' is not changed or all", text));
+  return core::parse_enum<TransferMode>(text, fmt::format("copy option '{}'", option));
 }
 
 Result<OverwriteMode> parse_overwrite_mode(std::string_view text, std::string_view option) {
-  std::string low = lower(text);
-  if (low == "always") return OverwriteMode::kAlways;
-  if (low == "never") return OverwriteMode::kNever;
-  if (low == "older") return OverwriteMode::kOlder;
-  return bad(option, fmt::format("'{}' is not always, never or older", text));
+  return core::parse_enum<OverwriteMode>(text, fmt::format("copy option '{}'", option));
 }
 
 Result<VerifyMode> parse_verify_mode(std::string_view text, std::string_view option) {
-  std::string low = lower(text);
-  if (low == "none") return VerifyMode::kNone;
-  if (low == "transferred" || low == "only_files_transferred") return VerifyMode::kTransferred;
-  if (low == "all" || low == "point_in_time_consistent") return VerifyMode::kAll;
-  return bad(option, fmt::format("'{}' is not none, transferred or all", text));
+  return core::parse_enum<VerifyMode>(text, fmt::format("copy option '{}'", option));
 }
 
 Result<CopyOptions> CopyOptions::from_json(const Json& json) {

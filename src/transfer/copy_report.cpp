@@ -2,21 +2,26 @@
 
 #include <fmt/format.h>
 
+#include "core/enum_names.h"
+
 namespace lifeboat::transfer {
 
 using core::Json;
 
-const char* copy_status_name(CopyStatus status) {
-  switch (status) {
-    case CopyStatus::kPartial:
-      return "PARTIAL";
-    case CopyStatus::kError:
-      return "ERROR";
-    case CopyStatus::kSuccess:
-      break;
-  }
-  return "SUCCESS";
-}
+}  // namespace lifeboat::transfer
+
+template <>
+struct lifeboat::core::EnumNames<lifeboat::transfer::CopyStatus> {
+  static constexpr std::array<EnumName<transfer::CopyStatus>, 3> kNames{
+      {{transfer::CopyStatus::kSuccess, "SUCCESS"},
+       {transfer::CopyStatus::kPartial, "PARTIAL"},
+       {transfer::CopyStatus::kError, "ERROR"}}};
+};
+
+namespace lifeboat::transfer {
+
+// The table's names are string literals: their data() ends in NUL.
+const char* copy_status_name(CopyStatus status) { return core::name_of(status).data(); }
 
 namespace {
 

@@ -12,7 +12,8 @@
 #include "core/time_format.h"
 #include "store/open_store.h"
 #include "store/sql_execution_store.h"
-#include "workflow/test_resources.h"
+#include "testing/temp_dir.h"
+#include "testing/test_resources.h"
 
 namespace lifeboat::workflow {
 namespace {
@@ -24,9 +25,6 @@ using std::chrono::seconds;
 class ExecutorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string templ = (std::filesystem::temp_directory_path() / "lifeboat-exec-XXXXXX").string();
-    ASSERT_NE(mkdtemp(templ.data()), nullptr);
-    dir_ = templ;
     auto opened = store::open_store(store::sqlite_url_for_data_dir(dir_));
     ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
     store_ = std::move(opened).value();
@@ -46,8 +44,6 @@ class ExecutorTest : public ::testing::Test {
     executor_.reset();
     exec_store_.reset();
     store_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
   }
 
   std::unique_ptr<Executor> make_executor(std::uint64_t seed = 42) {
@@ -96,7 +92,8 @@ class ExecutorTest : public ::testing::Test {
     return t ? std::chrono::duration_cast<milliseconds>(*t - clock_.now()) : milliseconds(-1);
   }
 
-  std::string dir_;
+  lifeboat::testing::TempDir tmp_{"lifeboat-exec"};
+  std::string dir_ = tmp_.path();
   core::FakeClock clock_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<store::SqlExecutionStore> exec_store_;

@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "testing/test_resources.h"
 #include "workflow/state_machine.h"
 #include "workflow/task_resource_registry.h"
-#include "workflow/test_resources.h"
 
 namespace lifeboat::workflow {
 namespace {

@@ -1,9 +1,6 @@
 #include "support/daemon_process.h"
 
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -14,38 +11,24 @@
 #include <stdexcept>
 #include <thread>
 
+#include "store/sqlite_store.h"
 #include "support/process.h"
 
 namespace lifeboat::testing {
-namespace {
-
-int exit_code_of(int status) {
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-}  // namespace
 
 DaemonProcess::DaemonProcess(const std::string& data_dir,
                              const std::vector<std::string>& extra_args,
-                             const std::vector<std::string>& env)
+                             const std::vector<std::string>& env, const DaemonStart& start)
     : data_dir_(data_dir), log_path_(data_dir + "/serve.log") {
   std::filesystem::create_directories(data_dir);
   const std::string port_file = data_dir + "/serve.port";
   ::unlink(port_file.c_str());
-  std::vector<std::string> argv{lifeboat_bin(), "--data-dir",  data_dir,      "serve",
-                                "--listen",     "127.0.0.1:0", "--port-file", port_file};
+  std::vector<std::string> argv{start.test_resources ? lifeboat_testbin() : lifeboat_bin()};
+  argv.insert(argv.end(), start.global_args.begin(), start.global_args.end());
+  argv.insert(argv.end(), {"--data-dir", data_dir, "serve", "--listen", "127.0.0.1:0",
+                           "--port-file", port_file});
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-  SpawnArgs spawn_args(argv, env);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND,
-                                   0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  int rc = posix_spawn(&pid_, spawn_args.argv()[0], &actions, nullptr, spawn_args.argv(),
-                       spawn_args.envp());
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error("cannot spawn lifeboat serve: " + std::to_string(rc));
+  process_ = std::make_unique<ChildProcess>(argv, env, log_path_);
   std::string token_file = data_dir + "/api-token";
   for (std::size_t i = 0; i + 1 < extra_args.size(); ++i) {
     if (extra_args[i] == "--token-file") token_file = extra_args[i + 1];
@@ -57,9 +40,7 @@ DaemonProcess::DaemonProcess(const std::string& data_dir,
       std::getline(token_in, token_);
       return;
     }
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
+    if (process_->poll_exit()) {
       throw std::runtime_error("lifeboat serve exited at start:\n" + log());
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -68,15 +49,62 @@ DaemonProcess::DaemonProcess(const std::string& data_dir,
   throw std::runtime_error("lifeboat serve did not listen within 30 s:\n" + log());
 }
 
-DaemonProcess::~DaemonProcess() {
-  if (pid_ > 0) kill_hard();
-}
+DaemonProcess::~DaemonProcess() = default;
 
 std::string DaemonProcess::log() const {
   std::ifstream in(log_path_);
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+int DaemonProcess::log_count(const std::string& text) const {
+  const std::string all = log();
+  int n = 0;
+  for (auto at = all.find(text); at != std::string::npos; at = all.find(text, at + text.size())) {
+    ++n;
+  }
+  return n;
+}
+
+namespace {
+
+// Polls `done` every 50 ms until it holds or `timeout` passes (we wait for another process).
+template <typename Fn>
+bool poll_until(Fn done, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return true;
+}
+
+}  // namespace
+
+bool DaemonProcess::wait_for_log(const std::string& text, int count,
+                                 std::chrono::milliseconds timeout) const {
+  return poll_until([&] { return log_count(text) >= count; }, timeout);
+}
+
+bool DaemonProcess::wait_dispatched(std::chrono::milliseconds timeout) const {
+  // The daemon's dispatcher checkpoints under this consumer name (dispatch/dispatcher.h).
+  constexpr std::string_view kConsumer = "recovery-dispatcher";
+  const std::string db = data_dir_ + "/lifeboat.db";
+  return poll_until(
+      [&] {
+        auto store = store::SqliteStore::open(db);
+        if (!store.is_ok()) return false;
+        bool caught_up = false;
+        core::Status read = (*store)->read([&](store::StoreTransaction& t) -> core::Status {
+          LIFEBOAT_ASSIGN_OR_RETURN(std::int64_t handled, t.consumer_checkpoint(kConsumer));
+          LIFEBOAT_ASSIGN_OR_RETURN(auto pending, t.read_changes(handled, 1));
+          caught_up = pending.empty();
+          return core::Status::ok();
+        });
+        return read.is_ok() && caught_up;
+      },
+      timeout);
 }
 
 HttpResult DaemonProcess::request(const std::string& method, const std::string& path,
@@ -100,61 +128,42 @@ HttpResult DaemonProcess::request_anonymous(const std::string& method, const std
 
 HttpResult DaemonProcess::send(const std::string& method, const std::string& path,
                                const std::string& body, const std::vector<std::string>& headers) {
-  std::vector<std::string> argv{"curl",       "-sS", "-X", method,
-                                "--max-time", "60",  "-w", "\n%{http_code} %{content_type}",
-                                "-o",         "-"};
+  aws::HttpRequest request;
+  request.method = method;
+  request.url = "http://127.0.0.1:" + std::to_string(port_) + path;
+  request.timeout = std::chrono::seconds(60);
   for (const auto& h : headers) {
-    argv.push_back("-H");
-    argv.push_back(h);
+    std::size_t colon = h.find(':');
+    std::size_t value = h.find_first_not_of(' ', colon + 1);
+    request.headers.emplace_back(h.substr(0, colon),
+                                 value == std::string::npos ? "" : h.substr(value));
   }
   if (!body.empty() || method == "POST") {
-    argv.push_back("-H");
-    argv.push_back("Content-Type: application/json");
-    argv.push_back("--data-binary");
-    argv.push_back("@-");
+    request.headers.emplace_back("Content-Type", "application/json");
+    request.body = body;
   }
-  argv.push_back("http://127.0.0.1:" + std::to_string(port_) + path);
-  ProcessResult r = run_process(argv, body);
   HttpResult out;
-  auto nl = r.out.rfind('\n');
-  if (nl == std::string::npos) return out;
-  out.body = r.out.substr(0, nl);
-  std::istringstream tail(r.out.substr(nl + 1));
-  tail >> out.status >> out.content_type;
+  auto response = http_.send(request);
+  if (!response.is_ok()) return out;
+  out.status = static_cast<int>(response->status);
+  out.body = std::move(response->body);
+  out.content_type = response->header("content-type").value_or("");
   return out;
 }
 
 int DaemonProcess::stop() {
-  if (pid_ <= 0) return -1;
-  ::kill(pid_, SIGTERM);
-  int status = 0;
-  waitpid(pid_, &status, 0);
-  pid_ = -1;
-  return exit_code_of(status);
+  if (!process_) return -1;
+  process_->signal(SIGTERM);
+  return process_->wait();
 }
 
 std::optional<int> DaemonProcess::stop_within(std::chrono::milliseconds timeout) {
-  if (pid_ <= 0) return std::nullopt;
-  ::kill(pid_, SIGTERM);
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  do {
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return exit_code_of(status);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  } while (std::chrono::steady_clock::now() < deadline);
-  kill_hard();
-  return std::nullopt;
+  if (!process_) return std::nullopt;
+  return process_->stop_within(timeout);
 }
 
 void DaemonProcess::kill_hard() {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGKILL);
-  int status = 0;
-  waitpid(pid_, &status, 0);
-  pid_ = -1;
+  if (process_) process_->kill_hard();
 }
 
 }  // namespace lifeboat::testing

@@ -1,4 +1,6 @@
-// The `lifeboat:test.*` task resources, for tests only (never used by shipped workflows).
+// The `lifeboat:test.*` task resources, for tests only: they are built into the test-only
+// library lifeboat_test_resources, linked by unit tests and by the test build of the CLI
+// (lifeboat_testbin, through test_resources_hook.cpp), never by the shipped `lifeboat`.
 //
 //   lifeboat:test.echo   returns its input.
 //   lifeboat:test.fail   fails with {"error": NAME, "cause": TEXT} from its input.

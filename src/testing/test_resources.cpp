@@ -1,4 +1,4 @@
-#include "workflow/test_resources.h"
+#include "testing/test_resources.h"
 
 #include <chrono>
 #include <filesystem>
