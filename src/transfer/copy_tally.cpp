@@ -22,8 +22,9 @@ void CopyTally::fail(const std::string& rel, const core::Status& st) {
 }
 
 void CopyTally::fail(const std::string& rel, const std::string& reason) {
-  files_failed_.fetch_add(1, std::memory_order_relaxed);
   std::lock_guard lock(mu_);
+  if (!failed_paths_.insert(rel).second) return;
+  files_failed_.fetch_add(1, std::memory_order_relaxed);
   if (errors_.size() < CopyReport::kMaxListed) errors_.push_back({rel, reason});
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "core/status.h"
@@ -35,7 +36,9 @@ class CopyTally {
   void verified() { files_verified_.fetch_add(1, std::memory_order_relaxed); }
 
   //! Records a failure of the entry at `rel`. A Cancelled status while stopping is not one
-  //! (files cut short by a stop); a full target (ENOSPC, EDQUOT) also stops the run.
+  //! (files cut short by a stop); a full target (ENOSPC, EDQUOT) also stops the run. An
+  //! entry that failed already counts once, with its first reason (the verify-all walk
+  //! finding missing in the target a file whose copy failed, or was discarded by its check).
   void fail(const std::string& rel, const core::Status& st);
   void fail(const std::string& rel, const std::string& reason);
   //! Records an entry skipped for a reason the user should see.
@@ -59,6 +62,7 @@ class CopyTally {
   std::mutex mu_;  // guards the lists and the message
   std::vector<CopyProblem> errors_;
   std::vector<CopyProblem> skipped_;
+  std::unordered_set<std::string> failed_paths_;  // every failure's path, listed or not
   std::string message_;
 };
 

@@ -157,11 +157,10 @@ TEST_P(CopyVerifyTest, VerifyAllReportsACopyOfACorruptSourceRead) {
   }
 }
 
-// Disabled because it fails today: `--verify all` compares the trees only after every
-// file is in place, and does not also check each file before placing it as
-// `--verify transferred` does, so a copy it finds corrupt is left under its final name
-// (README: "`all`: also compare the whole trees at the end").
-TEST_P(CopyVerifyTest, DISABLED_VerifyAllLeavesNoCorruptFileUnderItsName) {
+// `--verify all` checks each written file before placing it, as `--verify transferred`
+// does, and then compares the trees: a corrupt copy is never left under its final name,
+// and it is reported once.
+TEST_P(CopyVerifyTest, VerifyAllLeavesNoCorruptFileUnderItsName) {
   for (const FileCase& c : {kSmall, kLarge}) {
     SCOPED_TRACE(c.label);
     CopyReport r = copy_corrupted(c, VerifyMode::kAll, fs::FaultOp::kWrite, "");

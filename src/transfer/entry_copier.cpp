@@ -184,7 +184,9 @@ Status EntryCopier::write_regular(DirNode& node, const std::string& name, const 
   };
   const int fd = out->fd.get();
   std::unique_ptr<ContentHasher> hasher;
-  if (opt_.verify == VerifyMode::kTransferred) hasher = std::make_unique<ContentHasher>();
+  // Both verify modes check each written file before it is put in place, so a corrupt copy
+  // never stands under its final name; `all` counts it in its tree walk at the end.
+  if (opt_.verify != VerifyMode::kNone) hasher = std::make_unique<ContentHasher>();
   std::uint64_t copied = 0;
   if (Status s = data_.copy(src.get(), fd, st, hasher.get(), copied); !s) return cleanup(s);
   if (Status s = meta_.set_owner_fd(fd, st, node.dst_created); !s) return cleanup(s);
@@ -196,7 +198,7 @@ Status EntryCopier::write_regular(DirNode& node, const std::string& name, const 
     if (Status s = verify_written(fs_, fd, copied, hasher->hex_digest(), is_sparse(st)); !s) {
       return cleanup(s);
     }
-    tally_.verified();
+    if (opt_.verify == VerifyMode::kTransferred) tally_.verified();
   }
   // Times last: re-reading the copy for verification would move its atime.
   if (Status s = meta_.set_times_fd(fd, st); !s) return cleanup(s);
