@@ -10,37 +10,17 @@
 
 #include <gtest/gtest.h>
 
-#include "fs/fault_injecting_file_system.h"
-#include "fs/posix_file_system.h"
-#include "testing/temp_dir.h"
+#include "transfer/copy_test_fixture.h"
 
 namespace lifeboat::transfer {
 namespace {
 
 namespace sfs = std::filesystem;
 
-// Run twice: on a target with unnamed files (O_TMPFILE, as this machine's ext4/tmpfs: new
-// files are linked into place) and on one without (as NFS/EFS: temporary name + rename).
-class CopierTest : public ::testing::TestWithParam<bool> {
+class CopierTest : public CopyTreeTest {
  protected:
-  void SetUp() override {
-    base_.set_unnamed_files(GetParam());
-    src_ = dir_ + "/src";
-    dst_ = dir_ + "/dst";
-    sfs::create_directories(src_);
-    options_.source = src_;
-    options_.target = dst_;
-    options_.parallel = 2;
-  }
+  CopierTest() : CopyTreeTest("lifeboat-copier-test") {}
 
-  static void write(const std::string& path, const std::string& text) {
-    sfs::create_directories(sfs::path(path).parent_path());
-    std::ofstream(path, std::ios::binary) << text;
-  }
-  static std::string read(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), {}};
-  }
   static struct stat lstat_of(const std::string& path) {
     struct stat st {};
     EXPECT_EQ(::lstat(path.c_str(), &st), 0) << path;
@@ -66,20 +46,8 @@ class CopierTest : public ::testing::TestWithParam<bool> {
     return false;
   }
 
-  CopyReport copy(fs::FileSystem& fs) {
-    auto r = run_copy(fs, options_);
-    EXPECT_TRUE(r.is_ok()) << r.status().to_string();
-    return r.is_ok() ? *r : CopyReport{};
-  }
+  using CopyTreeTest::copy;
   CopyReport copy() { return copy(base_); }
-  // To wrap in another fault injector (the name alone would pick the copy constructor).
-  fs::FileSystem& base() { return base_; }
-
-  // The file system under test: the real one, with or without unnamed files.
-  fs::FaultInjectingFileSystem base_{fs::PosixFileSystem::instance()};
-  lifeboat::testing::TempDir tmp_{"lifeboat-copier-test"};
-  std::string dir_ = tmp_.path(), src_, dst_;
-  CopyOptions options_;
 };
 
 TEST_P(CopierTest, CopiesATreeAndARerunTransfersNothing) {

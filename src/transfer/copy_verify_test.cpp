@@ -9,9 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "fs/fault_injecting_file_system.h"
-#include "fs/posix_file_system.h"
-#include "testing/temp_dir.h"
-#include "transfer/copier.h"
+#include "transfer/copy_test_fixture.h"
 
 namespace lifeboat::transfer {
 namespace {
@@ -28,27 +26,10 @@ struct FileCase {
 constexpr FileCase kSmall{"small", 40000, 30000};
 constexpr FileCase kLarge{"large", 3 << 20, (1 << 20) + 17};
 
-// Run on a target with unnamed files (linked into place) and without (temporary name and
-// rename), as CopierTest does.
-class CopyVerifyTest : public ::testing::TestWithParam<bool> {
+class CopyVerifyTest : public CopyTreeTest {
  protected:
-  void SetUp() override {
-    base_.set_unnamed_files(GetParam());
-    src_ = dir_ + "/src";
-    dst_ = dir_ + "/dst";
-    sfs::create_directories(src_);
-    options_.source = src_;
-    options_.target = dst_;
-    options_.parallel = 2;
-  }
+  CopyVerifyTest() : CopyTreeTest("lifeboat-copy-verify-test") {}
 
-  static void write(const std::string& path, const std::string& text) {
-    std::ofstream(path, std::ios::binary) << text;
-  }
-  static std::string read(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), {}};
-  }
   static std::string pattern(size_t size) {
     std::string text(size, '\0');
     for (size_t i = 0; i < size; ++i) text[i] = static_cast<char>('a' + i % 23);
@@ -62,12 +43,6 @@ class CopyVerifyTest : public ::testing::TestWithParam<bool> {
     victim_ = pattern(c.size);
     write(src_ + "/victim.bin", victim_);
     write(src_ + "/intact.txt", "untouched");
-  }
-
-  CopyReport copy(fs::FileSystem& fs) {
-    auto r = run_copy(fs, options_);
-    EXPECT_TRUE(r.is_ok()) << r.status().to_string();
-    return r.is_ok() ? *r : CopyReport{};
   }
 
   // The report names the victim alone, with a verify failure, and the rest was copied.
@@ -103,14 +78,7 @@ class CopyVerifyTest : public ::testing::TestWithParam<bool> {
     return r;
   }
 
-  // To wrap in another fault injector (the name alone would pick the copy constructor).
-  fs::FileSystem& base() { return base_; }
-
-  fs::FaultInjectingFileSystem base_{fs::PosixFileSystem::instance()};
-  lifeboat::testing::TempDir tmp_{"lifeboat-copy-verify-test"};
-  std::string dir_ = tmp_.path(), src_, dst_;
   std::string victim_;
-  CopyOptions options_;
 };
 
 TEST_P(CopyVerifyTest, WithoutVerifyACorruptWriteGoesUnnoticed) {
