@@ -65,6 +65,9 @@ bin=$(realpath "$bin")
 work=$(mktemp -d "$dir/lifeboat-latency.XXXXXX")
 fs_root=$work
 log=$work/daemon.log
+# start_daemon, shared with the demos (sets daemon_pid and port; calls die on failure).
+# shellcheck source=scripts/demo_lib.sh
+. "$root/scripts/demo_lib.sh"
 daemon_pid=""
 loop_dev=""
 cleanup() {
@@ -121,19 +124,7 @@ fi
 
 mkdir -p "$volume" "$data"
 printf '[[volumes]]\nid = "home"\npath = "%s"\n' "$volume" >"$work/lifeboat.toml"
-"$bin" --data-dir "$data" serve --config "$work/lifeboat.toml" --listen 127.0.0.1:0 \
-  --port-file "$work/port" >"$log" 2>&1 &
-daemon_pid=$!
-port=""
-for _ in $(seq 1 300); do
-  kill -0 "$daemon_pid" 2>/dev/null || { daemon_pid=""; die "the daemon exited during start-up"; }
-  if [ -s "$work/port" ] && curl -fsS "http://127.0.0.1:$(cat "$work/port")/healthz" >/dev/null 2>&1; then
-    port=$(cat "$work/port")
-    break
-  fi
-  sleep 0.1
-done
-[ -n "$port" ] || die "the daemon did not answer /healthz within 30 s"
+start_daemon "$bin" "$data" "$work/lifeboat.toml" "$work/port" "$log"
 token=$("$bin" --data-dir "$data" token) || die "lifeboat token could not read the API token"
 
 event() { # event ID RUN SECOND TYPE PROFILE HOME_DIR OWNER_UID (each run has its own minute)
