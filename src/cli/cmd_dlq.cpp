@@ -12,6 +12,7 @@
 #include "cli/store_access.h"
 #include "core/clock.h"
 #include "tasks/dead_letter_redrive.h"
+#include "tasks/leased_run.h"
 #include "tasks/workflow_runtime.h"
 
 namespace lifeboat::cli {
@@ -48,12 +49,11 @@ int run_redrive(const DlqOptions& opts, const GlobalOptions& global) {
   if (!access) return report_failure(access.status());
   tasks::WorkflowRuntime runtime(*(*access)->store, *(*access)->registry,
                                  core::SystemClock::instance());
-  auto& executor = runtime.executor();
   auto id = tasks::redrive_dead_letter(runtime, opts.id);
   if (!id) return report_failure(id.status());
   store::ExecutionRecord rec;
   if (opts.wait) {
-    auto done = executor.run_until_finished(*id);
+    auto done = tasks::run_leased_until_finished(runtime, *(*access)->store, *id);
     if (!done) return report_failure(done.status());
     rec = *done;
   } else {

@@ -19,6 +19,7 @@
 #include "core/file_text.h"
 #include "core/json.h"
 #include "core/time_format.h"
+#include "tasks/leased_run.h"
 #include "tasks/workflow_runtime.h"
 
 namespace lifeboat::cli {
@@ -106,7 +107,7 @@ int run_start(const StartOptions& opts, const GlobalOptions& global) {
     print_execution(global, **rec);
     return 0;
   }
-  auto done = executor.run_until_finished(*id);
+  auto done = tasks::run_leased_until_finished(*session->runtime, *session->access->store, *id);
   if (!done) return report_failure(done.status());
   print_execution(global, *done);
   return finished_exit_code(*done);
@@ -171,21 +172,25 @@ int run_stop(const IdOptions& opts, const GlobalOptions& global) {
 int run_resume(const IdOptions& opts, const GlobalOptions& global) {
   auto session = open_session(global);
   if (!session) return report_failure(session.status());
-  auto& executor = session->runtime->executor();
-  auto st = opts.id.empty() ? executor.recover() : executor.resume(opts.id);
-  if (!st) return report_failure(st);
+  auto& store = *session->access->store;
   if (!opts.id.empty()) {
-    // Its children too: they are separate rows.
-    auto all = executor.recover();
-    if (!all) return report_failure(all);
-    auto done = executor.run_until_finished(opts.id);
+    // Its children too (they are separate rows), under the execution's lease.
+    auto done = tasks::run_leased_until_finished(*session->runtime, store, opts.id);
     if (!done) return report_failure(done.status());
     print_execution(global, *done);
     return finished_exit_code(*done);
   }
-  executor.run_until_idle();
+  // Every unfinished top-level execution, one after the other, each under its lease; one a
+  // daemon runs is left to it (and waited for).
   store::ExecutionFilter filter;
   filter.status = store::ExecutionStatus::kRunning;
+  filter.limit = 1000000;
+  auto todo = session->runtime->executions().list_executions(filter);
+  if (!todo) return report_failure(todo.status());
+  for (const auto& rec : *todo) {
+    auto done = tasks::run_leased_until_finished(*session->runtime, store, rec.id);
+    if (!done) return report_failure(done.status());
+  }
   auto left = session->runtime->executions().list_executions(filter);
   if (!left) return report_failure(left.status());
   if (want_json(global)) {

@@ -1,6 +1,7 @@
 #include "server/daemon.h"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <optional>
 #include <sstream>
@@ -18,6 +19,7 @@
 #include "server/recovery_workflow.h"
 #include "server/serve_lock.h"
 #include "server/worker_pool.h"
+#include "store/execution_leases.h"
 #include "store/open_store.h"
 #include "store/sql_execution_store.h"
 #include "tasks/dead_letter_redrive.h"
@@ -30,6 +32,19 @@ using core::Json;
 using core::Status;
 
 const char* shipped_recovery_workflow() { return kShippedRecoveryWorkflow; }
+
+namespace {
+
+// The named lease whose holder consumes the change stream.
+constexpr std::string_view kDispatcherLease = "dispatcher";
+
+std::string host_name() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof(name) - 1) != 0 || name[0] == '\0') return "lifeboat";
+  return name;
+}
+
+}  // namespace
 
 struct Daemon::Impl {
   ServerConfig config;
@@ -64,9 +79,11 @@ struct Daemon::Impl {
   Impl(ServerConfig c, std::string url, const core::Clock& cl)
       : config(std::move(c)), store_url(std::move(url)), clock(cl) {}
 
+  std::string owner;  // this daemon's name in leases ([cluster] node_id, else the host name)
+
   Status load_workflow();
   Status register_volumes();
-  Status resume_unfinished();
+  Status take_back_own_leases();
   Status start_recovery(const std::string& id, const Json& input);
   core::Result<std::string> redrive(const std::string& id);
   void dispatch_loop();
@@ -101,14 +118,18 @@ Status Daemon::Impl::register_volumes() {
   });
 }
 
-Status Daemon::Impl::resume_unfinished() {
+Status Daemon::Impl::take_back_own_leases() {
+  // Leases this node held before a crash or kill: the process that held them is gone (a
+  // node id names one daemon), so they are free now rather than when they expire.
+  store::ExecutionLeases leases(*store);
+  LIFEBOAT_ASSIGN_OR_RETURN(std::int64_t n, leases.expire_owned_by(owner));
+  if (n > 0) spdlog::info("took back {} lease(s) held by an earlier run of node '{}'", n, owner);
   store::SqlExecutionStore executions(*store);
   store::ExecutionFilter filter;
   filter.status = store::ExecutionStatus::kRunning;
   filter.limit = 1000000;
   LIFEBOAT_ASSIGN_OR_RETURN(auto running, executions.list_executions(filter));
-  for (const auto& rec : running) pool->submit(rec.id);
-  if (!running.empty()) spdlog::info("resuming {} unfinished execution(s)", running.size());
+  if (!running.empty()) spdlog::info("{} unfinished execution(s) in the store", running.size());
   return Status::ok();
 }
 
@@ -139,20 +160,50 @@ void Daemon::Impl::wake_dispatcher() {
 
 void Daemon::Impl::dispatch_loop() {
   // Changes written by this process wake the loop at once; changes written by other
-  // processes (`lifeboat events put`) are found by the 50 ms poll, well within 100 ms.
+  // processes (`lifeboat events put`, another daemon's API) are found by the 50 ms poll,
+  // well within 100 ms. One daemon of those on the store dispatches at a time: the holder
+  // of the named lease "dispatcher"; the others try again every poll_milliseconds and take
+  // over when its lease expires. Two dispatching at once for a moment (a holder paused
+  // past its expiry) start nothing twice: a recovery's id derives from its change.
   constexpr auto kPoll = std::chrono::milliseconds(50);
+  const std::chrono::milliseconds ttl(config.cluster.lease_seconds * 1000);
+  const std::chrono::milliseconds follower_poll(config.cluster.poll_milliseconds);
+  store::ExecutionLeases leases(*store);
+  core::Clock::WallTime leader_until{};
+  bool leader = false;
   for (;;) {
-    auto handled = dispatcher->step();
+    const auto now = clock.now();
+    if (now >= leader_until - ttl * 2 / 3) {  // a third of the lease has passed: renew
+      auto lease_token = leases.acquire_named(kDispatcherLease, owner, now, ttl);
+      const bool held = lease_token.is_ok() && lease_token->has_value();
+      if (held && !leader) {
+        spdlog::info("this daemon ({}) now dispatches the change stream (lease token {})", owner,
+                     **lease_token);
+      } else if (!held && leader) {
+        spdlog::warn("this daemon ({}) no longer dispatches the change stream: {}", owner,
+                     lease_token.is_ok() ? "another daemon holds the lease"
+                                         : lease_token.status().message());
+      }
+      leader = held;
+      leader_until = held ? now + ttl : core::Clock::WallTime{};
+    }
+    auto handled = leader ? dispatcher->step() : core::Result<std::int64_t>(std::int64_t{0});
     std::unique_lock lock(mu);
-    if (stopping) return;
-    if (!handled.is_ok()) {
+    if (stopping) break;
+    if (!leader) {
+      cv.wait_for(lock, follower_poll, [&] { return stopping; });
+    } else if (!handled.is_ok()) {
       spdlog::error("dispatcher: {} (retrying in 1 s)", handled.status().message());
       cv.wait_for(lock, std::chrono::seconds(1), [&] { return stopping; });
     } else if (*handled == 0) {
       cv.wait_for(lock, kPoll, [&] { return stopping || changes_pending; });
     }
     changes_pending = false;
-    if (stopping) return;
+    if (stopping) break;
+  }
+  if (leader) {
+    if (auto st = leases.release_named(kDispatcherLease, owner); !st.is_ok())
+      spdlog::warn("releasing the dispatcher lease: {}", st.message());
   }
 }
 
@@ -184,6 +235,7 @@ core::Result<int> Daemon::start() {
       d.token, load_api_token(token_path, /*create_if_absent=*/d.config.token_file.empty()));
   LIFEBOAT_ASSIGN_OR_RETURN(d.catalog, platform::open_catalog(d.config.platform));
   LIFEBOAT_ASSIGN_OR_RETURN(d.store, store::open_store(d.store_url));
+  d.owner = d.config.cluster.node_id.empty() ? host_name() : d.config.cluster.node_id;
   LIFEBOAT_RETURN_IF_ERROR(d.register_volumes());
   d.registry = std::make_unique<registry::Registry>(
       *d.store, d.platform, d.clock,
@@ -200,16 +252,20 @@ core::Result<int> Daemon::start() {
       auto intake, EventIntake::create(d.config.rules, *d.registry, *d.store, d.enricher.get()));
   d.intake.emplace(std::move(intake));
 
+  LIFEBOAT_RETURN_IF_ERROR(d.take_back_own_leases());
+  LeaseSettings lease_settings;
+  lease_settings.owner = d.owner;
+  lease_settings.ttl = std::chrono::seconds(d.config.cluster.lease_seconds);
+  lease_settings.poll = std::chrono::milliseconds(d.config.cluster.poll_milliseconds);
   d.pool = std::make_unique<WorkerPool>(
       *d.store, *d.registry, d.clock, d.config.workers, d.config.per_volume_concurrency,
-      [](const std::string& id, store::ExecutionStatus status) {
+      lease_settings, [](const std::string& id, store::ExecutionStatus status) {
         if (status == store::ExecutionStatus::kRunning) {
           spdlog::info("execution {} paused; it resumes on the next start", id);
         } else {
           spdlog::info("execution {} finished: {}", id, store::execution_status_name(status));
         }
       });
-  LIFEBOAT_RETURN_IF_ERROR(d.resume_unfinished());
 
   dispatch::RecoveryDefaults defaults{d.config.transfer_defaults,
                                       d.config.platform.home_wait_seconds,

@@ -83,6 +83,29 @@ Result<std::int64_t> get_in_range(const toml::node& v, const std::string& origin
   return i->get();
 }
 
+Status parse_cluster(const toml::node& node, const std::string& origin, ClusterSettings& cluster) {
+  const auto* t = node.as_table();
+  if (t == nullptr) return bad(origin, "cluster", "must be a table ([cluster])");
+  for (const auto& [k, v] : *t) {
+    const std::string name(k.str());
+    const std::string key = "cluster." + name;
+    if (name == "node_id") {
+      LIFEBOAT_ASSIGN_OR_RETURN(cluster.node_id, get_string(v, origin, key));
+      if (cluster.node_id.empty() || cluster.node_id.size() > 200) {
+        return bad(origin, key, "must be 1 to 200 characters");
+      }
+    } else if (name == "lease_seconds") {
+      LIFEBOAT_ASSIGN_OR_RETURN(cluster.lease_seconds, get_in_range(v, origin, key, 3, 3600));
+    } else if (name == "poll_milliseconds") {
+      LIFEBOAT_ASSIGN_OR_RETURN(cluster.poll_milliseconds, get_in_range(v, origin, key, 50, 60000));
+    } else {
+      return bad(origin, key,
+                 "is not a known setting (known: node_id, lease_seconds, poll_milliseconds)");
+    }
+  }
+  return Status::ok();
+}
+
 Status parse_http(const toml::node& node, const std::string& origin, HttpLimits& limits) {
   const auto* t = node.as_table();
   if (t == nullptr) return bad(origin, "http", "must be a table ([http])");
@@ -308,11 +331,13 @@ Result<ServerConfig> parse_server_config(std::string_view toml_text, const std::
       LIFEBOAT_RETURN_IF_ERROR(parse_http(v, origin, config.http));
     } else if (key == "platform") {
       LIFEBOAT_RETURN_IF_ERROR(parse_platform(v, origin, config.platform));
+    } else if (key == "cluster") {
+      LIFEBOAT_RETURN_IF_ERROR(parse_cluster(v, origin, config.cluster));
     } else {
       return bad(origin, key,
                  "is not a known setting (known: listen, token_file, data_dir, store, workflow, "
                  "log_format, workers, per_volume_concurrency, max_body_bytes, volumes, rules, "
-                 "transfer, security, http, platform)");
+                 "transfer, security, http, platform, cluster)");
     }
   }
   Status st = validate_server_config(config);

@@ -23,6 +23,14 @@ struct EventRule {
   core::Json pattern;
 };
 
+//! [cluster]: how this daemon shares a store with others (docs/architecture.md, "Many
+//! hosts"). Every daemon on one store needs its own node_id.
+struct ClusterSettings {
+  std::string node_id;                    //!< this daemon's name in leases; empty: the host name
+  std::int64_t lease_seconds = 30;        //!< a lease not renewed for this long is taken over
+  std::int64_t poll_milliseconds = 1000;  //!< how often an idle daemon looks for due work
+};
+
 struct ServerConfig {
   std::string listen = "127.0.0.1:8750";  //!< HOST:PORT of the HTTP API
   std::string token_file;  //!< file holding the API token; empty: api-token beside the store
@@ -41,6 +49,7 @@ struct ServerConfig {
   HttpLimits http;  //!< [http]: what one HTTP client may cost (sizes, timeouts, threads)
   //! [platform]: local (events carry homes) or sagemaker (enrichment, reconciling).
   platform::PlatformSettings platform;
+  ClusterSettings cluster;
 
   //! The reference design's rule (CloudTrail SageMaker lifecycle calls via EventBridge)
   //! plus one for the CloudEvents envelope.

@@ -47,21 +47,34 @@ class WorkerPoolTest : public ::testing::Test {
     store_.reset();
   }
 
-  void make_pool(int workers, int per_volume) {
-    pool_ =
-        std::make_unique<WorkerPool>(*store_, *registry_, clock_, workers, per_volume,
-                                     [this](const std::string& id, store::ExecutionStatus status) {
-                                       std::lock_guard lock(mu_);
-                                       finished_[id] = store::execution_status_name(status);
-                                       cv_.notify_all();
-                                     });
+  // A pool as a daemon named `owner` runs it (short polls: these tests wait in real time).
+  std::unique_ptr<WorkerPool> new_pool(int workers, int per_volume,
+                                       const std::string& owner = "node-a") {
+    LeaseSettings leases;
+    leases.owner = owner;
+    leases.poll = std::chrono::milliseconds(50);
+    return std::make_unique<WorkerPool>(
+        *store_, *registry_, clock_, workers, per_volume, leases,
+        [this](const std::string& id, store::ExecutionStatus status) {
+          std::lock_guard lock(mu_);
+          finished_[id] = store::execution_status_name(status);
+          cv_.notify_all();
+        });
   }
+  void make_pool(int workers, int per_volume) { pool_ = new_pool(workers, per_volume); }
 
   // Records an execution of `def` (as the daemon does) and submits it to the pool.
   std::string submit(const Json& def, const Json& input) {
     auto id = starter_->executor().start(def, input, "", "", /*queue_here=*/false);
     EXPECT_TRUE(id.is_ok()) << id.status().to_string();
     pool_->submit(*id);
+    return *id;
+  }
+
+  std::string submit_to(WorkerPool& pool, const Json& def, const Json& input) {
+    auto id = starter_->executor().start(def, input, "", "", /*queue_here=*/false);
+    EXPECT_TRUE(id.is_ok()) << id.status().to_string();
+    pool.submit(*id);
     return *id;
   }
 
@@ -196,14 +209,61 @@ TEST_F(WorkerPoolTest, ARestartResumesWaitingExecutions) {
   pool_->stop();
   pool_.reset();
   EXPECT_EQ(status_of(id), "RUNNING");
+  // The new pool finds it in the store when it is due (its due time is there, not in the
+  // old pool's memory).
   make_pool(1, 1);
-  pool_->submit(id);  // what the daemon does for every RUNNING execution at start
-  ASSERT_TRUE(eventually([&] { return pool_->waiting() == 1; }));
   std::filesystem::create_directory(dir_ + "/later");
   clock_.advance(seconds(5));
   pool_->wake();
   ASSERT_TRUE(wait_finished(id));
   EXPECT_EQ(status_of(id), "SUCCEEDED");
+}
+
+// Two daemons on one store share the work and the volume's copy slots: with one slot, the
+// second copy into the volume waits, parked by whichever daemon claimed it, until the first
+// ends; both run to the end, each exactly once.
+TEST_F(WorkerPoolTest, TwoDaemonsShareTheWorkAndTheVolumeSlots) {
+  auto a = new_pool(2, 1, "node-a");
+  auto b = new_pool(2, 1, "node-b");
+  std::filesystem::create_directories(dir_ + "/h1");
+  std::filesystem::create_directories(dir_ + "/h2");
+  const std::string first = submit_to(*a, await_then_copy(), recovery_input(dir_ + "/h1", "home"));
+  ASSERT_TRUE(eventually([&] { return lines(dir_ + "/copies.txt") == 1; }));
+  const std::string second = submit_to(*b, await_then_copy(), recovery_input(dir_ + "/h2", "home"));
+  ASSERT_TRUE(eventually([&] { return a->parked() + b->parked() >= 1; }));
+  EXPECT_EQ(lines(dir_ + "/copies.txt"), 1);
+  std::ofstream(dir_ + "/release") << "go\n";
+  ASSERT_TRUE(wait_finished(first));
+  ASSERT_TRUE(wait_finished(second));
+  EXPECT_EQ(status_of(first), "SUCCEEDED");
+  EXPECT_EQ(status_of(second), "SUCCEEDED");
+  EXPECT_EQ(lines(dir_ + "/copies.txt"), 2);
+}
+
+// A tree whose lease another daemon holds is not run until that lease expires; then this
+// pool takes it over and finishes it.
+TEST_F(WorkerPoolTest, AnExpiredLeaseIsTakenOver) {
+  std::ofstream(dir_ + "/release") << "go\n";
+  std::filesystem::create_directories(dir_ + "/h");
+  auto id = starter_->executor().start(await_then_copy(), recovery_input(dir_ + "/h", "home"), "",
+                                       "", /*queue_here=*/false);
+  ASSERT_TRUE(id.is_ok());
+  store::ExecutionLeases leases(*store_);
+  auto dead = leases.claim(*id, "dead-node", clock_.now(), std::chrono::seconds(30));
+  ASSERT_TRUE(dead.is_ok() && dead->has_value());
+  make_pool(1, 1);
+  // The pool looks (a poke and a few polls) and finds nothing it may take.
+  for (int i = 0; i < 3; ++i) {
+    pool_->wake();
+    std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  }
+  EXPECT_EQ(status_of(*id), "RUNNING");
+  EXPECT_EQ(lines(dir_ + "/copies.txt"), 0);
+  clock_.advance(seconds(30));
+  pool_->wake();
+  ASSERT_TRUE(wait_finished(*id));
+  EXPECT_EQ(status_of(*id), "SUCCEEDED");
+  EXPECT_EQ(lines(dir_ + "/copies.txt"), 1);
 }
 
 }  // namespace

@@ -62,11 +62,25 @@ struct ExecutionEvent {
   bool operator==(const ExecutionEvent&) const = default;
 };
 
+//! The lease a write is made under (execution_leases.h): the top-level execution whose
+//! lease it is, its owner and its token.
+struct LeaseFence {
+  std::string execution_id;
+  std::string owner;
+  std::int64_t token = 0;
+
+  bool operator==(const LeaseFence&) const = default;
+};
+
 //! One atomic batch of changes.
 struct ExecutionWrite {
   std::vector<ExecutionRecord> creates;  //!< new rows (version is set to 1)
   std::vector<ExecutionRecord> updates;  //!< rows whose `version` is the one read
   std::vector<ExecutionEvent> events;    //!< appended in order
+  //! When set, the write commits only if this lease is still held, unexpired at `fence_time`
+  //! (FailedPrecondition otherwise, and nothing is written).
+  std::optional<LeaseFence> fence;
+  core::Clock::WallTime fence_time{};
 };
 
 struct ExecutionFilter {

@@ -4,6 +4,7 @@
 
 #include "core/clock.h"
 #include "core/time_format.h"
+#include "store/execution_leases.h"
 #include "store/held_events.h"
 #include "store/sql_execution_store.h"
 #include "store/transfer_log.h"
@@ -118,16 +119,16 @@ const std::vector<Migration>& schema_migrations() {
       {3, "transfers", kTransfersMigrationSql},
       {4, "profiles by home", kProfilesByHomeSql},
       {5, "platform: creation times, held events", kPlatformMigrationSql},
+      {6, "execution leases, named leases", kLeasesMigrationSql},
   };
   return kMigrations;
 }
 
 const std::vector<std::string_view>& store_tables() {
   static const std::vector<std::string_view> tables{
-      "counters",        "volumes",          "domains",          "profiles",
-      "profile_history", "changes",          "processed_events", "change_consumers",
-      "executions",      "execution_events", "dead_letters",     "transfers",
-      "held_events",     "schema_migrations"};
+      "counters",     "volumes",          "domains",          "profiles",     "profile_history",
+      "changes",      "processed_events", "change_consumers", "executions",   "execution_events",
+      "dead_letters", "transfers",        "held_events",      "named_leases", "schema_migrations"};
   return tables;
 }
 

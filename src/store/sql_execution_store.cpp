@@ -1,6 +1,7 @@
 #include "store/sql_execution_store.h"
 
 #include "core/time_format.h"
+#include "store/execution_leases.h"
 #include "store/sql_store_transaction.h"
 
 namespace lifeboat::store {
@@ -157,6 +158,7 @@ SqlValue parent_value(const std::string& parent_id) {
 Status SqlExecutionStore::write(const ExecutionWrite& w) {
   return store_.transact([&](StoreTransaction& tx) -> Status {
     SqlSession& sql = session_of(tx);
+    if (w.fence) LIFEBOAT_RETURN_IF_ERROR(check_fence(sql, *w.fence, w.fence_time));
     for (const auto& e : w.creates) {
       auto n =
           sql.execute("INSERT INTO executions (" + std::string(kExecutionColumns) +

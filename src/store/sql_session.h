@@ -56,6 +56,10 @@ class SqlSession {
                                              const std::vector<SqlValue>& params) = 0;
   //! Runs several `;`-separated statements without parameters (migrations).
   virtual core::Status execute_script(std::string_view sql) = 0;
+  //! What a claiming SELECT appends to lock the rows it returns and pass over rows another
+  //! transaction holds: " FOR UPDATE SKIP LOCKED" on PostgreSQL; "" on SQLite, where a
+  //! write transaction holds the whole database anyway.
+  virtual std::string_view skip_locked_clause() const { return ""; }
 };
 
 //! Increments the counter `name` in table `counters` and returns its new value. Because

@@ -114,7 +114,40 @@ std::optional<WallTime> Executor::next_wake_time() const {
   return timers_.begin()->first;
 }
 
+void Executor::interrupt() {
+  stop_.request_stop();
+  interrupt_current();
+}
+
+void Executor::interrupt_current() {
+  std::lock_guard lock(run_stop_mu_);
+  run_stop_.request_stop();
+}
+
+Status Executor::resume_tree(const std::string& root_id) {
+  LIFEBOAT_RETURN_IF_ERROR(resume(root_id));
+  std::vector<std::string> parents{root_id};
+  while (!parents.empty()) {
+    store::ExecutionFilter f;
+    f.parent_id = parents.back();
+    f.status = store::ExecutionStatus::kRunning;
+    f.limit = 1000000;
+    parents.pop_back();
+    LIFEBOAT_ASSIGN_OR_RETURN(auto children, store_.list_executions(f));
+    for (const auto& c : children) {
+      schedule(c.id, c.wake_at);
+      parents.push_back(c.id);
+    }
+  }
+  return Status::ok();
+}
+
 std::size_t Executor::run_ready() {
+  {
+    std::lock_guard lock(run_stop_mu_);
+    if (stop_.stop_requested()) return 0;
+    run_stop_ = std::stop_source();
+  }
   std::size_t steps = 0;
   while (true) {
     auto now = clock_.now();
@@ -123,7 +156,7 @@ std::size_t Executor::run_ready() {
       timers_.erase(timers_.begin());
       if (ready_set_.insert(id).second) ready_.push_back(id);
     }
-    if (ready_.empty() || stop_.stop_requested()) break;
+    if (ready_.empty() || run_stop_.stop_requested()) break;
     std::string id = ready_.front();
     ready_.pop_front();
     ready_set_.erase(id);
@@ -233,6 +266,8 @@ bool Executor::commit(Step& s) {
   }
   s.cursor.history = history + own_events(s.events, s.rec.id);
   store::ExecutionWrite w;
+  w.fence = fence_;
+  w.fence_time = clock_.now();
   s.rec.cursor = s.cursor.dump();
   w.updates.push_back(s.rec);
   for (auto& c : s.child_updates) w.updates.push_back(std::move(c));

@@ -37,6 +37,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <set>
@@ -91,6 +92,15 @@ class Executor {
 
   //! Queues one execution (e.g. started by another process); no-op if it is not RUNNING.
   core::Status resume(const std::string& id);
+  //! Queues a top-level execution and every RUNNING execution below it (its Parallel
+  //! branches and Map iterations, at any depth): what a daemon that claimed the tree's
+  //! lease runs.
+  core::Status resume_tree(const std::string& root_id);
+
+  //! Every step committed from now on names `fence` (store::LeaseFence): it commits only
+  //! while that lease holds (execution_leases.h). Unset: steps commit without a lease (a
+  //! store only this process drives).
+  void set_fence(std::optional<store::LeaseFence> fence) { fence_ = std::move(fence); }
 
   //! Performs every step that is due now (moving due timers to the ready queue first) until
   //! nothing more is. Returns the number of steps taken.
@@ -121,7 +131,11 @@ class Executor {
   //! step it is in: the execution stays where its last commit left it (a Task re-runs on
   //! the next resume), and run_ready() takes no further steps. For graceful shutdown.
   //! Thread safe (the only method that may be called from another thread).
-  void interrupt() { stop_.request_stop(); }
+  void interrupt();
+  //! Asks the task running now (if any) to stop and makes the current run_ready() return
+  //! without recording it, like interrupt(), but only for this run: the next run_ready()
+  //! works again. For a daemon whose lease on the tree it runs was lost. Thread safe.
+  void interrupt_current();
 
   //! Stops a RUNNING execution and its children: status ABORTED, event ExecutionAborted.
   //! NotFound for an unknown id, FailedPrecondition if it already finished.
@@ -204,7 +218,11 @@ class Executor {
   std::set<std::string> ready_set_;
   std::multimap<core::Clock::WallTime, std::string> timers_;
   std::map<std::string, StateMachine> machines_;
-  std::stop_source stop_;
+  std::optional<store::LeaseFence> fence_;
+  std::stop_source stop_;  // shutdown: for good
+  // This run_ready()'s stop; replaced (under run_stop_mu_) when a run begins.
+  std::mutex run_stop_mu_;
+  std::stop_source run_stop_;
 };
 
 }  // namespace lifeboat::workflow

@@ -70,7 +70,7 @@ void Executor::run_task(Step& s, const TaskState& state) {
   tctx.attempt = attempt;
   tctx.context_object = context_object(s);
   tctx.execution_input = s.cursor.exec.value("Input", Json());
-  tctx.stop = stop_.get_token();
+  tctx.stop = run_stop_.get_token();
   tctx.first_run = clock_.now();
   if (polled_before && s.cursor.first_run) tctx.first_run = *s.cursor.first_run;
   // Resolved (and range-checked) when the state was entered; a cursor written before that
@@ -116,9 +116,10 @@ void Executor::run_task(Step& s, const TaskState& state) {
       result = asl_error(kErrTaskFailed, std::string("task threw: ") + e.what());
     }
   }
-  if (stop_.stop_requested()) {
-    // Interrupted (shutdown): whatever the task returned, record nothing. The execution
-    // stays at TaskStarted (or in its poll) and the task runs again when it is resumed.
+  if (run_stop_.stop_requested()) {
+    // Interrupted (shutdown, or the lease on the tree was lost): whatever the task returned, record
+    // nothing. The execution stays at TaskStarted (or in its poll) and the task runs again when it
+    // is resumed.
     s.events.clear();
     s.creates.clear();
     s.child_updates.clear();
