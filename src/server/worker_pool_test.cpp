@@ -234,6 +234,10 @@ TEST_F(WorkerPoolTest, TwoDaemonsShareTheWorkAndTheVolumeSlots) {
   EXPECT_EQ(lines(dir_ + "/copies.txt"), 1);
   std::ofstream(dir_ + "/release") << "go\n";
   ASSERT_TRUE(wait_finished(first));
+  // A slot freed by another daemon is noticed when the parked tree is due again.
+  clock_.advance(LeaseSettings{}.park_retry);
+  a->wake();
+  b->wake();
   ASSERT_TRUE(wait_finished(second));
   EXPECT_EQ(status_of(first), "SUCCEEDED");
   EXPECT_EQ(status_of(second), "SUCCEEDED");

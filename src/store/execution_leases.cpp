@@ -12,7 +12,8 @@ using core::Status;
 using WallTime = core::Clock::WallTime;
 
 // Version 6. The lease lives on the top-level execution's row; `due_at` is when its tree
-// next needs a worker (NULL: now), `copy_volume` the volume whose copy slot it holds.
+// next needs a worker (NULL: now), `copy_volume` the volume whose copy slot it holds. Each
+// event records the lease it was committed under (who ran the step).
 const std::string_view kLeasesMigrationSql = R"sql(
 ALTER TABLE executions ADD COLUMN lease_owner TEXT;
 ALTER TABLE executions ADD COLUMN lease_token BIGINT NOT NULL DEFAULT 0;
@@ -21,6 +22,8 @@ ALTER TABLE executions ADD COLUMN due_at TEXT;
 ALTER TABLE executions ADD COLUMN copy_volume TEXT;
 CREATE INDEX executions_due ON executions (status, due_at);
 CREATE INDEX executions_by_copy_volume ON executions (copy_volume);
+ALTER TABLE execution_events ADD COLUMN lease_owner TEXT;
+ALTER TABLE execution_events ADD COLUMN lease_token BIGINT;
 CREATE TABLE named_leases (
   name TEXT PRIMARY KEY,
   owner TEXT NOT NULL,

@@ -113,6 +113,12 @@ TYPED_TEST(ExecutionLeasesTest, AStepCommitsOnlyUnderTheLeaseThatHolds) {
   EXPECT_EQ(this->events_of("root"), 1u);  // nothing of a's late steps was written
   EXPECT_TRUE(this->step("root", b[0].fence()).is_ok());
   EXPECT_EQ(this->events_of("root"), 2u);
+  // Each event names the lease it was committed under: who ran the step.
+  auto events = this->executions_->list_events("root").value();
+  EXPECT_EQ(events[0].lease_owner, "a");
+  EXPECT_EQ(events[0].lease_token, a[0].token);
+  EXPECT_EQ(events[1].lease_owner, "b");
+  EXPECT_EQ(events[1].lease_token, b[0].token);
   // An unfenced write (a CLI stop) still works: it is fenced by the row's version instead.
   ExecutionWrite w;
   w.events.push_back({"root", 0, 0, "Stop", "2026-01-01T00:00:00.000Z", "{}"});

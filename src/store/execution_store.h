@@ -58,6 +58,10 @@ struct ExecutionEvent {
   std::string type;       //!< e.g. "TaskStateEntered"
   std::string timestamp;  //!< RFC 3339
   std::string details;    //!< JSON text
+  //! The lease it was committed under (execution_leases.h): the daemon that ran the step
+  //! and its lease's token; "" and 0 for a write without a lease. Set by write().
+  std::string lease_owner;
+  std::int64_t lease_token = 0;
 
   bool operator==(const ExecutionEvent&) const = default;
 };

@@ -121,7 +121,8 @@ DeadLetter dead_letter_from_row(const SqlRow& r) {
 }
 
 ExecutionEvent event_from_row(const SqlRow& r) {
-  return {r.text(0), r.integer(1), r.integer(2), r.text(3), r.text(4), r.text(5)};
+  return {r.text(0), r.integer(1), r.integer(2), r.text(3),
+          r.text(4), r.text(5),    r.text(6),    r.integer(7)};
 }
 
 // Runs one query in a read transaction and converts every row with `from_row`.
@@ -188,10 +189,16 @@ Status SqlExecutionStore::write(const ExecutionWrite& w) {
           auto rows, sql.query("SELECT MAX(id) FROM execution_events WHERE execution_id = ?",
                                {ev.execution_id}));
       std::int64_t last = rows.empty() ? 0 : rows.front().integer(0);
+      SqlValue owner = nullptr;
+      SqlValue token = nullptr;
+      if (w.fence) {
+        owner = w.fence->owner;
+        token = w.fence->token;
+      }
       auto n = sql.execute(
           "INSERT INTO execution_events (execution_id, id, previous_event_id, type, timestamp, "
-          "details) VALUES (?, ?, ?, ?, ?, ?)",
-          {ev.execution_id, last + 1, last, ev.type, ev.timestamp, ev.details});
+          "details, lease_owner, lease_token) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+          {ev.execution_id, last + 1, last, ev.type, ev.timestamp, ev.details, owner, token});
       if (!n)
         return n.status().with_context("appending event to execution '" + ev.execution_id + "'");
     }
@@ -241,8 +248,9 @@ Result<std::vector<ExecutionRecord>> SqlExecutionStore::list_executions(
 
 Result<std::vector<ExecutionEvent>> SqlExecutionStore::list_events(const std::string& id) {
   return read_rows(store_,
-                   "SELECT execution_id, id, previous_event_id, type, timestamp, details "
-                   "FROM execution_events WHERE execution_id = ? ORDER BY id",
+                   "SELECT execution_id, id, previous_event_id, type, timestamp, details, "
+                   "lease_owner, lease_token FROM execution_events WHERE execution_id = ? "
+                   "ORDER BY id",
                    {id}, &event_from_row);
 }
 

@@ -1,6 +1,9 @@
 #include "tasks/leased_run.h"
 
+#include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <condition_variable>
 #include <mutex>
@@ -49,13 +52,35 @@ class LeaseRenewer {
   std::thread thread_;  // last: starts once the members it uses exist
 };
 
-}  // namespace
-
-std::string cli_lease_owner() {
+std::string host_name() {
   char host[256] = {};
   if (::gethostname(host, sizeof(host) - 1) != 0) host[0] = '\0';
-  return fmt::format("cli:{}:{}", host, ::getpid());
+  return host;
 }
+
+// A lease on `id` held by a CLI run on this host whose process is gone (killed) is freed at
+// once instead of when it expires: nobody renews it, and nobody can commit under it.
+core::Result<bool> free_lease_of_dead_cli(store::ExecutionLeases& leases, const std::string& id,
+                                          core::Clock::WallTime now) {
+  LIFEBOAT_ASSIGN_OR_RETURN(auto held, leases.held(now));
+  const std::string prefix = fmt::format("cli:{}:", host_name());
+  for (const auto& lease : held) {
+    if (lease.execution_id != id || !lease.owner.starts_with(prefix)) continue;
+    const std::string pid_text = lease.owner.substr(prefix.size());
+    if (pid_text.empty() || pid_text.size() > 9 ||
+        pid_text.find_first_not_of("0123456789") != std::string::npos)
+      continue;
+    const auto pid = static_cast<pid_t>(std::stol(pid_text));
+    if (pid <= 0 || ::kill(pid, 0) == 0 || errno != ESRCH) continue;  // alive (or not ours)
+    LIFEBOAT_ASSIGN_OR_RETURN(auto n, leases.expire_owned_by(lease.owner));
+    return n > 0;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string cli_lease_owner() { return fmt::format("cli:{}:{}", host_name(), ::getpid()); }
 
 core::Result<store::ExecutionRecord> run_leased_until_finished(WorkflowRuntime& runtime,
                                                                store::Store& store,
@@ -66,6 +91,13 @@ core::Result<store::ExecutionRecord> run_leased_until_finished(WorkflowRuntime& 
   auto& executor = runtime.executor();
   LIFEBOAT_ASSIGN_OR_RETURN(auto lease,
                             leases.claim(id, cli_lease_owner(), clock.now(), kCliLeaseTtl));
+  if (!lease) {
+    LIFEBOAT_ASSIGN_OR_RETURN(bool freed, free_lease_of_dead_cli(leases, id, clock.now()));
+    if (freed) {
+      LIFEBOAT_ASSIGN_OR_RETURN(lease,
+                                leases.claim(id, cli_lease_owner(), clock.now(), kCliLeaseTtl));
+    }
+  }
   if (!lease) {
     // Finished already, or a daemon runs it: wait for its end.
     for (;;) {

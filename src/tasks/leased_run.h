@@ -3,7 +3,8 @@
 // the execution's lease first (store/execution_leases.h), renews it while it runs, fences
 // every step with it, and gives it back at the end, so a daemon never runs the same tree
 // at the same time. When a daemon holds the lease already, the execution runs there and
-// this process only waits for its end.
+// this process only waits for its end. A lease left by a killed CLI run on this host (its
+// process is gone) is taken over at once.
 #pragma once
 
 #include <chrono>

@@ -75,11 +75,16 @@ core::Result<core::Json> execution_detail_json(store::ExecutionStore& executions
     if (e.type.ends_with("StateEntered") && details.is_object()) {
       path.push_back(details.value("name", ""));
     }
-    history.push_back({{"id", e.id},
-                       {"previousEventId", e.previous_event_id},
-                       {"type", e.type},
-                       {"timestamp", e.timestamp},
-                       {"details", details}});
+    core::Json entry{{"id", e.id},
+                     {"previousEventId", e.previous_event_id},
+                     {"type", e.type},
+                     {"timestamp", e.timestamp},
+                     {"details", details}};
+    if (!e.lease_owner.empty()) {  // which daemon ran the step, under which lease
+      entry["node"] = e.lease_owner;
+      entry["leaseToken"] = e.lease_token;
+    }
+    history.push_back(std::move(entry));
   }
   core::Json child_ids = core::Json::array();
   for (const auto& c : children) child_ids.push_back(c.id);
