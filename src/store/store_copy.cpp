@@ -171,11 +171,12 @@ Result<StoreCopyResult> copy_store(Store& from, Store& to, const StoreCopyOption
         result.tables.push_back({std::string(table), *copied});
       }
       LIFEBOAT_ASSIGN_OR_RETURN(auto target_counts, to_txn.table_row_counts());
+      const std::map<std::string, std::int64_t> target_rows_of(target_counts.begin(),
+                                                               target_counts.end());
       for (const auto& [table, source_rows] : source_counts) {
         if (table == kSchemaMigrations) continue;
-        auto it = std::find_if(target_counts.begin(), target_counts.end(),
-                               [&](const auto& c) { return c.first == table; });
-        const std::int64_t target_rows = it == target_counts.end() ? -1 : it->second;
+        auto it = target_rows_of.find(table);
+        const std::int64_t target_rows = it == target_rows_of.end() ? -1 : it->second;
         if (target_rows != source_rows) {
           return Status::internal(fmt::format(
               "after copying, table {} holds {} rows in the target but {} in the source", table,

@@ -3,10 +3,12 @@
 // TargetTypes. The source is always a populated SQLite store.
 #include "store/store_copy.h"
 
+#include <algorithm>
 #include <limits>
 #include <map>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <gtest/gtest.h>
 
 #include "core/json.h"
