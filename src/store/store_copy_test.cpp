@@ -192,6 +192,18 @@ class StoreCopyTest : public ::testing::Test {
     ASSERT_TRUE(st.is_ok()) << st.to_string();
   }
 
+  // Copies source_ into `target`, expects a refusal whose message holds `fragment`, and
+  // checks that `target` is exactly as before.
+  void expect_refused(Store& target, const std::string& fragment) {
+    const TableDump before = dump(target);
+    auto copied = copy_store(*source_, target);
+    ASSERT_FALSE(copied.is_ok());
+    EXPECT_EQ(copied.status().code(), StatusCode::kFailedPrecondition);
+    EXPECT_NE(copied.status().message().find(fragment), std::string::npos)
+        << copied.status().to_string();
+    EXPECT_EQ(dump(target), before);
+  }
+
   lifeboat::testing::TempDir source_dir_{"lifeboat-copy-source"};
   TargetFactory factory_;
   std::unique_ptr<Store> source_;
@@ -265,32 +277,17 @@ TYPED_TEST(StoreCopyTest, DefaultBatchesCopyTheSame) {
 
 TYPED_TEST(StoreCopyTest, RefusesATargetHoldingRowsAndChangesNothing) {
   populate(*this->source_);
-  ASSERT_TRUE(
-      this->target_->transact([](StoreTransaction& t) {
-                     return t.put_volume({"fs-x", "/mnt/x"});
-                   })
-          .is_ok());
-  const TableDump before = dump(*this->target_);
-
-  auto copied = copy_store(*this->source_, *this->target_);
-  ASSERT_FALSE(copied.is_ok());
-  EXPECT_EQ(copied.status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_NE(copied.status().message().find("table volumes holds 1 rows"), std::string::npos)
-      << copied.status().to_string();
-  EXPECT_EQ(dump(*this->target_), before);
+  Status st = this->target_->transact([](StoreTransaction& t) {
+    return t.put_volume({"fs-x", "/mnt/x"});
+  });
+  ASSERT_TRUE(st.is_ok()) << st.to_string();
+  this->expect_refused(*this->target_, "table volumes holds 1 rows");
 }
 
 TYPED_TEST(StoreCopyTest, RefusesATargetWhoseCountersMoved) {
   populate(*this->source_);
   this->write_target_sql("UPDATE counters SET value = 5 WHERE name = 'changes'");
-  const TableDump before = dump(*this->target_);
-
-  auto copied = copy_store(*this->source_, *this->target_);
-  ASSERT_FALSE(copied.is_ok());
-  EXPECT_EQ(copied.status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_NE(copied.status().message().find("counters"), std::string::npos)
-      << copied.status().to_string();
-  EXPECT_EQ(dump(*this->target_), before);
+  this->expect_refused(*this->target_, "table counters");
 }
 
 TYPED_TEST(StoreCopyTest, RefusesDifferentSchemaVersions) {
@@ -299,27 +296,14 @@ TYPED_TEST(StoreCopyTest, RefusesDifferentSchemaVersions) {
       fmt::format("INSERT INTO schema_migrations (version, name, applied_at) VALUES ({}, "
                   "'from the future', '2030-01-01T00:00:00Z')",
                   latest_schema_version() + 1));
-  const TableDump before = dump(*this->target_);
-
-  auto copied = copy_store(*this->source_, *this->target_);
-  ASSERT_FALSE(copied.is_ok());
-  EXPECT_EQ(copied.status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_NE(copied.status().message().find("schema version"), std::string::npos)
-      << copied.status().to_string();
-  EXPECT_EQ(dump(*this->target_), before);
+  this->expect_refused(*this->target_, "schema version");
 }
 
 TYPED_TEST(StoreCopyTest, RefusesCopyingAStoreOntoItself) {
   populate(*this->source_);
-  const TableDump before = dump(*this->source_);
   auto same = open_store(this->source_->url());
   ASSERT_TRUE(same.is_ok()) << same.status().to_string();
-
-  auto copied = copy_store(*this->source_, **same);
-  ASSERT_FALSE(copied.is_ok());
-  EXPECT_EQ(copied.status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_NE(copied.status().message().find("onto itself"), std::string::npos);
-  EXPECT_EQ(dump(*this->source_), before);
+  this->expect_refused(**same, "onto itself");
 }
 
 TYPED_TEST(StoreCopyTest, AFailureMidwayLeavesTheTargetEmpty) {
