@@ -52,14 +52,17 @@ Result<int> version_of(SqlSession& session) {
   return rows.empty() ? 0 : static_cast<int>(rows.front().integer(0));
 }
 
-// The counters of a store nobody has written to yet: exactly the seeded ones, at 0.
-Result<bool> counters_are_seed(SqlSession& session) {
+// Empty when the counters are those of a store nobody has written to yet (exactly the
+// seeded ones, at 0); else what the refusal says about them.
+Result<std::string> counters_beyond_seed(SqlSession& session) {
   LIFEBOAT_ASSIGN_OR_RETURN(auto rows, session.query("SELECT name, value FROM counters", {}));
   std::map<std::string, std::int64_t> seen;
   for (const auto& row : rows) seen[row.text(0)] = row.integer(1);
   std::map<std::string, std::int64_t> seed;
   for (std::string_view name : seeded_counters()) seed[std::string(name)] = 0;
-  return seen == seed;
+  if (seen == seed) return std::string();
+  return fmt::format("table counters holds {} rows that are not the fresh seed ({})", rows.size(),
+                     fmt::join(seen, ", "));
 }
 
 Status check_target_empty(SqlSession& target, std::string_view where) {
@@ -67,8 +70,8 @@ Status check_target_empty(SqlSession& target, std::string_view where) {
   for (std::string_view table : store_tables()) {
     if (table == kSchemaMigrations) continue;
     if (table == kCounters) {
-      LIFEBOAT_ASSIGN_OR_RETURN(bool seed, counters_are_seed(target));
-      if (!seed) held.push_back("table counters holds sequence numbers already handed out");
+      LIFEBOAT_ASSIGN_OR_RETURN(std::string counters, counters_beyond_seed(target));
+      if (!counters.empty()) held.push_back(std::move(counters));
       continue;
     }
     // The names are the constants of store_tables(), never input.
