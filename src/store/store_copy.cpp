@@ -61,8 +61,10 @@ Result<std::string> counters_beyond_seed(SqlSession& session) {
   std::map<std::string, std::int64_t> seed;
   for (std::string_view name : seeded_counters()) seed[std::string(name)] = 0;
   if (seen == seed) return std::string();
-  return fmt::format("table counters holds {} rows that are not the fresh seed ({})", rows.size(),
-                     fmt::join(seen, ", "));
+  std::vector<std::string> values;
+  for (const auto& [name, value] : seen) values.push_back(fmt::format("{}={}", name, value));
+  return fmt::format("table counters holds {} rows that are not a fresh store's: {}", rows.size(),
+                     fmt::join(values, " "));
 }
 
 Status check_target_empty(SqlSession& target, std::string_view where) {
