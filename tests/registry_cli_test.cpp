@@ -1,6 +1,6 @@
 // The registry's commands as a user runs them: events put, volumes, domains, profiles,
-// history, replication — their output (JSON field names of the reference), exit codes and
-// the data directory.
+// history, replication, store copy/status — their output (JSON field names of the reference), exit
+// codes and the data directory.
 #include <sys/stat.h>
 
 #include <string>
@@ -237,6 +237,96 @@ TEST_F(RegistryCli, TableOutputIsReadable) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("DOMAIN"), std::string::npos);
   EXPECT_NE(r.out.find("home/200001"), std::string::npos) << r.out;
+}
+
+// `store copy` and `store status`: the copy is what later commands read from the target.
+class StoreCli : public RegistryCli {
+ protected:
+  std::string url(const std::string& name) { return "sqlite://" + dir_ / name; }
+  // Runs lifeboat with JSON output on the store `name` of this test's directory.
+  ProcessResult on(const std::string& name, std::vector<std::string> args,
+                   const std::string& input = "") {
+    args.insert(args.begin(), {"--store", url(name), "--output", "json"});
+    return run_lifeboat(args, input);
+  }
+  ProcessResult copy(const std::string& from, const std::string& to,
+                     const std::string& output = "json") {
+    return run_lifeboat({"--output", output, "store", "copy", "--from", from, "--to", to});
+  }
+  void put_users(const std::string& store) {
+    auto put = on(store, {"events", "put", "-"},
+                  "[" + create_user("e1", "alice", "200001", "2026-11-29T10:00:00Z") + "," +
+                      create_user("e2", "bob", "200002", "2026-11-29T10:00:00Z") + "]");
+    ASSERT_EQ(put.exit_code, 0) << put.err;
+  }
+};
+
+TEST_F(StoreCli, CopyThenProfilesListShowsTheSameProfiles) {
+  put_users("source.db");
+  auto copied = copy(url("source.db"), url("target.db"));
+  ASSERT_EQ(copied.exit_code, 0) << copied.err;
+  Json out = json_of(copied);
+  EXPECT_EQ(out["tables"]["profiles"], 2);
+  EXPECT_EQ(out["tables"]["processed_events"], 2);
+  EXPECT_FALSE(out["tables"].contains("schema_migrations"));
+  EXPECT_GT(out["total_rows"].get<int>(), 4);
+
+  auto target_list = on("target.db", {"profiles", "list"});
+  ASSERT_EQ(target_list.exit_code, 0) << target_list.err;
+  EXPECT_EQ(json_of(target_list).size(), 2u);
+  EXPECT_EQ(json_of(target_list), json_of(on("source.db", {"profiles", "list"})));
+
+  auto again = copy(url("source.db"), url("target.db"), "table");
+  EXPECT_EQ(again.exit_code, 2) << "the target is no longer empty";
+  EXPECT_NE(again.err.find("not empty"), std::string::npos) << again.err;
+  EXPECT_NE(again.err.find("table profiles holds 2 rows"), std::string::npos) << again.err;
+}
+
+TEST_F(StoreCli, CopyPrintsRowsPerTableAndATotal) {
+  put_users("source.db");
+  auto copied = copy(url("source.db"), url("target.db"), "table");
+  ASSERT_EQ(copied.exit_code, 0) << copied.err;
+  EXPECT_NE(copied.out.find("ROWS_COPIED"), std::string::npos) << copied.out;
+  EXPECT_NE(copied.out.find("profiles"), std::string::npos) << copied.out;
+  EXPECT_NE(copied.out.find("total"), std::string::npos) << copied.out;
+}
+
+TEST_F(StoreCli, StatusShowsSchemaVersionAndCounts) {
+  ASSERT_EQ(lb({"events", "put", "-"}, create_user("e1", "alice", "200001", "2026-11-29T10:00:00Z"))
+                .exit_code,
+            0);
+  auto status = lb({"store", "status"});
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  Json s = json_of(status);
+  EXPECT_GE(s["schema_version"].get<int>(), 5);
+  EXPECT_EQ(s["schema_version"], s["latest_schema_version"]);
+  EXPECT_EQ(s["tables"]["profiles"], 1);
+  EXPECT_EQ(s["tables"]["processed_events"], 1);
+  EXPECT_EQ(s["url"], "sqlite://" + dir_ / "data/lifeboat.db");
+}
+
+TEST_F(StoreCli, BadUrlsGiveClearErrors) {
+  auto missing = copy(url("missing.db"), url("target.db"));
+  EXPECT_EQ(missing.exit_code, 3);
+  EXPECT_NE(missing.err.find("does not exist"), std::string::npos) << missing.err;
+
+  put_users("source.db");
+  auto relative = copy(url("source.db"), "sqlite://relative.db");
+  EXPECT_EQ(relative.exit_code, 2);
+  EXPECT_NE(relative.err.find("--to"), std::string::npos) << relative.err;
+  EXPECT_NE(relative.err.find("absolute path"), std::string::npos) << relative.err;
+
+  auto unknown = copy("mysql://x", url("target.db"));
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("not understood"), std::string::npos) << unknown.err;
+
+  auto itself = copy(url("source.db"), url("source.db"));
+  EXPECT_EQ(itself.exit_code, 2);
+  EXPECT_NE(itself.err.find("onto itself"), std::string::npos) << itself.err;
+
+  auto no_to = run_lifeboat({"store", "copy", "--from", url("source.db")});
+  EXPECT_NE(no_to.exit_code, 0);
+  EXPECT_NE(no_to.err.find("--to"), std::string::npos) << no_to.err;
 }
 
 }  // namespace

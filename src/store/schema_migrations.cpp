@@ -132,6 +132,11 @@ const std::vector<std::string_view>& store_tables() {
   return tables;
 }
 
+const std::vector<std::string_view>& seeded_counters() {
+  static const std::vector<std::string_view> counters{"changes", "profile_history", "transfers"};
+  return counters;
+}
+
 int latest_schema_version() { return schema_migrations().back().version; }
 
 core::Result<int> current_schema_version(SqlSession& session) {

@@ -27,6 +27,11 @@ const std::vector<Migration>& schema_migrations();
 //! A migration that adds a table adds its name here too (the conformance suite checks).
 const std::vector<std::string_view>& store_tables();
 
+//! The rows the migrations seed into `counters`, each at 0 (a migration that seeds a
+//! counter adds it here too; store_copy_test checks a fresh store against this list).
+//! A store whose counters are exactly these holds no data yet.
+const std::vector<std::string_view>& seeded_counters();
+
 //! The highest version in schema_migrations().
 int latest_schema_version();
 

@@ -27,6 +27,15 @@ using SqlValue = std::variant<std::nullptr_t, std::int64_t, double, std::string>
 SqlValue sql_optional(const std::optional<std::string>& v);
 SqlValue sql_optional(const std::optional<std::int64_t>& v);
 
+//! A column of a table, as table_columns() describes it.
+struct SqlColumn {
+  std::string name;
+  //! Its position (1, 2, ...) in the table's primary key; 0 when it is not part of it.
+  int primary_key_position = 0;
+
+  bool operator==(const SqlColumn&) const = default;
+};
+
 //! One result row. Accessors do not throw: a NULL or mistyped cell reads as empty/0.
 class SqlRow {
  public:
@@ -60,6 +69,13 @@ class SqlSession {
   //! transaction holds: " FOR UPDATE SKIP LOCKED" on PostgreSQL; "" on SQLite, where a
   //! write transaction holds the whole database anyway.
   virtual std::string_view skip_locked_clause() const { return ""; }
+  //! The columns of `table` in declaration order, with their primary-key positions, for
+  //! code that handles every table generically (store_copy.h). NotFound when the table
+  //! does not exist. `table` is one of store_tables(), never input. SQLite answers from
+  //! `PRAGMA table_info`; PostgreSQL from information_schema.columns (ordinal_position)
+  //! joined with the PRIMARY KEY constraint's information_schema.key_column_usage
+  //! (its ordinal_position), in the current schema.
+  virtual core::Result<std::vector<SqlColumn>> table_columns(std::string_view table) = 0;
 };
 
 //! Increments the counter `name` in table `counters` and returns its new value. Because

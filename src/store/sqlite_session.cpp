@@ -188,4 +188,21 @@ core::Status SqliteSession::execute_script(std::string_view sql) {
   return core::Status::ok();
 }
 
+core::Result<std::vector<SqlColumn>> SqliteSession::table_columns(std::string_view table) {
+  // table_info takes its argument as a value, so the name is bound, not spliced; its
+  // columns are cid, name, type, notnull, dflt_value, pk.
+  LIFEBOAT_ASSIGN_OR_RETURN(
+      auto rows,
+      query("SELECT name, pk FROM pragma_table_info(?) ORDER BY cid", {std::string(table)}));
+  if (rows.empty()) {
+    return core::Status::not_found(fmt::format("store '{}' has no table '{}'", path_, table));
+  }
+  std::vector<SqlColumn> columns;
+  columns.reserve(rows.size());
+  for (const auto& row : rows) {
+    columns.push_back({row.text(0), static_cast<int>(row.integer(1))});
+  }
+  return columns;
+}
+
 }  // namespace lifeboat::store

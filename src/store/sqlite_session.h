@@ -28,6 +28,7 @@ class SqliteSession final : public SqlSession {
   core::Result<std::int64_t> execute(std::string_view sql,
                                      const std::vector<SqlValue>& params) override;
   core::Status execute_script(std::string_view sql) override;
+  core::Result<std::vector<SqlColumn>> table_columns(std::string_view table) override;
 
   const std::string& path() const { return path_; }
 
