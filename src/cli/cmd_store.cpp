@@ -11,6 +11,8 @@
 #include "cli/command_registry.h"
 #include "cli/output.h"
 #include "cli/store_access.h"
+#include "core/clock.h"
+#include "core/time_format.h"
 #include "store/open_store.h"
 #include "store/store_copy.h"
 #include "store/store_status.h"
@@ -57,7 +59,7 @@ int run_store_copy(const GlobalOptions& global, const std::string& from_url,
 int run_store_status(const GlobalOptions& global) {
   auto opened = open_cli_store(global);
   if (!opened) return report_failure(opened.status());
-  auto status = store::store_status(**opened);
+  auto status = store::store_status(**opened, core::SystemClock::instance().now());
   if (!status) return report_failure(status.status());
   if (want_json(global)) {
     print_json(store::store_status_to_json(*status));
@@ -68,6 +70,20 @@ int run_store_status(const GlobalOptions& global) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& [table, n] : status->table_rows) rows.push_back({table, std::to_string(n)});
   print_table({"TABLE", "ROWS"}, rows);
+  std::vector<std::vector<std::string>> named;
+  for (const auto& l : status->named_leases) {
+    named.push_back({l.name, l.owner, std::to_string(l.token), core::format_rfc3339(l.expires_at),
+                     l.expires_at <= status->now ? "expired" : "held"});
+  }
+  fmt::print("\nnamed leases:\n");
+  print_table({"NAME", "OWNER", "TOKEN", "EXPIRES", "STATE"}, named);
+  std::vector<std::vector<std::string>> held;
+  for (const auto& l : status->execution_leases) {
+    held.push_back({l.execution_id, l.owner, std::to_string(l.token),
+                    core::format_rfc3339(l.expires_at), l.copy_volume});
+  }
+  fmt::print("\nexecution leases held: {}\n", held.size());
+  print_table({"EXECUTION", "OWNER", "TOKEN", "EXPIRES", "COPYING INTO"}, held);
   return 0;
 }
 

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "core/json.h"
+#include "store/execution_leases.h"
 #include "store/held_events.h"
 #include "store/open_store.h"
 #include "store/schema_migrations.h"
@@ -161,6 +162,13 @@ void populate(Store& store) {
     st = executions.add_dead_letter(d);
     ASSERT_TRUE(st.is_ok()) << st.to_string();
   }
+  // Leases: one execution claimed (its lease columns set), one named lease.
+  ExecutionLeases leases(store);
+  const auto now = core::SystemClock::instance().now();
+  auto claimed = leases.claim("e0", "node-a", now, std::chrono::seconds(30));
+  ASSERT_TRUE(claimed.is_ok() && claimed->has_value());
+  auto named = leases.acquire_named("dispatcher", "node-a", now, std::chrono::seconds(30));
+  ASSERT_TRUE(named.is_ok() && named->has_value());
 }
 
 std::map<std::string, std::int64_t> counts_of(Store& store) {
@@ -328,8 +336,9 @@ TEST(SqliteTableColumns, NamesColumnsAndPrimaryKeyPositions) {
   ASSERT_TRUE(store.is_ok()) << store.status().to_string();
   Status st = (*store)->read([](StoreTransaction& t) -> Status {
     LIFEBOAT_ASSIGN_OR_RETURN(auto events, session_of(t).table_columns("execution_events"));
-    std::vector<SqlColumn> expected{{"execution_id", 1}, {"id", 2},        {"previous_event_id", 0},
-                                    {"type", 0},         {"timestamp", 0}, {"details", 0}};
+    std::vector<SqlColumn> expected{
+        {"execution_id", 1}, {"id", 2},      {"previous_event_id", 0}, {"type", 0},
+        {"timestamp", 0},    {"details", 0}, {"lease_owner", 0},       {"lease_token", 0}};
     EXPECT_EQ(events, expected);
     auto missing = session_of(t).table_columns("no_such_table");
     EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);

@@ -4,6 +4,7 @@
 
 #include "store/open_store.h"
 #include "store/schema_migrations.h"
+#include "store/sql_execution_store.h"
 #include "testing/temp_dir.h"
 
 namespace lifeboat::store {
@@ -19,7 +20,8 @@ TEST(StoreStatus, ReportsVersionsAndEveryTablesRows) {
                   })
                   .is_ok());
 
-  auto status = store_status(**store);
+  const auto now = core::SystemClock::instance().now();
+  auto status = store_status(**store, now);
   ASSERT_TRUE(status.is_ok()) << status.status().to_string();
   EXPECT_EQ(status->url, (*store)->url());
   EXPECT_EQ(status->schema_version, latest_schema_version());
@@ -35,6 +37,43 @@ TEST(StoreStatus, ReportsVersionsAndEveryTablesRows) {
   EXPECT_EQ(json["tables"]["volumes"], 1);
   EXPECT_EQ(json["tables"]["counters"], static_cast<int>(seeded_counters().size()));
   EXPECT_EQ(json["tables"]["schema_migrations"], latest_schema_version());
+  EXPECT_TRUE(json["execution_leases"].empty());
+  EXPECT_TRUE(json["named_leases"].empty());
+}
+
+TEST(StoreStatus, ShowsWhoHoldsWhichLease) {
+  lifeboat::testing::TempDir tmp{"lifeboat-status"};
+  auto store = open_store(sqlite_url_for_data_dir(tmp.path()));
+  ASSERT_TRUE(store.is_ok()) << store.status().to_string();
+  const auto now = core::SystemClock::instance().now();
+  ExecutionRecord r;
+  r.id = "exec-1";
+  r.name = "exec-1";
+  r.definition = r.input = r.cursor = "{}";
+  r.start_time = now;
+  ExecutionWrite w;
+  w.creates.push_back(r);
+  SqlExecutionStore executions(**store);
+  ASSERT_TRUE(executions.write(w).is_ok());
+  ExecutionLeases leases(**store);
+  ASSERT_EQ(leases.claim_due("node-a", now, std::chrono::seconds(30), 5)->size(), 1u);
+  ASSERT_TRUE(
+      leases.acquire_named("dispatcher", "node-b", now, std::chrono::seconds(30))->has_value());
+
+  auto status = store_status(**store, now + std::chrono::seconds(1));
+  ASSERT_TRUE(status.is_ok()) << status.status().to_string();
+  core::Json json = store_status_to_json(*status);
+  ASSERT_EQ(json["execution_leases"].size(), 1u);
+  EXPECT_EQ(json["execution_leases"][0]["execution_id"], "exec-1");
+  EXPECT_EQ(json["execution_leases"][0]["owner"], "node-a");
+  ASSERT_EQ(json["named_leases"].size(), 1u);
+  EXPECT_EQ(json["named_leases"][0]["owner"], "node-b");
+  EXPECT_EQ(json["named_leases"][0]["expired"], false);
+  // Past their expiry: the execution lease is no longer held, the named one shows expired.
+  status = store_status(**store, now + std::chrono::seconds(31));
+  json = store_status_to_json(*status);
+  EXPECT_TRUE(json["execution_leases"].empty());
+  EXPECT_EQ(json["named_leases"][0]["expired"], true);
 }
 
 }  // namespace
