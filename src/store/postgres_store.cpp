@@ -29,6 +29,16 @@ const char* begin_statement(bool write, bool migrate) {
                : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 }
 
+// A write that PostgreSQL aborted runs again holding this lock, taken before the
+// transaction's snapshot (LOCK TABLE takes none). Almost every registry write takes a
+// number from `counters` (sql_session.h), so without it a writer that lost once tends to
+// lose again to one that keeps writing; with it, no other transaction can change a
+// counter between the retry's snapshot and its own update, and retries queue in lock
+// order. Plain reads are not blocked (the mode conflicts with writers of the table only),
+// and first attempts do not take it, so writers that touch different rows (executions)
+// still run side by side.
+constexpr std::string_view kLockCounters = "LOCK TABLE counters IN SHARE ROW EXCLUSIVE MODE";
+
 bool is_serialization_failure(std::string_view sqlstate) {
   return sqlstate == "40001" || sqlstate == "40P01";
 }
@@ -61,12 +71,14 @@ core::Result<std::unique_ptr<PostgresStore>> PostgresStore::open(
   return store;
 }
 
-core::Status PostgresStore::run_once(Kind kind, const TransactionFn& fn, bool& commit_sent) {
+core::Status PostgresStore::run_once(Kind kind, const TransactionFn& fn, bool queue_behind_writers,
+                                     bool& commit_sent) {
   PostgresSession& session = *session_;
   LIFEBOAT_RETURN_IF_ERROR(
       session.execute_script(begin_statement(kind != Kind::kRead, kind == Kind::kMigrate)));
   core::Status st;
   if (kind == Kind::kMigrate) st = session.execute_script(kLockMigrations);
+  if (kind == Kind::kWrite && queue_behind_writers) st = session.execute_script(kLockCounters);
   if (st.is_ok()) {
     SqlStoreTransaction txn(session, clock_);
     try {
@@ -95,6 +107,7 @@ core::Status PostgresStore::run_once(Kind kind, const TransactionFn& fn, bool& c
 core::Status PostgresStore::run(Kind kind, const TransactionFn& fn) {
   std::lock_guard<std::mutex> lock(mu_);
   core::Status last;
+  bool lost_to_another_writer = false;
   for (int attempt = 1; attempt <= max_attempts_; ++attempt) {
     if (attempt > 1) back_off(attempt);
     if (!session_->connected()) {
@@ -102,9 +115,12 @@ core::Status PostgresStore::run(Kind kind, const TransactionFn& fn) {
     }
     session_->clear_failure();
     bool commit_sent = false;
-    last = run_once(kind, fn, commit_sent);
+    last = run_once(kind, fn, lost_to_another_writer, commit_sent);
     if (last.is_ok()) return last;
-    if (is_serialization_failure(session_->first_failure())) continue;
+    if (is_serialization_failure(session_->first_failure())) {
+      lost_to_another_writer = true;
+      continue;
+    }
     if (!session_->connected()) {
       // Nothing is committed until COMMIT answers, so a transaction cut off before it can
       // run again on a new connection; one cut off during it may or may not have landed.

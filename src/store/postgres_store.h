@@ -10,7 +10,9 @@
 // whose transaction PostgreSQL cannot serialise (SQLSTATE 40001) or picks as a deadlock
 // victim (40P01) runs the whole transaction function again after a short random back-off,
 // up to `max_attempts` times. A transaction function must therefore be safe to run more
-// than once (it is: it only talks to the store). Reads run at REPEATABLE READ READ ONLY
+// than once (it is: it only talks to the store). A retried write first locks the
+// `counters` table against other writers, so a writer that lost once is not starved by
+// one that keeps writing. Reads run at REPEATABLE READ READ ONLY
 // (one snapshot). A connection found broken is re-established before the next
 // transaction; a transaction that lost its connection before COMMIT is run again.
 //
@@ -58,7 +60,8 @@ class PostgresStore final : public Store {
                 int max_attempts)
       : session_(std::move(session)), clock_(clock), max_attempts_(max_attempts) {}
   core::Status run(Kind kind, const TransactionFn& fn);
-  core::Status run_once(Kind kind, const TransactionFn& fn, bool& commit_sent);
+  core::Status run_once(Kind kind, const TransactionFn& fn, bool queue_behind_writers,
+                        bool& commit_sent);
 
   std::mutex mu_;
   std::unique_ptr<PostgresSession> session_;
