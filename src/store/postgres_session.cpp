@@ -152,7 +152,11 @@ core::Result<std::unique_ptr<PostgresSession>> PostgresSession::connect(const st
                     display, hide_postgres_password(why, url)));
   }
   PQconninfoFree(options);
-  PGconn* conn = PQconnectdb(url.c_str());
+  // The URL is expanded as the dbname keyword, so what it says wins; the application name
+  // (pg_stat_activity) is only a fallback for one it does not give.
+  const char* const keywords[] = {"dbname", "fallback_application_name", nullptr};
+  const char* const values[] = {url.c_str(), "lifeboat", nullptr};
+  PGconn* conn = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
     std::string why = conn != nullptr ? one_line(PQerrorMessage(conn)) : "out of memory";
     PQfinish(conn);
@@ -164,6 +168,13 @@ core::Result<std::unique_ptr<PostgresSession>> PostgresSession::connect(const st
         display, hide_postgres_password(why, url)));
   }
   PQsetNoticeProcessor(conn, &ignore_notice, nullptr);
+  // Every string Lifeboat stores is UTF-8, whatever the client's locale says.
+  if (PQsetClientEncoding(conn, "UTF8") != 0) {
+    std::string why = one_line(PQerrorMessage(conn));
+    PQfinish(conn);
+    return core::Status::unavailable(
+        fmt::format("store '{}': cannot use UTF-8 on this connection: {}", display, why));
+  }
   return std::unique_ptr<PostgresSession>(new PostgresSession(conn, std::move(display)));
 }
 
