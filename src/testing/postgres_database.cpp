@@ -40,7 +40,8 @@ Conn connect(const std::string& url) {
   Conn conn(PQconnectdb(url.c_str()));
   if (conn == nullptr || PQstatus(conn.get()) != CONNECTION_OK) {
     std::string why = conn != nullptr ? PQerrorMessage(conn.get()) : "out of memory";
-    throw std::runtime_error("cannot reach the PostgreSQL test server " + url + ": " + why +
+    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+    throw std::runtime_error("cannot reach the PostgreSQL test server " + url + ": " + why + "; " +
                              kHowToRun);
   }
   return conn;
