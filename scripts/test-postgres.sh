@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL server for the tests: `start DIR` makes a fresh cluster in DIR
-# that listens only on a Unix socket in DIR (no TCP port, so parallel builds never clash),
-# and writes the admin connection URL to DIR/url; `stop DIR` stops it and removes DIR.
+# that listens only on a Unix socket in DIR (no TCP port, so parallel builds never clash;
+# when DIR's path is too long for a socket, in a short directory under /tmp instead), and
+# writes the admin connection URL to DIR/url; `stop DIR` stops it and removes DIR.
 #
 # ctest runs these as the fixture tests postgres.start / postgres.stop (tests/CMakeLists.txt);
 # by hand:
@@ -66,6 +67,9 @@ stop_cluster() {
       done
     fi
   fi
+  if [[ -f "$dir/socket_dir" ]]; then
+    rm -rf "$(cat "$dir/socket_dir")"
+  fi
   rm -rf "$dir"
 }
 
@@ -86,9 +90,18 @@ start_cluster() {
     cat "$dir/initdb.log" >&2
     exit 1
   fi
+  # A Unix socket path has at most 107 bytes: under a deep build tree, put the socket in a
+  # short directory of its own (removed by `stop`).
+  local sockets=$dir
+  if (( ${#dir} > 80 )); then
+    sockets=$(mktemp -d /tmp/lifeboat-pg.XXXXXX)
+    chmod 0755 "$sockets"
+    [[ $(id -u) -eq 0 ]] && chown postgres: "$sockets"
+    echo "$sockets" >"$dir/socket_dir"
+  fi
   cat >>"$data/postgresql.conf" <<EOF
 listen_addresses = ''
-unix_socket_directories = '$dir'
+unix_socket_directories = '$sockets'
 fsync = off
 synchronous_commit = off
 full_page_writes = off
@@ -99,7 +112,7 @@ EOF
     exit 1
   fi
   # The URL libpq takes: a Unix socket directory as host, the bootstrap superuser.
-  echo "postgresql:///postgres?host=$dir&user=postgres" >"$dir/url"
+  echo "postgresql:///postgres?host=$sockets&user=postgres" >"$dir/url"
   chmod 0644 "$dir/url"
   echo "test-postgres: running in $dir ($(cat "$dir/url"))"
 }
