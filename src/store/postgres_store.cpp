@@ -88,8 +88,9 @@ core::Status PostgresStore::run_once(Kind kind, const TransactionFn& fn, bool qu
     }
   }
   // After a failed statement PostgreSQL has aborted the transaction, whatever the
-  // function made of the error; a COMMIT would silently roll back. Say so instead.
-  if (st.is_ok() && !session.first_failure().empty()) {
+  // function made of the error; a COMMIT would silently roll back its writes. Say so
+  // instead. (A read that got past a failed statement has nothing to lose, as on SQLite.)
+  if (st.is_ok() && kind != Kind::kRead && !session.first_failure().empty()) {
     st = core::Status::internal(fmt::format(
         "store '{}': a statement of the transaction failed (SQLSTATE {}) and PostgreSQL rolled "
         "the transaction back",
