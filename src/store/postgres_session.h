@@ -9,6 +9,10 @@
 // (never the password). A unique violation (23505) is AlreadyExists, as SQLite's
 // UNIQUE / PRIMARY KEY constraint errors are.
 //
+// Each distinct statement is prepared once per connection (named lifeboat_N) and reused;
+// behind a pooler that hands one client several server sessions (PgBouncer in
+// transaction mode) that needs the pooler's prepared-statement support.
+//
 // Not thread safe: PostgresStore serialises its use.
 #pragma once
 
