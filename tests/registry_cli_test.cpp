@@ -202,9 +202,13 @@ TEST_F(RegistryCli, DataDirComesFromTheEnvironmentAndIsPrivate) {
   ASSERT_EQ(::stat((data + "/lifeboat.db").c_str(), &st), 0);
   ASSERT_EQ(::stat(data.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0700u);
-  auto pg = run_lifeboat({"--store", "postgresql://db/lifeboat", "domains", "list"});
-  EXPECT_EQ(pg.exit_code, 2);
-  EXPECT_NE(pg.err.find("not supported yet"), std::string::npos) << pg.err;
+  // --store wins over the data directory: an unreachable PostgreSQL server is exit 4.
+  auto pg = run_lifeboat({"--store", "postgresql://127.0.0.1:1/lifeboat", "domains", "list"}, "",
+                         {"LIFEBOAT_DATA_DIR=" + data});
+  EXPECT_EQ(pg.exit_code, 4) << pg.err;
+  EXPECT_NE(pg.err.find("cannot connect to the store 'postgresql://127.0.0.1:1/lifeboat'"),
+            std::string::npos)
+      << pg.err;
   auto url = run_lifeboat(
       {"--store", "sqlite://" + (dir_ / "x.db"), "--output", "json", "volumes", "list"});
   EXPECT_EQ(url.exit_code, 0) << url.err;

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "store/postgres_store.h"
+#include "store/postgres_url.h"
 #include "store/sqlite_store.h"
 
 namespace lifeboat::store {
@@ -59,12 +61,15 @@ core::Result<std::unique_ptr<Store>> open_store(std::string_view url) {
     LIFEBOAT_ASSIGN_OR_RETURN(auto store, SqliteStore::open(path));
     return std::unique_ptr<Store>(std::move(store));
   }
-  if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
-    return core::Status::invalid_argument(fmt::format(
-        "store URL '{}': PostgreSQL is not supported yet; use sqlite:///path or --data-dir", url));
+  if (is_postgres_url(url)) {
+    LIFEBOAT_ASSIGN_OR_RETURN(auto store, PostgresStore::open(std::string(url)));
+    return std::unique_ptr<Store>(std::move(store));
   }
+  // The URL is not shown whole: an unknown scheme may still carry a password.
   return core::Status::invalid_argument(
-      fmt::format("store URL '{}' is not understood; use sqlite:///absolute/path.db", url));
+      fmt::format("store URL '{}' is not understood; use sqlite:///absolute/path.db or "
+                  "postgresql://[user@]host[:port]/database",
+                  mask_postgres_password(url)));
 }
 
 core::Result<std::string> resolve_data_dir(const std::string& flag) {

@@ -15,7 +15,10 @@ namespace lifeboat::store {
 inline constexpr std::string_view kDatabaseFileName = "lifeboat.db";
 
 //! Opens the store at `url`: `sqlite:///absolute/path.db` (created if absent; its
-//! directory must exist). `postgresql://` is refused as not supported yet.
+//! directory must exist) or `postgresql://...` / `postgres://...` (a libpq connection URL;
+//! the database must exist, its schema is created or upgraded; see postgres_store.h).
+//! A PostgreSQL server that cannot be reached is Unavailable, a malformed URL
+//! InvalidArgument; messages show the URL with its password masked.
 core::Result<std::unique_ptr<Store>> open_store(std::string_view url);
 
 //! The data directory: `flag` if given, else $LIFEBOAT_DATA_DIR, else

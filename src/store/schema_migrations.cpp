@@ -7,6 +7,7 @@
 #include "store/execution_leases.h"
 #include "store/held_events.h"
 #include "store/sql_execution_store.h"
+#include "store/sql_store_transaction.h"
 #include "store/transfer_log.h"
 
 namespace lifeboat::store {
@@ -147,6 +148,17 @@ core::Result<int> current_schema_version(SqlSession& session) {
                             session.query("SELECT MAX(version) FROM schema_migrations", {}));
   if (rows.empty()) return 0;
   return static_cast<int>(rows.front().integer(0));
+}
+
+core::Result<int> applied_schema_version(Store& store) {
+  int version = 0;
+  LIFEBOAT_RETURN_IF_ERROR(store.read([&](StoreTransaction& txn) -> core::Status {
+    LIFEBOAT_ASSIGN_OR_RETURN(
+        auto rows, session_of(txn).query("SELECT MAX(version) FROM schema_migrations", {}));
+    version = rows.empty() ? 0 : static_cast<int>(rows[0].integer(0));
+    return core::Status::ok();
+  }));
+  return version;
 }
 
 core::Status apply_migrations(SqlSession& session, std::string_view where) {

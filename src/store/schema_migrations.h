@@ -11,6 +11,7 @@
 
 #include "core/result.h"
 #include "store/sql_session.h"
+#include "store/store.h"
 
 namespace lifeboat::store {
 
@@ -38,6 +39,10 @@ int latest_schema_version();
 //! Creates `schema_migrations` if absent and returns the highest applied version (0 for
 //! an empty database). Must run inside a transaction.
 core::Result<int> current_schema_version(SqlSession& session);
+
+//! The highest applied version, read in a read transaction of `store` (a SQL store of
+//! this module); an error if the database has no schema_migrations table yet.
+core::Result<int> applied_schema_version(Store& store);
 
 //! Applies every migration above the database's version, recording each, inside the
 //! caller's write transaction. Refuses (FailedPrecondition) a database newer than this

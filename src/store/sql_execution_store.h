@@ -1,4 +1,4 @@
-// SqlExecutionStore: the ExecutionStore on any Store (SQLite now, PostgreSQL later), in the
+// SqlExecutionStore: the ExecutionStore on any SQL Store (SQLite, PostgreSQL), in the
 // portable SQL of sql_session.h, through Store::transact / Store::read. One class serves
 // every backend because it only speaks SqlSession; the tables come from migration 2
 // (kExecutionsMigrationSql, listed in schema_migrations.cpp).

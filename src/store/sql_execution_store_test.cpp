@@ -1,5 +1,5 @@
 // Conformance suite of ExecutionStore, parameterised over a store factory like
-// store_conformance_test.cpp: the PostgreSQL store joins by adding its factory.
+// store_conformance_test.cpp: run on SQLite and on PostgreSQL.
 #include "store/sql_execution_store.h"
 
 #include <stdlib.h>
@@ -11,16 +11,10 @@
 
 #include "core/time_format.h"
 #include "store/open_store.h"
-#include "testing/temp_dir.h"
+#include "store/store_test_factories.h"
 
 namespace lifeboat::store {
 namespace {
-
-struct SqliteExecutionFactory {
-  lifeboat::testing::TempDir tmp{"lifeboat-execstore"};
-  const std::string dir = tmp.path();
-  core::Result<std::unique_ptr<Store>> open() { return open_store(sqlite_url_for_data_dir(dir)); }
-};
 
 template <typename Factory>
 class ExecutionStoreConformance : public ::testing::Test {
@@ -55,8 +49,8 @@ class ExecutionStoreConformance : public ::testing::Test {
   std::unique_ptr<SqlExecutionStore> executions_;
 };
 
-using ExecutionStoreTypes = ::testing::Types<SqliteExecutionFactory>;
-TYPED_TEST_SUITE(ExecutionStoreConformance, ExecutionStoreTypes);
+using ExecutionStoreTypes = ::testing::Types<SqliteFactory, PostgresFactory>;
+TYPED_TEST_SUITE(ExecutionStoreConformance, ExecutionStoreTypes, FactoryNames);
 
 TYPED_TEST(ExecutionStoreConformance, CreateReadAndAppendEvents) {
   ExecutionWrite w;

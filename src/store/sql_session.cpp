@@ -32,7 +32,7 @@ std::optional<std::int64_t> SqlRow::optional_integer(std::size_t i) const {
   const SqlValue& v = cells_.at(i);
   if (const auto* n = std::get_if<std::int64_t>(&v)) return *n;
   if (const auto* d = std::get_if<double>(&v)) return static_cast<std::int64_t>(*d);
-  // PostgreSQL drivers hand back text; accept a decimal integer there.
+  // A text cell (e.g. a number a query built as text) reads as an integer if it is one.
   if (const auto* s = std::get_if<std::string>(&v)) {
     try {
       std::size_t used = 0;

@@ -1,5 +1,5 @@
-// SqlSession: the narrow SQL seam every store implementation provides (SQLite now,
-// PostgreSQL later). Store logic (sql_store_transaction.h, execution stores, migrations)
+// SqlSession: the narrow SQL seam every store implementation provides (sqlite_session.h,
+// postgres_session.h). Store logic (sql_store_transaction.h, execution stores, migrations)
 // is written once against it in portable SQL:
 //   - parameters are written `?` and bound positionally (the PostgreSQL session rewrites
 //     them to $1, $2, ...); values are never spliced into SQL text;

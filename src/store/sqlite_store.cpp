@@ -51,15 +51,6 @@ core::Status SqliteStore::transact(const TransactionFn& fn) { return run("BEGIN 
 
 core::Status SqliteStore::read(const TransactionFn& fn) { return run("BEGIN", fn); }
 
-core::Result<int> SqliteStore::schema_version() {
-  int version = 0;
-  LIFEBOAT_RETURN_IF_ERROR(read([&](StoreTransaction& txn) -> core::Status {
-    LIFEBOAT_ASSIGN_OR_RETURN(
-        auto rows, session_of(txn).query("SELECT MAX(version) FROM schema_migrations", {}));
-    version = rows.empty() ? 0 : static_cast<int>(rows[0].integer(0));
-    return core::Status::ok();
-  }));
-  return version;
-}
+core::Result<int> SqliteStore::schema_version() { return applied_schema_version(*this); }
 
 }  // namespace lifeboat::store

@@ -1,6 +1,6 @@
-// Store: the durable state of Lifeboat behind one interface (SQLite now, PostgreSQL in a
-// later issue). All access goes through a transaction: `transact` for writes (a registry
-// event is applied in ONE call), `read` for consistent reads. Every implementation passes
+// Store: the durable state of Lifeboat behind one interface (SQLite: sqlite_store.h;
+// PostgreSQL: postgres_store.h). All access goes through a transaction: `transact` for writes (a
+// registry event is applied in ONE call), `read` for consistent reads. Every implementation passes
 // store_conformance_test.cpp.
 //
 // Thread safety: a Store may be shared between threads; transactions on one Store run one
@@ -24,7 +24,9 @@ class Store {
 
   //! Runs `fn` in a write transaction: commits when it returns OK, rolls back when it
   //! returns an error (which is returned) or throws (returned as Internal). Waits for
-  //! other writers (other processes included) rather than failing.
+  //! other writers (other processes included) rather than failing. `fn` may be run more
+  //! than once (PostgreSQL runs it again when a concurrent writer made it fail), so it
+  //! must act only through the transaction and on state it resets itself.
   virtual core::Status transact(const TransactionFn& fn) = 0;
   //! Runs `fn` in a read-only transaction seeing one consistent snapshot.
   virtual core::Status read(const TransactionFn& fn) = 0;

@@ -1,6 +1,6 @@
 // The conformance suite every Store implementation passes: a new backend is added to StoreTypes and
-// must pass all of it. Instantiated for SQLite; the PostgreSQL store joins by adding a factory to
-// StoreTypes.
+// must pass all of it. Instantiated for SQLite and for PostgreSQL (a fresh database per test on
+// the server ctest starts; see src/testing/postgres_database.h).
 #include <stdlib.h>
 
 #include <filesystem>
@@ -16,21 +16,13 @@
 #include "store/schema_migrations.h"
 #include "store/sql_store_transaction.h"
 #include "store/sqlite_store.h"
-#include "testing/temp_dir.h"
+#include "store/store_test_factories.h"
 
 namespace lifeboat::store {
 namespace {
 
 using core::Status;
 using core::StatusCode;
-
-// Each factory opens a store at a fresh location and can open a second handle on the
-// same one (another connection, as another process would have).
-struct SqliteFactory {
-  lifeboat::testing::TempDir tmp{"lifeboat-store"};
-  const std::string dir = tmp.path();
-  core::Result<std::unique_ptr<Store>> open() { return open_store(sqlite_url_for_data_dir(dir)); }
-};
 
 template <typename Factory>
 class StoreConformance : public ::testing::Test {
@@ -51,8 +43,8 @@ class StoreConformance : public ::testing::Test {
   std::unique_ptr<Store> store_;
 };
 
-using StoreTypes = ::testing::Types<SqliteFactory>;
-TYPED_TEST_SUITE(StoreConformance, StoreTypes);
+using StoreTypes = ::testing::Types<SqliteFactory, PostgresFactory>;
+TYPED_TEST_SUITE(StoreConformance, StoreTypes, FactoryNames);
 
 core::Profile sample_profile(const std::string& name, core::ProfileKind kind) {
   core::Profile p;
@@ -530,14 +522,10 @@ TYPED_TEST(StoreConformance, TableRowCountsNameEveryTableAndCountItsRows) {
   EXPECT_TRUE(st.is_ok()) << st.to_string();
 }
 
-TEST(SqliteStoreTables, StoreTablesListsEveryTableTheMigrationsCreate) {
-  SqliteFactory factory;
-  auto store = factory.open();
-  ASSERT_TRUE(store.is_ok()) << store.status().to_string();
+TYPED_TEST(StoreConformance, StoreTablesListsEveryTableTheMigrationsCreate) {
   std::set<std::string> created;
-  Status st = (*store)->read([&](StoreTransaction& t) -> Status {
-    LIFEBOAT_ASSIGN_OR_RETURN(
-        auto rows, session_of(t).query("SELECT name FROM sqlite_master WHERE type = 'table'", {}));
+  Status st = this->store_->read([&](StoreTransaction& t) -> Status {
+    LIFEBOAT_ASSIGN_OR_RETURN(auto rows, session_of(t).query(TypeParam::kTablesSql, {}));
     for (const auto& row : rows) created.insert(row.text(0));
     return Status::ok();
   });
@@ -563,13 +551,33 @@ TYPED_TEST(StoreConformance, UrlOpensTheSameStore) {
 }
 
 // Not part of the typed suite: URL parsing and the data directory belong to open_store.
-TEST(OpenStore, RefusesPostgresForNowAndUnknownSchemes) {
-  auto pg = open_store("postgresql://db.example/lifeboat");
-  ASSERT_FALSE(pg.is_ok());
-  EXPECT_NE(pg.status().message().find("not supported yet"), std::string::npos);
+TEST(OpenStore, RefusesUnknownSchemesAndRelativePaths) {
   auto rel = open_store("sqlite://relative.db");
   EXPECT_EQ(rel.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(open_store("mysql://x").status().code(), StatusCode::kInvalidArgument);
+  auto secret = open_store("mysql://me:s3cret@x/db");
+  EXPECT_EQ(secret.status().message().find("s3cret"), std::string::npos)
+      << secret.status().message();
+}
+
+// Nothing listens on port 1: the message names the store (password masked), says why in
+// libpq's words, and what to check.
+TEST(OpenStore, AnUnreachablePostgresServerIsUnavailableAndNamesTheMaskedUrl) {
+  for (const char* url : {"postgresql://lifeboat:s3cret@127.0.0.1:1/lifeboat?connect_timeout=5",
+                          "postgres://lifeboat@127.0.0.1:1/lifeboat?password=s3cret"}) {
+    auto pg = open_store(url);
+    ASSERT_FALSE(pg.is_ok()) << url;
+    const std::string msg = pg.status().message();
+    EXPECT_EQ(pg.status().code(), StatusCode::kUnavailable) << msg;
+    EXPECT_EQ(msg.find("s3cret"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("***"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("127.0.0.1"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("pg_hba.conf"), std::string::npos) << msg;
+    EXPECT_NE(msg.find(".pgpass"), std::string::npos) << msg;
+  }
+  auto bad = open_store("postgresql://me:s3cret@host:notaport/db");
+  ASSERT_FALSE(bad.is_ok());
+  EXPECT_EQ(bad.status().message().find("s3cret"), std::string::npos) << bad.status().message();
 }
 
 TEST(OpenStore, DataDirFromFlagThenEnvironmentCreatedPrivate) {
