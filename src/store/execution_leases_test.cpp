@@ -7,7 +7,7 @@
 #include "core/fake_clock.h"
 #include "store/open_store.h"
 #include "store/sql_execution_store.h"
-#include "testing/temp_dir.h"
+#include "store/store_test_factories.h"
 
 namespace lifeboat::store {
 namespace {
@@ -15,13 +15,6 @@ namespace {
 using core::StatusCode;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-
-struct SqliteLeaseFactory {
-  lifeboat::testing::TempDir tmp{"lifeboat-leases"};
-  core::Result<std::unique_ptr<Store>> open() {
-    return open_store(sqlite_url_for_data_dir(tmp.path()));
-  }
-};
 
 template <typename Factory>
 class ExecutionLeasesTest : public ::testing::Test {
@@ -71,8 +64,8 @@ class ExecutionLeasesTest : public ::testing::Test {
   std::unique_ptr<ExecutionLeases> leases_;
 };
 
-using LeaseStoreTypes = ::testing::Types<SqliteLeaseFactory>;
-TYPED_TEST_SUITE(ExecutionLeasesTest, LeaseStoreTypes);
+using LeaseStoreTypes = ::testing::Types<SqliteFactory, PostgresFactory>;
+TYPED_TEST_SUITE(ExecutionLeasesTest, LeaseStoreTypes, FactoryNames);
 
 TYPED_TEST(ExecutionLeasesTest, ClaimsDueTopLevelExecutionsOnceUntilTheLeaseExpires) {
   this->create("root");

@@ -283,4 +283,31 @@ core::Status PostgresSession::execute_script(std::string_view sql) {
   return core::Status::ok();
 }
 
+core::Result<std::vector<SqlColumn>> PostgresSession::table_columns(std::string_view table) {
+  // Columns in declaration order, each with its place in the PRIMARY KEY (0: not in it),
+  // from the current schema's catalogue; the name is bound, never spliced.
+  LIFEBOAT_ASSIGN_OR_RETURN(
+      auto rows,
+      query("SELECT c.column_name, COALESCE(k.ordinal_position, 0) "
+            "FROM information_schema.columns c "
+            "LEFT JOIN information_schema.table_constraints tc "
+            "ON tc.table_schema = c.table_schema AND tc.table_name = c.table_name "
+            "AND tc.constraint_type = 'PRIMARY KEY' "
+            "LEFT JOIN information_schema.key_column_usage k "
+            "ON k.constraint_name = tc.constraint_name AND k.table_schema = c.table_schema "
+            "AND k.table_name = c.table_name AND k.column_name = c.column_name "
+            "WHERE c.table_schema = current_schema() AND c.table_name = ? "
+            "ORDER BY c.ordinal_position",
+            {std::string(table)}));
+  if (rows.empty()) {
+    return core::Status::not_found(fmt::format("store '{}' has no table '{}'", display_, table));
+  }
+  std::vector<SqlColumn> columns;
+  columns.reserve(rows.size());
+  for (const auto& row : rows) {
+    columns.push_back({row.text(0), static_cast<int>(row.integer(1))});
+  }
+  return columns;
+}
+
 }  // namespace lifeboat::store

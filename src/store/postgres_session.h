@@ -43,6 +43,8 @@ class PostgresSession final : public SqlSession {
   core::Result<std::int64_t> execute(std::string_view sql,
                                      const std::vector<SqlValue>& params) override;
   core::Status execute_script(std::string_view sql) override;
+  core::Result<std::vector<SqlColumn>> table_columns(std::string_view table) override;
+  std::string_view skip_locked_clause() const override { return " FOR UPDATE SKIP LOCKED"; }
 
   //! False once libpq has seen the connection break (until reconnect()).
   bool connected() const;

@@ -18,6 +18,7 @@
 #include "store/schema_migrations.h"
 #include "store/sql_execution_store.h"
 #include "store/sql_store_transaction.h"
+#include "testing/postgres_database.h"
 #include "testing/temp_dir.h"
 
 namespace lifeboat::store {
@@ -27,6 +28,7 @@ using core::Status;
 using core::StatusCode;
 
 struct SqliteTargetFactory {
+  static constexpr bool kTextMayHoldNul = true;
   lifeboat::testing::TempDir tmp{"lifeboat-copy-target"};
   core::Result<std::unique_ptr<Store>> open() {
     return open_store(sqlite_url_for_data_dir(tmp.path()));
@@ -37,6 +39,24 @@ struct SqliteTargetFactory {
       return session_of(t).execute_script(
           fmt::format("CREATE TRIGGER copy_test_failure BEFORE INSERT ON {} BEGIN "
                       "SELECT RAISE(ABORT, 'injected failure'); END",
+                      table));
+    });
+  }
+};
+
+// PostgreSQL TEXT holds no NUL byte: the source's text leaves it out for this target (a
+// store holding one cannot be copied there; the copy fails and the target stays empty).
+struct PostgresTargetFactory {
+  static constexpr bool kTextMayHoldNul = false;
+  lifeboat::testing::PostgresDatabase db;
+  core::Result<std::unique_ptr<Store>> open() { return open_store(db.url()); }
+  static Status fail_inserts_into(Store& store, std::string_view table) {
+    return store.transact([&](StoreTransaction& t) {
+      return session_of(t).execute_script(
+          fmt::format("CREATE FUNCTION copy_test_failure() RETURNS trigger LANGUAGE plpgsql AS "
+                      "$$BEGIN RAISE EXCEPTION 'injected failure'; END$$; "
+                      "CREATE TRIGGER copy_test_failure BEFORE INSERT ON {} FOR EACH ROW "
+                      "EXECUTE FUNCTION copy_test_failure()",
                       table));
     });
   }
@@ -95,8 +115,9 @@ core::Profile profile(const std::string& name, bool sparse) {
 }
 
 // Fills every table with a few rows (more than the batch size of the tests' copies).
-void populate(Store& store) {
-  const std::string odd_text = std::string("naïve ☃ \x01 tab\t quote' nul\0 end", 33);
+void populate(Store& store, bool nul_in_text = true) {
+  const std::string odd_text = nul_in_text ? std::string("naïve ☃ \x01 tab\t quote' nul\0 end", 33)
+                                           : std::string("naïve ☃ \x01 tab\t quote' no nul end");
   Status st = store.transact([&](StoreTransaction& t) -> Status {
     for (int i = 0; i < 3; ++i) {
       const std::string n = std::to_string(i);
@@ -220,7 +241,7 @@ class StoreCopyTest : public ::testing::Test {
   StoreCopyOptions small_batches_{2};
 };
 
-using TargetTypes = ::testing::Types<SqliteTargetFactory>;
+using TargetTypes = ::testing::Types<SqliteTargetFactory, PostgresTargetFactory>;
 TYPED_TEST_SUITE(StoreCopyTest, TargetTypes);
 
 TYPED_TEST(StoreCopyTest, FreshStoreHoldsOnlyTheSeededCounters) {
@@ -237,7 +258,7 @@ TYPED_TEST(StoreCopyTest, FreshStoreHoldsOnlyTheSeededCounters) {
 }
 
 TYPED_TEST(StoreCopyTest, CopiesEveryTableExactly) {
-  populate(*this->source_);
+  populate(*this->source_, TypeParam::kTextMayHoldNul);
   const auto source_counts = counts_of(*this->source_);
   for (const auto& [table, n] : source_counts) {
     EXPECT_GT(n, 0) << "populate() must fill table " << table;
@@ -277,14 +298,14 @@ TYPED_TEST(StoreCopyTest, CopiesEveryTableExactly) {
 }
 
 TYPED_TEST(StoreCopyTest, DefaultBatchesCopyTheSame) {
-  populate(*this->source_);
+  populate(*this->source_, TypeParam::kTextMayHoldNul);
   auto copied = copy_store(*this->source_, *this->target_);
   ASSERT_TRUE(copied.is_ok()) << copied.status().to_string();
   EXPECT_EQ(dump(*this->target_), dump(*this->source_));
 }
 
 TYPED_TEST(StoreCopyTest, RefusesATargetHoldingRowsAndChangesNothing) {
-  populate(*this->source_);
+  populate(*this->source_, TypeParam::kTextMayHoldNul);
   Status st = this->target_->transact([](StoreTransaction& t) {
     return t.put_volume({"fs-x", "/mnt/x"});
   });
@@ -293,13 +314,13 @@ TYPED_TEST(StoreCopyTest, RefusesATargetHoldingRowsAndChangesNothing) {
 }
 
 TYPED_TEST(StoreCopyTest, RefusesATargetWhoseCountersMoved) {
-  populate(*this->source_);
+  populate(*this->source_, TypeParam::kTextMayHoldNul);
   this->write_target_sql("UPDATE counters SET value = 5 WHERE name = 'changes'");
   this->expect_refused(*this->target_, "table counters");
 }
 
 TYPED_TEST(StoreCopyTest, RefusesDifferentSchemaVersions) {
-  populate(*this->source_);
+  populate(*this->source_, TypeParam::kTextMayHoldNul);
   this->write_target_sql(
       fmt::format("INSERT INTO schema_migrations (version, name, applied_at) VALUES ({}, "
                   "'from the future', '2030-01-01T00:00:00Z')",
@@ -308,14 +329,14 @@ TYPED_TEST(StoreCopyTest, RefusesDifferentSchemaVersions) {
 }
 
 TYPED_TEST(StoreCopyTest, RefusesCopyingAStoreOntoItself) {
-  populate(*this->source_);
+  populate(*this->source_, TypeParam::kTextMayHoldNul);
   auto same = open_store(this->source_->url());
   ASSERT_TRUE(same.is_ok()) << same.status().to_string();
   this->expect_refused(**same, "onto itself");
 }
 
 TYPED_TEST(StoreCopyTest, AFailureMidwayLeavesTheTargetEmpty) {
-  populate(*this->source_);
+  populate(*this->source_, TypeParam::kTextMayHoldNul);
   const TableDump empty = dump(*this->target_);
   // transfers comes late in store_tables(): many tables are written before it fails.
   Status st = TypeParam::fail_inserts_into(*this->target_, "transfers");
