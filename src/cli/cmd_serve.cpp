@@ -23,6 +23,7 @@
 #include "fs/durable_write.h"
 #include "fs/posix_file_system.h"
 #include "server/daemon.h"
+#include "store/postgres_url.h"
 #include "server/server_config.h"
 #include "store/open_store.h"
 
@@ -112,7 +113,7 @@ int run_serve(const ServeOptions& opts, const GlobalOptions& global) {
   }
   const std::string host = config->listen.substr(0, config->listen.rfind(':'));
   spdlog::info("lifeboat {} serving http://{}:{} (store {}, {} worker(s))", LIFEBOAT_VERSION, host,
-               *port, *url, config->workers);
+               *port, store::mask_postgres_password(*url), config->workers);
   spdlog::info(
       "API token {} {} (send it as 'Authorization: Bearer TOKEN'; lifeboat token prints it)",
       daemon.token_created() ? "created in" : "read from", daemon.token_path());

@@ -12,6 +12,7 @@
 
 #include "fs/fd.h"
 #include "store/open_store.h"
+#include "store/postgres_url.h"
 
 namespace lifeboat::server {
 namespace {
@@ -129,7 +130,7 @@ core::Result<std::string> token_path_for(const std::string& token_file,
   if (db.empty()) {
     return Status::invalid_argument(
         fmt::format("the store '{}' has no data directory to keep the API token in; set token_file",
-                    store_url));
+                    store::mask_postgres_password(store_url)));
   }
   return directory_of(db) + "/" + kTokenFileName;
 }
