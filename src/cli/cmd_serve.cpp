@@ -23,9 +23,9 @@
 #include "fs/durable_write.h"
 #include "fs/posix_file_system.h"
 #include "server/daemon.h"
-#include "store/postgres_url.h"
 #include "server/server_config.h"
 #include "store/open_store.h"
+#include "store/postgres_url.h"
 
 namespace lifeboat::cli {
 namespace {
