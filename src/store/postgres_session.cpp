@@ -152,10 +152,14 @@ core::Result<std::unique_ptr<PostgresSession>> PostgresSession::connect(const st
                     display, hide_postgres_password(why, url)));
   }
   PQconninfoFree(options);
-  // The URL is expanded as the dbname keyword, so what it says wins; the application name
-  // (pg_stat_activity) is only a fallback for one it does not give.
-  const char* const keywords[] = {"dbname", "fallback_application_name", nullptr};
-  const char* const values[] = {url.c_str(), "lifeboat", nullptr};
+  // The URL is expanded as the dbname keyword, so what it says wins over the options
+  // before it; the application name (pg_stat_activity) is only a fallback for one it does
+  // not give. A session left idle inside a transaction (its daemon paused or cut off
+  // mid-transaction) is ended by the server after 10 s, so the row locks it holds do not
+  // stall every other daemon until it comes back (docs/architecture.md, "The store").
+  const char* const keywords[] = {"options", "dbname", "fallback_application_name", nullptr};
+  const char* const values[] = {"-c idle_in_transaction_session_timeout=10000", url.c_str(),
+                                "lifeboat", nullptr};
   PGconn* conn = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
     std::string why = conn != nullptr ? one_line(PQerrorMessage(conn)) : "out of memory";
