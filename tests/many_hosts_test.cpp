@@ -218,5 +218,35 @@ TEST_F(ManyHostsTest, EveryRecreationRecoversOnceThroughAKillAndAPause) {
   EXPECT_EQ(daemons_[2]->stop(), 0);
 }
 
+// The change stream has one dispatcher at a time; when it dies, another daemon takes the
+// dispatcher lease over and recoveries are started again, for events posted to any daemon.
+TEST_F(ManyHostsTest, TheDispatcherFailsOverWhenItsDaemonDies) {
+  start(0);
+  ASSERT_TRUE(daemons_[0]->wait_for_log("now dispatches the change stream")) << logs();
+  start(1);
+  auto opened = store::open_store(db_.url());
+  ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
+  store::SqlExecutionStore executions_store(**opened);
+  // Posted to the follower: the leader (node-0) starts the recovery.
+  auto r = daemons_[1]->request("POST", "/v1/events",
+                                recreate_user("user0", old_home(0), new_home(0), 0).dump());
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_TRUE(
+      eventually([&] { return succeeded(executions_store) == 1; }, std::chrono::seconds(60)))
+      << logs();
+  EXPECT_EQ(daemons_[1]->log_count("now dispatches the change stream"), 0) << logs();
+  daemons_[0]->kill_hard();
+  ASSERT_TRUE(daemons_[1]->wait_for_log("now dispatches the change stream")) << logs();
+  r = daemons_[1]->request("POST", "/v1/events",
+                           recreate_user("user1", old_home(1), new_home(1), 0).dump());
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_TRUE(
+      eventually([&] { return succeeded(executions_store) == 2; }, std::chrono::seconds(60)))
+      << logs();
+  EXPECT_EQ(executions(executions_store).size(), 2u);
+  EXPECT_EQ(read_file(volume_ + "/" + new_home(1) + "/notes.txt"), "profile 1\n");
+  EXPECT_EQ(daemons_[1]->stop(), 0);
+}
+
 }  // namespace
 }  // namespace lifeboat::testing
