@@ -303,15 +303,7 @@ core::Result<std::vector<SqlColumn>> PostgresSession::table_columns(std::string_
             "WHERE c.table_schema = current_schema() AND c.table_name = ? "
             "ORDER BY c.ordinal_position",
             {std::string(table)}));
-  if (rows.empty()) {
-    return core::Status::not_found(fmt::format("store '{}' has no table '{}'", display_, table));
-  }
-  std::vector<SqlColumn> columns;
-  columns.reserve(rows.size());
-  for (const auto& row : rows) {
-    columns.push_back({row.text(0), static_cast<int>(row.integer(1))});
-  }
-  return columns;
+  return columns_from_rows(rows, display_, table);
 }
 
 }  // namespace lifeboat::store

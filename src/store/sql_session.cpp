@@ -57,4 +57,18 @@ core::Result<std::int64_t> next_counter(SqlSession& session, std::string_view na
   return rows.front().integer(0);
 }
 
+core::Result<std::vector<SqlColumn>> columns_from_rows(const std::vector<SqlRow>& rows,
+                                                       std::string_view store,
+                                                       std::string_view table) {
+  if (rows.empty()) {
+    return core::Status::not_found(fmt::format("store '{}' has no table '{}'", store, table));
+  }
+  std::vector<SqlColumn> columns;
+  columns.reserve(rows.size());
+  for (const auto& row : rows) {
+    columns.push_back({row.text(0), static_cast<int>(row.integer(1))});
+  }
+  return columns;
+}
+
 }  // namespace lifeboat::store

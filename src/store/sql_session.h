@@ -82,4 +82,10 @@ class SqlSession {
 //! the row is locked until commit, numbers are handed out in commit order.
 core::Result<std::int64_t> next_counter(SqlSession& session, std::string_view name);
 
+//! The answer of a table_columns() query whose rows are (name, primary-key position), in
+//! declaration order; NotFound naming `store` and `table` when there are none.
+core::Result<std::vector<SqlColumn>> columns_from_rows(const std::vector<SqlRow>& rows,
+                                                       std::string_view store,
+                                                       std::string_view table);
+
 }  // namespace lifeboat::store

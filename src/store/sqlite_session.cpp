@@ -194,15 +194,7 @@ core::Result<std::vector<SqlColumn>> SqliteSession::table_columns(std::string_vi
   LIFEBOAT_ASSIGN_OR_RETURN(
       auto rows,
       query("SELECT name, pk FROM pragma_table_info(?) ORDER BY cid", {std::string(table)}));
-  if (rows.empty()) {
-    return core::Status::not_found(fmt::format("store '{}' has no table '{}'", path_, table));
-  }
-  std::vector<SqlColumn> columns;
-  columns.reserve(rows.size());
-  for (const auto& row : rows) {
-    columns.push_back({row.text(0), static_cast<int>(row.integer(1))});
-  }
-  return columns;
+  return columns_from_rows(rows, path_, table);
 }
 
 }  // namespace lifeboat::store
