@@ -69,6 +69,8 @@ class Client:
         self.token = token
         self.next = 0
         self.lock = threading.Lock()
+        self.retries = 0
+        self.errors = {}
 
     def port(self):
         with self.lock:
@@ -93,9 +95,17 @@ class Client:
                 with urllib.request.urlopen(req, timeout=600) as r:
                     answer = json.load(r)
                 break
-            except urllib.error.HTTPError as e:  # 503 when the handler queue is full
+            except urllib.error.HTTPError as e:
+                # 503: the handler queue is full, or the store gave up (PostgreSQL
+                # serialisation failures retried 10 times); the batch is sent again, and
+                # what it already applied then comes back `duplicate`.
+                text = e.read()[:300]
+                with self.lock:
+                    self.retries += 1
+                    self.errors.setdefault(e.code, text.decode(errors="replace"))
                 if e.code != 503 or attempt == 49:
-                    raise RuntimeError(f"POST /v1/events answered {e.code}: {e.read()[:300]!r}")
+                    raise RuntimeError(f"POST /v1/events answered {e.code}: {text!r}")
+                allowed = tuple(allowed) + ("duplicate",)
                 time.sleep(0.05)
         items = answer["results"]
         bad = [i for i in items if i.get("outcome") not in allowed]
@@ -132,6 +142,7 @@ def cmd_events(a):
     print(json.dumps({"kind": "events", "tag": a.tag, "daemons": len(client.ports),
                       "events": a.events, "batch": a.batch, "threads": a.threads,
                       "rates": [round(x, 1) for x in rates],
+                      "retried_posts": client.retries, "errors": client.errors,
                       "median": round(statistics.median(rates), 1)}))
 
 
@@ -197,7 +208,7 @@ def cmd_recoveries(a):
     print(json.dumps({"kind": "recoveries", "tag": a.tag, "daemons": len(client.ports),
                       "count": n, "seconds": round(elapsed, 2),
                       "per_minute": round(n / elapsed * 60, 1),
-                      "post_seconds": round(t_posted, 2),
+                      "post_seconds": round(t_posted, 2), "retried_posts": client.retries,
                       "first_done_s": round(stops[0] - t0, 2),
                       "median_execution_s": round(statistics.median(durations), 3),
                       "p90_execution_s": round(sorted(durations)[int(0.9 * (n - 1))], 3)}))
@@ -213,6 +224,7 @@ def cmd_load(a):
     post_batches(client, batches, a.threads)
     dt = time.monotonic() - t0
     print(json.dumps({"kind": "load", "from": a.start, "to": a.end, "seconds": round(dt, 2),
+                      "retried_posts": client.retries,
                       "per_second": round(len(events) / dt, 1)}))
 
 
