@@ -21,7 +21,8 @@
 #
 # Sizes: full: 9,000 events x 3 rounds, 200 recoveries, 10,000 / 30,000 / 100,000 profiles.
 # QUICK=1: 2,000 events x 3 rounds, 30 recoveries, 1,000 / 3,000 / 10,000 profiles.
-# Set-ups: MANY_HOSTS_SETUPS=sqlite,pg1,pg3 (default all three) chooses among them.
+# Set-ups: MANY_HOSTS_SETUPS=sqlite,pg1,pg3 (default all three) chooses among them;
+# MANY_HOSTS_SIZES="10000 30000" replaces the registry's profile counts.
 #
 # Writes the raw results (one JSON object per line) to bench/results/many-hosts[-quick].jsonl
 # (git-ignored) and a summary table to standard output; the analysis in bench/RESULTS.md is
@@ -57,6 +58,7 @@ if [ "$quick" = 1 ]; then
 else
   events=9000 recoveries=200 sizes="10000 30000 100000" suffix=""
 fi
+sizes=${MANY_HOSTS_SIZES:-$sizes}
 [ -n "$out" ] || out=$root/bench/results/many-hosts$suffix.jsonl
 
 if [ -z "$bin" ]; then
