@@ -263,7 +263,8 @@ def cmd_list(a):
 def cmd_summary(a):
     rows = [json.loads(l) for l in open(a.jsonl) if l.strip()]
     names = {"sqlite": "1 daemon, SQLite", "pg1": "1 daemon, PostgreSQL",
-             "pg3": "3 daemons, PostgreSQL"}
+             "pg3": "3 daemons, PostgreSQL", "pgreg": "PostgreSQL (source of the copies)",
+             "sqlite-copy": "1 daemon, SQLite (store copied from PostgreSQL)"}
     ev = {r["setup"]: r for r in rows if r["kind"] == "events"}
     rc = {r["setup"]: r for r in rows if r["kind"] == "recoveries"}
 
@@ -285,13 +286,18 @@ def cmd_summary(a):
           f"PG3/PG1 {ratio(g(ev, 'pg3', 'median'), g(ev, 'pg1', 'median'))}; recoveries/min "
           f"PG1/SQLite {ratio(g(rc, 'pg1', 'per_minute'), g(rc, 'sqlite', 'per_minute'))}, "
           f"PG3/PG1 {ratio(g(rc, 'pg3', 'per_minute'), g(rc, 'pg1', 'per_minute'))}")
+    for r in rows:
+        if r["kind"] == "load" and r["setup"] == "pgreg":
+            print(f"pgreg load to {r['to']}: {r['seconds']} s, {r['per_second']:.0f}/s")
     print("\n| store | profiles | load s (this step) | events/s loading | GET /v1/profiles s | MiB answered"
           " | `profiles list` s | VmRSS MiB | VmHWM MiB | store MiB |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    load = None
+    load = {}
     for r in rows:
         if r["kind"] == "load":
             load = r
+        if r["kind"] == "copy":
+            load = {"seconds": f"copy {r['seconds']:.1f}", "per_second": float("nan")}
         if r["kind"] == "list":
             print(f"| {names[r['setup']]} | {r['profiles']} | {load['seconds']} | {load['per_second']:.0f}"
                   f" | {r['api_median_s']} | {r['bytes'] / 2**20:.1f} | {r['cli_median_s']}"

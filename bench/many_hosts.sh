@@ -17,7 +17,11 @@
 #      POST /v1/events in batches of 1,000 (timed), then at each size the latency of
 #      GET /v1/profiles and of `lifeboat profiles list` (median of 3), the daemon's VmRSS
 #      and VmHWM afterwards, and the store's size (SQLite: the .db and -wal files;
-#      PostgreSQL: pg_database_size).
+#      PostgreSQL: pg_database_size). SQLite is loaded through the API only up to
+#      MANY_HOSTS_SQLITE_API_MAX profiles (full mode: 30,000; each create scans the profiles
+#      table there, so the load is quadratic); for the sizes above it, and again at every
+#      size, SQLite stores are made by `lifeboat store copy` from a PostgreSQL store loaded
+#      through the API (set-up "sqlite-copy").
 #
 # Sizes: full: 9,000 events x 3 rounds, 200 recoveries, 10,000 / 30,000 / 100,000 profiles.
 # QUICK=1: 2,000 events x 3 rounds, 30 recoveries, 1,000 / 3,000 / 10,000 profiles.
@@ -191,8 +195,11 @@ record() { # record SETUP JSON: adds the set-up's name to a helper's line
 helper() { python3 "$root/bench/many_hosts.py" "$@"; }
 joined() { local IFS=,; echo "$*"; }
 
-case ",$setups," in
-  *,pg1,* | *,pg3,*)
+sqlite_api_max=${MANY_HOSTS_SQLITE_API_MAX:-$(if [ "$quick" = 1 ]; then echo 100000000; else echo 30000; fi)}
+sqlite_copy=0
+case ",$setups," in *,sqlite,*) [ "${sizes##* }" -le "$sqlite_api_max" ] || sqlite_copy=1 ;; esac
+case ",$setups,$sqlite_copy" in
+  *,pg1,* | *,pg3,* | *1)
     "$root/scripts/test-postgres.sh" start "$pgdir" >/dev/null || die "PostgreSQL did not start"
     pg_started=1
     ;;
@@ -227,11 +234,15 @@ for setup in ${setups//,/ }; do
   rm -rf "${volume:?}"/*
 
   [ "$setup" = pg3 ] && continue
-  # The registry at scale, on a fresh store.
+  # The registry at scale, on a fresh store. SQLite is loaded through the API only up to
+  # MANY_HOSTS_SQLITE_API_MAX profiles (each create scans the profiles table there, so
+  # loading is quadratic; see bench/RESULTS.md); the larger SQLite stores are made below
+  # by `store copy` from PostgreSQL.
   url=$(new_store "$setup")
   start_daemons 1 "$url"
   loaded=0
   for size in $sizes; do
+    if [ "$setup" = sqlite ] && [ "$size" -gt "$sqlite_api_max" ]; then break; fi
     echo "many_hosts: $setup: loading profiles $loaded..$size"
     line=$(helper load --ports "${ports[0]}" --token "$token" --from "$loaded" --to "$size" \
       --batch 1000 --threads 2) || die "$setup: loading profiles failed"
@@ -246,6 +257,40 @@ for setup in ${setups//,/ }; do
   done
   stop_daemons
 done
+
+# SQLite at every size, its stores copied (`lifeboat store copy`) from a PostgreSQL store
+# loaded through the API: same rows, without the quadratic load.
+if [ "$sqlite_copy" = 1 ]; then
+  echo "many_hosts: == sqlite-copy (SQLite stores copied from PostgreSQL) =="
+  url=$(new_store pgreg)
+  start_daemons 1 "$url"
+  loaded=0
+  for size in $sizes; do
+    echo "many_hosts: pgreg: loading profiles $loaded..$size, then store copy to SQLite"
+    line=$(helper load --ports "${ports[0]}" --token "$token" --from "$loaded" --to "$size" \
+      --batch 1000 --threads 2) || die "pgreg: loading profiles failed"
+    record pgreg "$line"
+    loaded=$size
+    mkdir -p "$work/copy-$size"
+    t0=$(date +%s.%N)
+    "$bin" store copy --from "$url" --to "sqlite://$work/copy-$size/lifeboat.db" >/dev/null ||
+      die "store copy to SQLite failed"
+    record sqlite-copy "{\"kind\": \"copy\", \"profiles\": $size, \"seconds\": $(echo "$(date +%s.%N) - $t0" | bc)}"
+  done
+  stop_daemons
+  for size in $sizes; do
+    curl_url="sqlite://$work/copy-$size/lifeboat.db"
+    start_daemons 1 "$curl_url"
+    echo "many_hosts: sqlite-copy: listing $size profiles"
+    line=$(helper list --port "${ports[0]}" --token "$token" --runs 3 --pid "${daemon_pids[0]}" \
+      --cli "$bin" --store "$curl_url" --output json profiles list) || die "sqlite-copy: listing failed"
+    line=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); d["store_bytes"]=int(sys.argv[2]); print(json.dumps(d))' \
+      "$line" "$(du -cb "$work/copy-$size"/lifeboat.db* | tail -n 1 | cut -f1)")
+    record sqlite-copy "$line"
+    stop_daemons
+    rm -rf "$work/copy-$size"
+  done
+fi
 
 echo "{\"kind\": \"end\", \"seconds\": $(($(date +%s) - t_start)), \"load_after\": \"$(cut -d' ' -f1-3 /proc/loadavg)\", \"cpu_psi_avg60_after\": \"$(psi)\"}" >>"$out.tmp"
 mv "$out.tmp" "$out"
