@@ -239,6 +239,7 @@ def status_kib(pid, field):
 def cmd_list(a):
     client = Client([a.port], a.token)
     times, size, count = [], 0, 0
+    rss0, hwm0 = status_kib(a.pid, "VmRSS"), status_kib(a.pid, "VmHWM")
     for _ in range(a.runs):
         t0 = time.monotonic()
         body = client.get("/v1/profiles")
@@ -257,6 +258,7 @@ def cmd_list(a):
                       "api_median_s": round(statistics.median(times), 3),
                       "cli_s": [round(x, 3) for x in cli],
                       "cli_median_s": round(statistics.median(cli), 3) if cli else None,
+                      "rss_before_kib": rss0, "hwm_before_kib": hwm0,
                       "rss_kib": rss, "hwm_kib": hwm}))
 
 
