@@ -298,8 +298,9 @@ def cmd_summary(a):
     for r in rows:
         if r["kind"] == "load":
             load = r
-        if r["kind"] == "copy":
-            load = {"seconds": f"copy {r['seconds']:.1f}", "per_second": float("nan")}
+        if r["kind"] == "list" and r["setup"] == "sqlite-copy":
+            c = [x for x in rows if x["kind"] == "copy" and x["profiles"] == r["profiles"]]
+            load = {"seconds": f"copy {c[0]['seconds']:.1f}" if c else "-", "per_second": float("nan")}
         if r["kind"] == "list":
             print(f"| {names[r['setup']]} | {r['profiles']} | {load['seconds']} | {load['per_second']:.0f}"
                   f" | {r['api_median_s']} | {r['bytes'] / 2**20:.1f} | {r['cli_median_s']}"
