@@ -5,8 +5,10 @@
 #   make test   install dependencies, build, run every test (ctest), and each fuzz target
 #               for a few seconds (the clang build in build-fuzz)
 #   make fuzz   build the libFuzzer targets and run each for FUZZ_SECONDS (default 600)
+#   make bench-hosts [QUICK=1]   the many-hosts benchmarks: events/s, recoveries/min and
+#               the registry at scale, on SQLite and on 1 and 3 daemons over PostgreSQL
 #   make test-sanitize   build everything with ASan+UBSan (build-debug) and run the tests
-.PHONY: all deps build build-fuzz test test-sanitize fuzz demo demo-sagemaker demo-copy bench lint format clean
+.PHONY: all deps build build-fuzz test test-sanitize fuzz demo demo-sagemaker demo-copy bench bench-hosts lint format clean
 
 FUZZ_SECONDS ?= 600
 FUZZ_WORK ?= /tmp/lifeboat-fuzz
@@ -49,6 +51,10 @@ demo-copy: build
 
 bench: deps
 	@./bench/run.sh
+
+# QUICK=1: the quick mode (a few minutes); bench/many_hosts.sh --help
+bench-hosts: deps
+	@QUICK=$(QUICK) ./bench/many_hosts.sh
 
 lint: build
 	@./scripts/lint.sh format
