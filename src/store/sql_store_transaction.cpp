@@ -199,18 +199,26 @@ Result<std::optional<core::Profile>> SqlStoreTransaction::get_profile(const core
 }
 
 Result<std::vector<core::Profile>> SqlStoreTransaction::list_profiles(const ProfileFilter& f) {
-  // NULL parameters switch a condition off, so one statement serves every filter.
-  static const std::string kSql = fmt::format(
-      "SELECT {} FROM profiles WHERE (CAST(? AS TEXT) IS NULL OR domain_name = ?) AND "
-      "(CAST(? AS TEXT) IS NULL OR domain_id = ?) AND "
-      "(CAST(? AS TEXT) IS NULL OR (home_volume_id = ? AND home_dir_name = ?)) "
-      "ORDER BY domain_name, kind, name",
-      kProfileColumns);
-  SqlValue dn = sql_optional(f.domain_name);
-  SqlValue di = sql_optional(f.domain_id);
-  SqlValue hv = sql_optional(f.home ? std::optional<std::string>(f.home->volume_id) : std::nullopt);
-  SqlValue hd = sql_optional(f.home ? std::optional<std::string>(f.home->dir_name) : std::nullopt);
-  LIFEBOAT_ASSIGN_OR_RETURN(auto rows, session_.query(kSql, {dn, dn, di, di, hv, hv, hd}));
+  // Only the conditions the filter sets are in the statement, so the planner can use the
+  // index that fits (a "NULL switches it off" condition hides every index from SQLite, and
+  // the registry's check for a home held by another profile scanned the whole table).
+  std::string sql = fmt::format("SELECT {} FROM profiles WHERE 1 = 1", kProfileColumns);
+  std::vector<SqlValue> params;
+  if (f.domain_name) {
+    sql += " AND domain_name = ?";
+    params.emplace_back(*f.domain_name);
+  }
+  if (f.domain_id) {
+    sql += " AND domain_id = ?";
+    params.emplace_back(*f.domain_id);
+  }
+  if (f.home) {
+    sql += " AND home_volume_id = ? AND home_dir_name = ?";
+    params.emplace_back(f.home->volume_id);
+    params.emplace_back(f.home->dir_name);
+  }
+  sql += " ORDER BY domain_name, kind, name";
+  LIFEBOAT_ASSIGN_OR_RETURN(auto rows, session_.query(sql, params));
   std::vector<core::Profile> out;
   for (const SqlRow& r : rows) {
     LIFEBOAT_ASSIGN_OR_RETURN(core::Profile p, profile_from_row(r));
