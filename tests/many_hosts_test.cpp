@@ -25,6 +25,7 @@
 #include "store/sql_execution_store.h"
 #include "support/daemon_process.h"
 #include "support/platform_events.h"
+#include "support/process.h"
 #include "testing/postgres_database.h"
 #include "testing/temp_dir.h"
 
@@ -101,16 +102,6 @@ class ManyHostsTest : public ::testing::Test {
     int n = 0;
     for (const auto& e : executions(s)) n += e.status == store::ExecutionStatus::kSucceeded;
     return n;
-  }
-  // Waits (real time) until `pred` holds; false after `limit`.
-  template <typename Pred>
-  bool eventually(Pred pred, std::chrono::seconds limit) {
-    auto until = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < until) {
-      if (pred()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return pred();
   }
   std::string logs() {
     std::string all;

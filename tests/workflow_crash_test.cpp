@@ -31,17 +31,6 @@ std::map<std::string, int> invocations(const std::string& file) {
   return out;
 }
 
-// Polls (real time: we wait for another process) until `pred` holds or 30 s pass.
-template <typename Pred>
-bool eventually(Pred pred) {
-  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (std::chrono::steady_clock::now() < until) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return false;
-}
-
 TEST(WorkflowCrash, KilledDuringAWaitAndDuringATaskCompletesAfterRestart) {
   TempDir tmp;
   const std::string data = tmp / "data";
@@ -62,7 +51,8 @@ TEST(WorkflowCrash, KilledDuringAWaitAndDuringATaskCompletesAfterRestart) {
   {
     ChildProcess run({lifeboat_testbin(), "--data-dir", data, "executions", "start", "--definition",
                       tmp / "def.json", "--input", input.dump(), "--name", "crashy", "--wait"});
-    ASSERT_TRUE(eventually([&] { return invocations(counter)["Before"] == 1; }));
+    ASSERT_TRUE(eventually([&] { return invocations(counter)["Before"] == 1; },
+                           std::chrono::seconds(30), std::chrono::milliseconds(20)));
     std::this_thread::sleep_for(std::chrono::milliseconds(300));  // into the 2 s Wait
     ASSERT_EQ(run.kill_hard(), 128 + SIGKILL) << "it ended before it was killed";
   }
@@ -76,7 +66,8 @@ TEST(WorkflowCrash, KilledDuringAWaitAndDuringATaskCompletesAfterRestart) {
   // 2. Restart; kill it again while the blocking task runs.
   {
     ChildProcess resume({lifeboat_testbin(), "--data-dir", data, "executions", "resume"});
-    ASSERT_TRUE(eventually([&] { return invocations(counter)["Slow"] == 1; }));
+    ASSERT_TRUE(eventually([&] { return invocations(counter)["Slow"] == 1; },
+                           std::chrono::seconds(30), std::chrono::milliseconds(20)));
     resume.kill_hard();
   }
   EXPECT_EQ(invocations(counter)["Middle"], 1);

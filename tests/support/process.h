@@ -2,7 +2,9 @@
 // any program, a scratch directory) live in src/testing/ and are re-exported here.
 #pragma once
 
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "testing/child_process.h"
@@ -25,5 +27,18 @@ std::string lifeboat_testbin();
 ProcessResult run_lifeboat_testbin(const std::vector<std::string>& args,
                                    const std::string& input = "",
                                    const std::vector<std::string>& env = {});
+
+//! Polls `pred` (real time: the tests wait for other processes) every `step` until it
+//! holds or `limit` passes; its last answer.
+template <typename Pred>
+bool eventually(Pred pred, std::chrono::milliseconds limit = std::chrono::seconds(60),
+                std::chrono::milliseconds step = std::chrono::milliseconds(100)) {
+  const auto until = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < until) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(step);
+  }
+  return pred();
+}
 
 }  // namespace lifeboat::testing
