@@ -1,5 +1,6 @@
 #include "aws/json_service_client.h"
 
+#include <algorithm>
 #include <random>
 #include <thread>
 
@@ -87,6 +88,14 @@ std::string JsonServiceClient::credential_source() const {
 core::Result<core::Json> JsonServiceClient::call(std::string_view operation,
                                                  const core::Json& request) {
   const std::string prefix = fmt::format("{} {}", service_.service_id, operation);
+  if (std::find(service_.operations.begin(), service_.operations.end(), operation) ==
+      service_.operations.end()) {
+    // A deployment grants exactly the listed actions (docs/security.md): an unlisted call
+    // would fail with AccessDenied in production, so it fails here, in every test, first.
+    return core::Status::internal(
+        fmt::format("{}: not among the operations listed for {} in aws/service_info.cpp", prefix,
+                    service_.service_id));
+  }
   const std::string body = request.dump();
   core::Status last;
   auto is_cancelled = [this] {

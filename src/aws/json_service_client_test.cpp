@@ -112,7 +112,7 @@ TEST(JsonServiceClient, ErrorsMapToStatusCodesNamingServiceOperationAndCode) {
   EXPECT_EQ(bad_creds.status().code(), core::StatusCode::kPermissionDenied);
   EXPECT_NE(bad_creds.status().message().find("environment"), std::string::npos);
 
-  EXPECT_EQ(f.client->call("DeleteDomain", {}).status().code(),
+  EXPECT_EQ(f.client->call("ListSpaces", {}).status().code(),
             core::StatusCode::kFailedPrecondition);
 
   auto header_code = f.client->call("DescribeSpace", {});
@@ -127,6 +127,16 @@ TEST(JsonServiceClient, ErrorsMapToStatusCodesNamingServiceOperationAndCode) {
     EXPECT_EQ(r.status().message().find("Signature="), std::string::npos);
   }
   EXPECT_EQ(f.sleeps.size(), 0u) << "client errors are not retried";
+}
+
+TEST(JsonServiceClient, AnOperationNotListedForTheServiceIsRefusedWithoutARequest) {
+  Fixture f(core::Json::array({answer(200, core::Json::object())}));
+  auto out = f.client->call("DeleteDomain", {{"DomainId", "d-1"}});
+  EXPECT_EQ(out.status().code(), core::StatusCode::kInternal);
+  EXPECT_NE(out.status().message().find("SageMaker DeleteDomain: not among the operations"),
+            std::string::npos)
+      << out.status().message();
+  EXPECT_TRUE(f.fake->log_lines().empty()) << "the refused call reached the service";
 }
 
 TEST(JsonServiceClient, ThrottlingIsRetriedWithBackoffThenSucceeds) {

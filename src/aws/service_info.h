@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 namespace lifeboat::aws {
 
@@ -13,10 +14,16 @@ struct ServiceInfo {
   std::string endpoint_prefix;  //!< "api.sagemaker" -> https://api.sagemaker.<region>.<suffix>
   std::string target_prefix;    //!< "SageMaker" -> X-Amz-Target: SageMaker.<Operation>
   std::string json_version;     //!< "1.1" -> application/x-amz-json-1.1
+  //! Every operation Lifeboat calls on the service, and so every IAM action
+  //! (`<signing_name>:<Operation>`) a deployment must grant; JsonServiceClient refuses any
+  //! other. The deployment kit's policy (packaging/aws) is tested against these lists.
+  std::vector<std::string> operations;
 };
 
 //! SageMaker: AWS JSON 1.1, signing name sagemaker, endpoint api.sagemaker.<region>.
 ServiceInfo sagemaker_service();
+//! SQS: AWS JSON 1.0, signing name sqs, endpoint sqs.<region>, targets AmazonSQS.<Operation>.
+ServiceInfo sqs_service();
 //! STS, for its endpoint (AssumeRoleWithWebIdentity speaks the query protocol, unsigned).
 ServiceInfo sts_service();
 
