@@ -7,8 +7,10 @@
 #   make fuzz   build the libFuzzer targets and run each for FUZZ_SECONDS (default 600)
 #   make bench-hosts [QUICK=1]   the many-hosts benchmarks: events/s, recoveries/min and
 #               the registry at scale, on SQLite and on 1 and 3 daemons over PostgreSQL
+#   make deb    the Debian package lifeboat_<version>_<arch>.deb in build/, from the built
+#               `lifeboat` (scripts/build-deb.sh; README "Installing the Debian package")
 #   make test-sanitize   build everything with ASan+UBSan (build-debug) and run the tests
-.PHONY: all deps build build-fuzz test test-sanitize fuzz demo demo-sagemaker demo-copy bench bench-hosts lint format clean
+.PHONY: all deps build build-fuzz deb test test-sanitize fuzz demo demo-sagemaker demo-copy bench bench-hosts lint format clean
 
 FUZZ_SECONDS ?= 600
 FUZZ_WORK ?= /tmp/lifeboat-fuzz
@@ -23,6 +25,11 @@ deps:
 build: deps
 	@cmake --preset default >/dev/null
 	@cmake --build --preset default
+
+deb: deps
+	@cmake --preset default >/dev/null
+	@cmake --build --preset default --target lifeboat
+	@./scripts/build-deb.sh build/src/cli/lifeboat build
 
 test: build build-fuzz
 	@ctest --preset default

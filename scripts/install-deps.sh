@@ -22,6 +22,10 @@ packages=(
   # shapes with botocore; used when the python3 on PATH has no botocore of its own.
   python3-botocore python3-boto3
   git  # bench/gen_trees.py builds a real repository for tree (d)
+  # `make deb` (scripts/build-deb.sh) and its test (tests/packaging/): dpkg-shlibdeps,
+  # the man page from --help, lintian, systemd-analyze for the unit, setpriv (util-linux)
+  # to run a copy with the unit's capabilities only
+  dpkg-dev help2man lintian binutils systemd util-linux
 )
 
 missing=()

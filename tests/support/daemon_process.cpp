@@ -23,7 +23,9 @@ DaemonProcess::DaemonProcess(const std::string& data_dir,
   std::filesystem::create_directories(data_dir);
   const std::string port_file = data_dir + "/serve.port";
   ::unlink(port_file.c_str());
-  std::vector<std::string> argv{start.test_resources ? lifeboat_testbin() : lifeboat_bin()};
+  std::vector<std::string> argv{!start.binary.empty()  ? start.binary
+                                : start.test_resources ? lifeboat_testbin()
+                                                       : lifeboat_bin()};
   argv.insert(argv.end(), start.global_args.begin(), start.global_args.end());
   argv.insert(argv.end(), {"--data-dir", data_dir, "serve", "--listen", "127.0.0.1:0",
                            "--port-file", port_file});

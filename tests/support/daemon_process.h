@@ -26,6 +26,7 @@ struct HttpResult {
 struct DaemonStart {
   std::vector<std::string> global_args;  //!< options before the command, e.g. --verbose
   bool test_resources = false;           //!< run lifeboat_testbin (lifeboat:test.* tasks)
+  std::string binary;  //!< another `lifeboat` to run (e.g. one installed from the package)
 };
 
 class DaemonProcess {
