@@ -40,8 +40,13 @@ if ! [[ $version =~ ^[0-9][0-9A-Za-z.+~-]*$ ]]; then
 fi
 arch=$(dpkg --print-architecture)
 maintainer=${LIFEBOAT_DEB_MAINTAINER:-"Lifeboat maintainers <lifeboat@example.com>"}
-# The changelog's date: the source's last commit, so that a rebuild gives the same package.
-date_rfc2822=$(git -C "$src" log -1 --format=%cD 2>/dev/null || date -R)
+# Dates (the changelog's, and the mtimes dpkg-deb clamps to SOURCE_DATE_EPOCH): the
+# source's last commit, so that rebuilding one commit gives the same package.
+if [ -z "${SOURCE_DATE_EPOCH:-}" ]; then
+  SOURCE_DATE_EPOCH=$(git -C "$src" log -1 --format=%ct 2>/dev/null || date +%s)
+fi
+export SOURCE_DATE_EPOCH
+date_rfc2822=$(date -R -u -d "@$SOURCE_DATE_EPOCH")
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/lifeboat-deb.XXXXXX")
 trap 'rm -rf "$work"' EXIT
