@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <fstream>
 
+#include <fmt/format.h>
+
 namespace lifeboat::transfer {
 
 using core::Status;
@@ -79,7 +81,21 @@ Status Metadata::set_owner_fd(int fd, const FileStat& st, bool fresh) const {
 }
 
 Status Metadata::set_mode_fd(int fd, const FileStat& st) const {
-  return fs_.chmod_fd(fd, mode_for(st));
+  return chmod_checked(fd, mode_for(st));
+}
+
+Status Metadata::chmod_checked(int fd, mode_t want) const {
+  LIFEBOAT_RETURN_IF_ERROR(fs_.chmod_fd(fd, want));
+  if ((want & (S_ISUID | S_ISGID)) == 0) return Status::ok();
+  // Without CAP_FSETID the kernel drops a setgid bit for a group the copier is not in, and
+  // says nothing; a shared directory would silently stop handing its group to new files.
+  auto now = fs_.stat_at(fd, "");
+  if (!now.is_ok()) return now.status();
+  if ((now->mode & 07777) == want) return Status::ok();
+  return Status::permission_denied(fmt::format(
+      "the kernel kept mode {:04o} of the {:04o} asked: setuid/setgid bits need CAP_FSETID "
+      "(README, \"Installing the Debian package\")",
+      now->mode & 07777, want));
 }
 
 Status Metadata::set_times_fd(int fd, const FileStat& st) const {
@@ -127,7 +143,7 @@ Status Metadata::apply_to_dir(int src_fd, const FileStat& src, int dst_fd, bool 
   }
   const mode_t want = mode_for(src);
   if ((opt_.preserve_perms || created) && ((dst->mode & 07777) != want || chowned)) {
-    LIFEBOAT_RETURN_IF_ERROR(fs_.chmod_fd(dst_fd, want));
+    LIFEBOAT_RETURN_IF_ERROR(chmod_checked(dst_fd, want));
   }
   LIFEBOAT_RETURN_IF_ERROR(copy_xattrs(src_fd, "", dst_fd, ""));
   if (!same_time(dst->mtime, src.mtime) || !same_time(dst->atime, src.atime)) {

@@ -42,7 +42,8 @@ class Metadata {
   //! Owner and group of `fd`. `fresh`: the file was just created by this run in a directory
   //! it created, so it already has the copier's own ids.
   core::Status set_owner_fd(int fd, const fs::FileStat& st, bool fresh = false) const;
-  //! Mode of `fd` (after set_owner_fd).
+  //! Mode of `fd` (after set_owner_fd). A setuid/setgid bit the kernel refused to set (no
+  //! CAP_FSETID) is an error naming the mode kept, never a silent loss.
   core::Status set_mode_fd(int fd, const fs::FileStat& st) const;
   core::Status set_times_fd(int fd, const fs::FileStat& st) const;
   //! Copies xattrs and ACLs from `src_fd` (or its entry `src_link`: a symlink, no ACLs) to
@@ -58,6 +59,9 @@ class Metadata {
                            const std::string& tmp, const fs::FileStat& st) const;
 
  private:
+  // chmod, then for a setuid/setgid mode a stat confirming the kernel kept the bits.
+  core::Status chmod_checked(int fd, mode_t want) const;
+
   fs::FileSystem& fs_;
   const CopyOptions& opt_;
   mode_t umask_;

@@ -356,18 +356,26 @@ TEST_F(CopyWithUnitCapabilities, KeepsOwnersModesAndContents) {
 }
 
 // Why the unit grants CAP_FSETID beyond the four a copy obviously needs (README): without
-// it the kernel drops the setgid bit of a directory whose group root is not in.
-TEST_F(CopyWithUnitCapabilities, WithoutFsetidASharedDirectoryLosesItsSetgidBit) {
+// it the kernel drops the setgid bit of a directory whose group root is not in. The copier
+// checks and fails that directory, naming the capability, rather than lose the bit quietly.
+TEST_F(CopyWithUnitCapabilities, WithoutFsetidALostSetgidBitFailsTheCopyNamingTheCapability) {
   if (::geteuid() != 0) GTEST_SKIP() << "the daemon runs as root; so must this test";
   TempDir dir;
   const std::string src = dir / "old-home", dst = dir / "new-home";
   make_tree(src);
   auto r =
       copy_with({"CAP_CHOWN", "CAP_FOWNER", "CAP_DAC_READ_SEARCH", "CAP_DAC_OVERRIDE"}, src, dst);
+  EXPECT_NE(r.exit_code, 0) << "a lost setgid bit reported as success\n" << r.out << r.err;
+  const std::string all = r.out + r.err;
+  EXPECT_NE(all.find("CAP_FSETID"), std::string::npos) << all;
+  EXPECT_NE(all.find("shared"), std::string::npos) << all;
   struct stat st {};
-  ASSERT_EQ(::stat((dst + "/shared").c_str(), &st), 0) << r.out << r.err;
+  ASSERT_EQ(::stat((dst + "/shared").c_str(), &st), 0) << all;
   EXPECT_EQ(st.st_mode & 02000, 0U)
       << "setgid kept without CAP_FSETID: the unit's comment is wrong";
+  // Everything else still arrived.
+  ASSERT_EQ(::stat((dst + "/private/notes.txt").c_str(), &st), 0) << all;
+  EXPECT_EQ(st.st_uid, 4101U);
 }
 
 }  // namespace
