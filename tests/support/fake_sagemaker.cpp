@@ -47,6 +47,9 @@ FakeSageMaker::FakeSageMaker(const std::vector<std::string>& extra) : volume_roo
   client_ = std::move(client).value();
 }
 
+const char* FakeSageMaker::access_key() { return kAccessKey; }
+const char* FakeSageMaker::secret_key() { return kSecretKey; }
+
 std::vector<std::string> FakeSageMaker::env() const {
   return {std::string("AWS_ACCESS_KEY_ID=") + kAccessKey,
           std::string("AWS_SECRET_ACCESS_KEY=") + kSecretKey, "AWS_REGION=us-east-1",

@@ -8,6 +8,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "aws/http_transport.h"
@@ -21,9 +22,12 @@ class FakeSqs {
   static constexpr const char* kAccessKey = "AKIDLIFEBOATSQSTEST";
   static constexpr const char* kSecretKey = "lifeboat-fake-sqs-secret";
 
-  //! `extra` flags go to fake_sqs.py (e.g. "--deny", "ReceiveMessage").
-  explicit FakeSqs(const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args{"--access-key", kAccessKey, "--secret-key", kSecretKey};
+  //! `extra` flags go to fake_sqs.py (e.g. "--deny", "ReceiveMessage"); the fake accepts
+  //! `access_key` and `secret_key` (env() names them).
+  explicit FakeSqs(const std::vector<std::string>& extra = {},
+                   std::string access_key = kAccessKey, std::string secret_key = kSecretKey)
+      : access_key_(std::move(access_key)), secret_key_(std::move(secret_key)) {
+    std::vector<std::string> args{"--access-key", access_key_, "--secret-key", secret_key_};
     args.insert(args.end(), extra.begin(), extra.end());
     process_ = std::make_unique<FakeProcess>("fake_sqs.py", args);
   }
@@ -76,8 +80,8 @@ class FakeSqs {
   //! AWS_* variables that point a process at the fake ("K=V"), never a developer's own
   //! AWS configuration.
   std::vector<std::string> env() const {
-    return {std::string("AWS_ACCESS_KEY_ID=") + kAccessKey,
-            std::string("AWS_SECRET_ACCESS_KEY=") + kSecretKey,
+    return {"AWS_ACCESS_KEY_ID=" + access_key_,
+            "AWS_SECRET_ACCESS_KEY=" + secret_key_,
             "AWS_REGION=us-east-1",
             "AWS_EC2_METADATA_DISABLED=true",
             "AWS_SHARED_CREDENTIALS_FILE=/nonexistent",
@@ -102,6 +106,8 @@ class FakeSqs {
   }
 
  private:
+  std::string access_key_;
+  std::string secret_key_;
   std::unique_ptr<FakeProcess> process_;
   CurlTransport http_;
 };
