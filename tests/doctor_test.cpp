@@ -115,9 +115,15 @@ TEST_F(DoctorTest, AVolumeWithoutWriteOrChownRightsFails) {
   std::ofstream(path) << "[volumes]\nroot-owned = \"" << volume_ << "\"\nnobody-owned = \""
                       << writable << "\"\n";
   ASSERT_EQ(::chmod(path.c_str(), 0644), 0);
-  const std::vector<std::string> argv{"/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
-                                      "--clear-groups",   lifeboat_bin(),  "--store",
-                                      "sqlite:///nonexistent-dir/x.db", "doctor", "--config",
+  const std::vector<std::string> argv{"/usr/bin/setpriv",
+                                      "--reuid=65534",
+                                      "--regid=65534",
+                                      "--clear-groups",
+                                      lifeboat_bin(),
+                                      "--store",
+                                      "sqlite:///nonexistent-dir/x.db",
+                                      "doctor",
+                                      "--config",
                                       path};
   auto r = run_process(argv, "", {});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
@@ -130,10 +136,10 @@ TEST_F(DoctorTest, AVolumeWithoutWriteOrChownRightsFails) {
 }
 
 TEST_F(DoctorTest, NoCredentialsSaysWhereToPutThem) {
-  auto r = doctor(config(), {"AWS_REGION=us-east-1", "AWS_EC2_METADATA_DISABLED=true",
-                             "AWS_SHARED_CREDENTIALS_FILE=/nonexistent",
-                             "AWS_CONFIG_FILE=/nonexistent",
-                             "AWS_ENDPOINT_URL_SAGEMAKER=" + sagemaker_.endpoint()});
+  auto r =
+      doctor(config(), {"AWS_REGION=us-east-1", "AWS_EC2_METADATA_DISABLED=true",
+                        "AWS_SHARED_CREDENTIALS_FILE=/nonexistent", "AWS_CONFIG_FILE=/nonexistent",
+                        "AWS_ENDPOINT_URL_SAGEMAKER=" + sagemaker_.endpoint()});
   EXPECT_EQ(r.exit_code, 1) << r.out;
   for (const char* check : {"FAIL credentials (sagemaker):", "FAIL credentials (queue events):"}) {
     const std::string fail = line(r.out, check);

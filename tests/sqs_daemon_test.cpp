@@ -55,16 +55,15 @@ class SqsDaemonTest : public ::testing::Test {
     return path;
   }
 
-  std::unique_ptr<DaemonProcess> start(const std::string& config, const std::string& data,
-                                       const std::vector<std::string>& global = {}) {
-    return std::make_unique<DaemonProcess>(tmp_ / data,
-                                           std::vector<std::string>{"--config", config},
-                                           fake_.env(), DaemonStart{.global_args = global});
+  std::unique_ptr<DaemonProcess> start(const std::string& config, const std::string& data) {
+    return std::make_unique<DaemonProcess>(
+        tmp_ / data, std::vector<std::string>{"--config", config}, fake_.env());
   }
 
   //! user1 of domain demo: created with home 200001 (holding a file), deleted, created
-  //! again with home 200003 — one message each, ids m-domain, m-create, m-delete, m-recreate.
-  void send_recreation() {
+  //! again with home 200003 — one message each, ids m-domain, m-create, m-delete, and
+  //! (unless `recreate` is false) m-recreate.
+  void send_recreation(bool recreate = true) {
     fsys::create_directories(home("200001"));
     std::ofstream(home("200001/notes.txt")) << "keep me\n";
     ASSERT_EQ(::chown(home("200001").c_str(), 200001, 1001), 0);
@@ -81,6 +80,10 @@ class SqsDaemonTest : public ::testing::Test {
     send("m-delete",
          cloud_event("e3", "DeleteUserProfile",
                      profile_data("demo", "userProfileName", "user1", "200001", 200001), 2));
+    if (recreate) send_recreate();
+  }
+
+  void send_recreate() {
     send("m-recreate",
          cloud_event("e4", "CreateUserProfile",
                      profile_data("demo", "userProfileName", "user1", "200003", 200003), 3));
@@ -202,15 +205,22 @@ TEST_F(SqsDaemonTest, TwoDaemonsOnOneStoreApplyAMessageBothReceivedOnce) {
   ASSERT_EQ(::chmod(token_file.c_str(), 0600), 0);
   std::unique_ptr<DaemonProcess> daemons[2];
   for (int n = 0; n < 2; ++n) {
-    const std::string config =
-        write_config("node-" + std::to_string(n) + ".toml", 2,
-                     "token_file = \"" + token_file + "\"\n[cluster]\nnode_id = \"node-" +
-                         std::to_string(n) + "\"\nlease_seconds = 3\npoll_milliseconds = 100\n");
-    daemons[n] = start(config, "data-" + std::to_string(n), {"--store", db.url()});
+    const std::string config = write_config("node-" + std::to_string(n) + ".toml", 2,
+                                            "[cluster]\nnode_id = \"node-" + std::to_string(n) +
+                                                "\"\nlease_seconds = 3\npoll_milliseconds = 100\n");
+    daemons[n] = std::make_unique<DaemonProcess>(
+        tmp_ / ("data-" + std::to_string(n)),
+        std::vector<std::string>{"--config", config, "--token-file", token_file}, fake_.env(),
+        DaemonStart{.global_args = {"--store", db.url()}});
   }
   auto logs = [&] { return daemons[0]->log() + "\n---\n" + daemons[1]->log(); };
+  // The events before the recreation first: two daemons may apply messages out of order.
+  send_recreation(/*recreate=*/false);
+  for (const char* id : {"m-domain", "m-create", "m-delete"}) {
+    ASSERT_TRUE(eventually([&] { return deleted(id); })) << id << "\n" << logs();
+  }
   fake_.fail_delete({"m-recreate"});
-  send_recreation();
+  send_recreate();
   const std::string seen = "SQS message m-recreate";
   ASSERT_TRUE(eventually(
       [&] { return daemons[0]->log_count(seen) >= 1 && daemons[1]->log_count(seen) >= 1; },
@@ -219,9 +229,6 @@ TEST_F(SqsDaemonTest, TwoDaemonsOnOneStoreApplyAMessageBothReceivedOnce) {
   fake_.fail_delete({});
   ASSERT_TRUE(eventually([&] { return deleted("m-recreate"); }, std::chrono::seconds(120)))
       << logs();
-  for (const char* id : {"m-domain", "m-create", "m-delete"}) {
-    EXPECT_TRUE(deleted(id)) << id;
-  }
   EXPECT_GE(fake_.message("events", "m-recreate")["receiveCount"].get<int>(), 2);
   EXPECT_NE(logs().find("duplicate 1"), std::string::npos) << logs();
   Json executions = finished_executions(*daemons[0]);

@@ -83,7 +83,8 @@ DoctorCheck check_store(const DoctorInputs& in, std::vector<core::Volume>* regis
   c.ok = *version == store::latest_schema_version();
   c.detail = fmt::format("{} answers; schema version {} (this lifeboat's: {})", shown, *version,
                          store::latest_schema_version());
-  if (!c.ok) c.fix = "run the lifeboat version that matches this store, or `lifeboat store migrate`";
+  if (!c.ok)
+    c.fix = "run the lifeboat version that matches this store, or `lifeboat store migrate`";
   return c;
 }
 
@@ -97,8 +98,8 @@ DoctorCheck check_volume(const std::string& id, const std::string& path) {
   }
   if (::stat(path.c_str(), &st) != 0) {
     c.detail = core::Status::from_errno(errno, fmt::format("'{}'", path)).message();
-    c.fix = fmt::format("mount the volume (e.g. the domain's EFS) at {}, or correct the path",
-                        path);
+    c.fix =
+        fmt::format("mount the volume (e.g. the domain's EFS) at {}, or correct the path", path);
     return c;
   }
   if (!S_ISDIR(st.st_mode)) {
@@ -117,8 +118,9 @@ DoctorCheck check_volume(const std::string& id, const std::string& path) {
     return c;
   }
   c.ok = true;
-  c.detail = fmt::format("{} is {}; writable, and chown works there", path,
-                         is_mount_point(path, st) ? "a mount point" : "a directory (not a mount point)");
+  c.detail =
+      fmt::format("{} is {}; writable, and chown works there", path,
+                  is_mount_point(path, st) ? "a mount point" : "a directory (not a mount point)");
   return c;
 }
 
@@ -132,9 +134,10 @@ std::string permission_fix(const core::Status& st, const std::string& what) {
     return "grant the IAM action named above to this host's role (packaging/aws has the policy)";
   }
   if (st.code() == core::StatusCode::kUnavailable || st.code() == core::StatusCode::kTimeout) {
-    return fmt::format("check that this host can reach {} (VPC endpoint or NAT, security "
-                       "groups, DNS)",
-                       what);
+    return fmt::format(
+        "check that this host can reach {} (VPC endpoint or NAT, security "
+        "groups, DNS)",
+        what);
   }
   return fmt::format("check the {} settings (region, endpoint_url) and that it exists", what);
 }
@@ -154,8 +157,8 @@ void check_sagemaker(const ServerConfig& config, const aws::Environment& env,
   }
   const std::string source = (*client)->credential_source();
   if (source == kNoCredentials) {
-    out.push_back({"credentials (sagemaker)", false, "no AWS credentials found",
-                   no_credentials_fix()});
+    out.push_back(
+        {"credentials (sagemaker)", false, "no AWS credentials found", no_credentials_fix()});
     return;
   }
   out.push_back({"credentials (sagemaker)", true, fmt::format("from {}", source), ""});
@@ -165,10 +168,10 @@ void check_sagemaker(const ServerConfig& config, const aws::Environment& env,
                    permission_fix(listed.status(), "SageMaker")});
     return;
   }
-  out.push_back({"sagemaker", true,
-                 fmt::format("{} in {} answers ListDomains", (*client)->endpoint(),
-                             (*client)->region()),
-                 ""});
+  out.push_back(
+      {"sagemaker", true,
+       fmt::format("{} in {} answers ListDomains", (*client)->endpoint(), (*client)->region()),
+       ""});
 }
 
 void check_queue(const SqsQueueSettings& settings, const aws::Environment& env,
@@ -186,23 +189,24 @@ void check_queue(const SqsQueueSettings& settings, const aws::Environment& env,
                    "no AWS credentials found", no_credentials_fix()});
     return;
   }
-  out.push_back(
-      {fmt::format("credentials (queue {})", (*queue)->name()), true, fmt::format("from {}", source), ""});
+  out.push_back({fmt::format("credentials (queue {})", (*queue)->name()), true,
+                 fmt::format("from {}", source), ""});
   auto attrs = (*queue)->attributes({"VisibilityTimeout", "RedrivePolicy"});
   if (!attrs.is_ok()) {
-    out.push_back({label, false, attrs.status().message(),
-                   permission_fix(attrs.status(), fmt::format("the queue {}", settings.queue_url))});
+    out.push_back(
+        {label, false, attrs.status().message(),
+         permission_fix(attrs.status(), fmt::format("the queue {}", settings.queue_url))});
     return;
   }
-  std::string redrive = "no redrive policy: a message that can never be applied comes back "
-                        "forever (add a dead-letter queue)";
+  std::string redrive =
+      "no redrive policy: a message that can never be applied comes back "
+      "forever (add a dead-letter queue)";
   if (auto r = attrs->find("RedrivePolicy"); r != attrs->end()) {
     auto policy = core::parse_json(r->second, "RedrivePolicy");
     if (policy.is_ok() && policy->is_object()) {
-      redrive = fmt::format("dead-letter queue {} after {} receives",
-                            policy->value("deadLetterTargetArn", "?"),
-                            policy->contains("maxReceiveCount") ? (*policy)["maxReceiveCount"].dump()
-                                                                 : "?");
+      redrive = fmt::format(
+          "dead-letter queue {} after {} receives", policy->value("deadLetterTargetArn", "?"),
+          policy->contains("maxReceiveCount") ? (*policy)["maxReceiveCount"].dump() : "?");
     }
   }
   out.push_back({label, true,

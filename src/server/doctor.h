@@ -6,6 +6,7 @@
 // to do. Runs once, on the caller's thread; changes nothing but a scratch file it removes.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,7 @@
 namespace lifeboat::server {
 
 struct DoctorCheck {
-  std::string name;    //!< "config", "store", "volume home", "credentials (sagemaker)", ...
+  std::string name;  //!< "config", "store", "volume home", "credentials (sagemaker)", ...
   bool ok = false;
   std::string detail;  //!< what was found, or what failed
   std::string fix;     //!< for a failure: what to do

@@ -49,8 +49,6 @@ SqsIntake::SqsIntake(std::unique_ptr<SqsQueue> queue, Options options, Submit su
 SqsIntake::~SqsIntake() { stop(); }
 
 void SqsIntake::start() {
-  spdlog::info("SQS intake: polling queue {} at {} (region {}, credentials: {})", queue_->url(),
-               queue_->endpoint(), queue_->region(), queue_->credential_source());
   keeper_thread_ = std::thread([this] { keep_invisible_loop(); });
   poll_thread_ = std::thread([this] { poll_loop(); });
 }
@@ -72,6 +70,9 @@ bool SqsIntake::stopping() {
 }
 
 void SqsIntake::poll_loop() {
+  // Finding the credentials may ask a metadata service: on this thread, not the starter's.
+  spdlog::info("SQS intake: polling queue {} at {} (region {}, credentials: {})", queue_->url(),
+               queue_->endpoint(), queue_->region(), queue_->credential_source());
   std::chrono::milliseconds backoff{0};
   while (!stopping()) {
     core::Status st = poll_once();

@@ -24,8 +24,8 @@ class FakeSqs {
 
   //! `extra` flags go to fake_sqs.py (e.g. "--deny", "ReceiveMessage"); the fake accepts
   //! `access_key` and `secret_key` (env() names them).
-  explicit FakeSqs(const std::vector<std::string>& extra = {},
-                   std::string access_key = kAccessKey, std::string secret_key = kSecretKey)
+  explicit FakeSqs(const std::vector<std::string>& extra = {}, std::string access_key = kAccessKey,
+                   std::string secret_key = kSecretKey)
       : access_key_(std::move(access_key)), secret_key_(std::move(secret_key)) {
     std::vector<std::string> args{"--access-key", access_key_, "--secret-key", secret_key_};
     args.insert(args.end(), extra.begin(), extra.end());
