@@ -12,9 +12,7 @@ namespace {
 constexpr std::size_t kMaxLoggedReason = 400;
 
 std::string short_reason(const core::Status& status) {
-  std::string text = loggable(status.message().substr(0, kMaxLoggedReason));
-  if (status.message().size() > kMaxLoggedReason) text += "...";
-  return text;
+  return loggable(status.message(), kMaxLoggedReason);
 }
 
 std::string summary(const std::vector<IntakeItem>& items) {
@@ -30,12 +28,12 @@ std::string summary(const std::vector<IntakeItem>& items) {
 
 }  // namespace
 
-std::string loggable(std::string_view id) {
-  std::string out(id.substr(0, 128));
+std::string loggable(std::string_view text, std::size_t limit) {
+  std::string out(text.substr(0, limit));
   for (char& c : out) {
     if (c < 0x20 || c > 0x7e) c = '?';
   }
-  if (id.size() > 128) out += "...";
+  if (text.size() > limit) out += "...";
   return out;
 }
 

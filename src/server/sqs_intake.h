@@ -91,8 +91,9 @@ class SqsIntake {
   std::thread keeper_thread_;
 };
 
-//! `id` as it may appear in a log line: printable ASCII only (others as '?'), at most 128
-//! characters. Message ids and other names that came from a queue go through this.
-std::string loggable(std::string_view id);
+//! `text` as it may appear in a log line: printable ASCII only (others as '?'), at most
+//! `limit` characters (then "..."). Message ids and reasons that came from a queue go
+//! through this.
+std::string loggable(std::string_view text, std::size_t limit = 128);
 
 }  // namespace lifeboat::server

@@ -12,21 +12,13 @@
 
 #include "aws/environment.h"
 #include "aws/testing/fake_sqs.h"
+#include "testing/eventually.h"
 
 namespace lifeboat::server {
 namespace {
 
 using aws::testing::FakeSqs;
-
-template <typename Pred>
-bool eventually(Pred pred, std::chrono::seconds limit = std::chrono::seconds(30)) {
-  const auto until = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < until) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return pred();
-}
+using testing::eventually;
 
 std::vector<IntakeItem> outcome(const std::string& name) {
   IntakeItem item;
@@ -252,6 +244,13 @@ TEST_F(SqsIntakeTest, FailedReceivesAreRetriedAndNamed) {
   ASSERT_FALSE(st.is_ok());
   EXPECT_EQ(st.code(), core::StatusCode::kPermissionDenied);
   EXPECT_NE(st.message().find("sqs:ReceiveMessage"), std::string::npos) << st.message();
+}
+
+// What reaches a log line from a queue: no control characters (a forged log line), bounded.
+TEST(Loggable, ReplacesControlCharactersAndCaps) {
+  EXPECT_EQ(loggable("id-1\nFAKE LOG LINE\x1b[31m"), "id-1?FAKE LOG LINE?[31m");
+  EXPECT_EQ(loggable(std::string(200, 'a')), std::string(128, 'a') + "...");
+  EXPECT_EQ(loggable("abcdef", 3), "abc...");
 }
 
 }  // namespace
