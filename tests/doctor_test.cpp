@@ -34,13 +34,15 @@ class DoctorTest : public ::testing::Test {
   }
 
   //! A config: SageMaker platform, the volume, the queue; `extra` is appended.
-  std::string config(const std::string& extra = "", const std::string& queue_url = "") {
+  std::string config(const std::string& extra = "", const std::string& queue_url = "",
+                     const std::string& endpoint = "") {
     const std::string path = tmp_ / "lifeboat.toml";
     std::ofstream(path) << "[platform]\nkind = \"sagemaker\"\nregion = \"us-east-1\"\n"
                         << "[volumes]\nhome = \"" << volume_ << "\"\n"
                         << "[[intake.sqs]]\nqueue_url = \""
                         << (queue_url.empty() ? queue_url_ : queue_url) << "\"\n"
-                        << "endpoint_url = \"" << sqs_.endpoint() << "\"\n"
+                        << "endpoint_url = \"" << (endpoint.empty() ? sqs_.endpoint() : endpoint)
+                        << "\"\n"
                         << extra;
     return path;
   }
@@ -169,6 +171,15 @@ TEST_F(DoctorTest, AQueueThatDoesNotExistFails) {
   EXPECT_NE(fail.find("QueueDoesNotExist"), std::string::npos) << r.out;
   EXPECT_NE(fail.find("to fix:"), std::string::npos) << r.out;
   EXPECT_NE(line(r.out, "ok sagemaker:"), "") << r.out;
+}
+
+TEST_F(DoctorTest, AQueueEndpointThatCannotBeReachedFails) {
+  // Port 1 on loopback: nothing listens, the connection is refused.
+  auto r = doctor(config("", "", "http://127.0.0.1:1"), env());
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  const std::string fail = line(r.out, "FAIL queue " + queue_url_);
+  EXPECT_NE(fail.find("127.0.0.1:1"), std::string::npos) << r.out;
+  EXPECT_NE(fail.find("to fix: check that this host can reach"), std::string::npos) << r.out;
 }
 
 }  // namespace

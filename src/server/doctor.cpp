@@ -23,6 +23,8 @@ namespace lifeboat::server {
 namespace {
 
 constexpr const char* kNoCredentials = "none found";
+// A check answers within seconds: one retry, not the daemon's eight.
+constexpr int kDoctorAttempts = 2;
 
 // A uid and gid no account or group uses, so the probe's chown is a real change of owner
 // (as a copy's is) and the scratch file could never be mistaken for someone's.
@@ -148,7 +150,7 @@ void check_sagemaker(const ServerConfig& config, const aws::Environment& env,
   options.region = config.platform.region;
   options.endpoint_url = config.platform.endpoint_url;
   options.profile = config.platform.profile;
-  options.max_attempts = 2;
+  options.max_attempts = kDoctorAttempts;
   auto client = aws::JsonServiceClient::create(aws::sagemaker_service(), options, env);
   if (!client.is_ok()) {
     out.push_back({"sagemaker", false, client.status().message(),
@@ -176,7 +178,7 @@ void check_sagemaker(const ServerConfig& config, const aws::Environment& env,
 
 void check_queue(const SqsQueueSettings& settings, const aws::Environment& env,
                  std::vector<DoctorCheck>& out) {
-  auto queue = SqsQueue::open(settings, env);
+  auto queue = SqsQueue::open(settings, env, kDoctorAttempts);
   const std::string label = fmt::format("queue {}", settings.queue_url);
   if (!queue.is_ok()) {
     out.push_back({label, false, queue.status().message(),

@@ -12,7 +12,7 @@ constexpr std::size_t kMaxMessageIdBytes = 256;
 }  // namespace
 
 core::Result<std::unique_ptr<SqsQueue>> SqsQueue::open(const SqsQueueSettings& settings,
-                                                       aws::Environment env) {
+                                                       aws::Environment env, int max_attempts) {
   const std::string what = fmt::format("SQS queue '{}'", settings.queue_url);
   auto parts = parse_queue_url(settings.queue_url);
   if (!parts.is_ok()) return parts.status().with_context(what);
@@ -23,6 +23,7 @@ core::Result<std::unique_ptr<SqsQueue>> SqsQueue::open(const SqsQueueSettings& s
   options.profile = settings.profile;
   // A long poll holds the exchange for up to 20 s; the request timeout must outlast it.
   options.request_timeout = std::chrono::seconds(40);
+  if (max_attempts > 0) options.max_attempts = max_attempts;
   auto client = aws::JsonServiceClient::create(aws::sqs_service(), options, std::move(env));
   if (!client.is_ok()) return client.status().with_context(what);
   return std::unique_ptr<SqsQueue>(

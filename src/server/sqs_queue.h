@@ -31,9 +31,12 @@ struct SqsMessage {
 class SqsQueue {
  public:
   //! Resolves region, endpoint and credentials (nothing is called yet). Errors name the
-  //! queue and what was missing (no region anywhere, a bad endpoint).
+  //! queue and what was missing (no region anywhere, a bad endpoint). `max_attempts` > 0
+  //! replaces the client's default number of attempts per call (the doctor wants a quick
+  //! answer).
   static core::Result<std::unique_ptr<SqsQueue>> open(
-      const SqsQueueSettings& settings, aws::Environment env = aws::process_environment());
+      const SqsQueueSettings& settings, aws::Environment env = aws::process_environment(),
+      int max_attempts = 0);
 
   //! ReceiveMessage: up to `max_messages`, waiting up to `wait_seconds` (long poll) for the
   //! first, each kept invisible to others for `visibility_seconds`. A message that lacks
