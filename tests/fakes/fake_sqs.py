@@ -11,7 +11,7 @@ What it imitates, as a client sees it:
     query-protocol code (e.g. AWS.SimpleQueueService.NonExistentQueue).
   * SigV4 on every call, recomputed with botocore (the same verifier as fake_sagemaker.py):
     bad, missing, stale or foreign signatures are refused with the codes AWS uses.
-  * Request members are checked against the operation's input shape in botocore's model
+  * Request members are checked against the operation's input in SQS's current API
     (unknown or missing members, and the ranges SQS documents for MaxNumberOfMessages 1-10,
     WaitTimeSeconds 0-20, VisibilityTimeout 0-43200).
   * ReceiveMessage with long polling (waits up to WaitTimeSeconds for a message), a
@@ -41,8 +41,6 @@ import secrets
 import threading
 import time
 import uuid
-
-import botocore.session
 
 from fake_http_common import FakeHandler, base_arguments, serve
 from fake_sagemaker import ApiError, SigV4Verifier
@@ -109,23 +107,31 @@ def _count(kind, key):
     State.stats[kind][key] = State.stats[kind].get(key, 0) + 1
 
 
-def _service_model():
-    return botocore.session.get_session().get_service_model("sqs")
-
-
-MODEL = _service_model()
+# The members of each operation's input in SQS's current API (AWS JSON 1.0), and which are
+# required. Written out rather than read from botocore: Debian 12's botocore (1.29) still
+# describes SQS's older query protocol, whose ReceiveMessage lacks
+# MessageSystemAttributeNames.
+MEMBERS = {
+    "ReceiveMessage": ({"QueueUrl", "AttributeNames", "MessageSystemAttributeNames",
+                        "MessageAttributeNames", "MaxNumberOfMessages", "VisibilityTimeout",
+                        "WaitTimeSeconds", "ReceiveRequestAttemptId"}, {"QueueUrl"}),
+    "DeleteMessage": ({"QueueUrl", "ReceiptHandle"}, {"QueueUrl", "ReceiptHandle"}),
+    "ChangeMessageVisibility": ({"QueueUrl", "ReceiptHandle", "VisibilityTimeout"},
+                                {"QueueUrl", "ReceiptHandle", "VisibilityTimeout"}),
+    "GetQueueAttributes": ({"QueueUrl", "AttributeNames"}, {"QueueUrl"}),
+}
 
 
 def _check_members(operation, body):
-    shape = MODEL.operation_model(operation).input_shape
+    members, required = MEMBERS[operation]
     if not isinstance(body, dict):
         raise ApiError("InvalidParameterValue", "the request body must be a JSON object")
     for name in body:
-        if name not in shape.members:
+        if name not in members:
             raise ApiError("InvalidParameterValue",
                            f"{name} is not a member of {operation}'s input (fake_sqs refuses "
                            "unknown members)")
-    for name in shape.required_members:
+    for name in required:
         if name not in body:
             raise ApiError("MissingParameter",
                            f"The request must contain the parameter {name}.")
@@ -368,6 +374,11 @@ class SqsHandler(FakeHandler):
                     State.fail_delete = set(request["failDelete"])
                 return self.answer(200, {"deny": sorted(State.deny),
                                          "failDelete": sorted(State.fail_delete)})
+        if path == "reset-stats" and method == "POST":
+            with State.lock:
+                for key, value in State.stats.items():
+                    State.stats[key] = {} if isinstance(value, dict) else 0
+            return self.answer(200, {"ok": True})
         if path == "stats":
             with State.lock:
                 return self.answer(200, State.stats)
