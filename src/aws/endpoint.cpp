@@ -106,7 +106,7 @@ core::Status validate_endpoint_url(std::string_view url, std::string_view what) 
 
 core::Result<std::string> resolve_endpoint(const ServiceInfo& service, std::string_view region,
                                            std::string_view configured, const Environment& env,
-                                           const SharedConfig& shared) {
+                                           const SharedConfig& shared, std::string_view fallback) {
   auto checked = [](std::string_view url, std::string_view what) -> core::Result<std::string> {
     LIFEBOAT_RETURN_IF_ERROR(validate_endpoint_url(url, what));
     return without_trailing_slash(url);
@@ -121,6 +121,7 @@ core::Result<std::string> resolve_endpoint(const ServiceInfo& service, std::stri
                      fmt::format("profile '{}' in '{}'", shared.profile(), shared.config_path()));
     }
   }
+  if (!fallback.empty()) return checked(fallback, "the configuration");
   if (region.empty()) {
     // STS alone has a global endpoint; every other service needs a region.
     if (service.endpoint_prefix == "sts") return std::string("https://sts.amazonaws.com");

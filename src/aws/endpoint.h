@@ -34,10 +34,13 @@ core::Status validate_endpoint_url(std::string_view url, std::string_view what);
 
 //! The endpoint (no trailing '/'): `configured`, else AWS_ENDPOINT_URL_<ID>, else
 //! AWS_ENDPOINT_URL, else the profile's endpoint_url (the three configured-elsewhere ones
-//! are skipped when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true), else
-//! https://<endpoint_prefix>.<region>.<dns suffix>. Only a configured endpoint may be http.
+//! are skipped when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true), else `fallback` when it
+//! is set (SQS: the queue URL's scheme and host), else
+//! https://<endpoint_prefix>.<region>.<dns suffix>. Only a configured endpoint (or
+//! fallback, which comes from the configuration too) may be http.
 core::Result<std::string> resolve_endpoint(const ServiceInfo& service, std::string_view region,
                                            std::string_view configured, const Environment& env,
-                                           const SharedConfig& shared);
+                                           const SharedConfig& shared,
+                                           std::string_view fallback = "");
 
 }  // namespace lifeboat::aws

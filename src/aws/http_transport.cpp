@@ -54,6 +54,12 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
+// libcurl calls this at least once a second while an exchange runs; non-zero aborts it.
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto* abort = static_cast<const std::atomic<bool>*>(user);
+  return abort->load() ? 1 : 0;
+}
+
 struct SlistDeleter {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
 };
@@ -136,6 +142,11 @@ core::Result<HttpResponse> CurlTransport::send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &ex);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
+  if (request.abort != nullptr) {
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(request.abort));
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  }
   if (request.method == "GET") {
     curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
   } else {
@@ -156,6 +167,10 @@ core::Result<HttpResponse> CurlTransport::send(const HttpRequest& request) {
   if (ex.too_large) {
     return core::Status::unavailable(fmt::format(
         "the answer from {} is larger than {} bytes; refused", host, kMaxResponseBytes));
+  }
+  if (rc == CURLE_ABORTED_BY_CALLBACK) {
+    return core::Status::cancelled(
+        fmt::format("{} {}: abandoned on request", request.method, host));
   }
   if (rc == CURLE_OPERATION_TIMEDOUT) {
     return core::Status::timeout(

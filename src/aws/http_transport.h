@@ -9,6 +9,7 @@
 // curl handle from a small pool, so connections are reused between calls.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -29,6 +30,8 @@ struct HttpRequest {
   std::string body;
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds timeout{30000};  //!< the whole exchange
+  //! When set and it turns true, the exchange is abandoned (Cancelled) within about a second.
+  const std::atomic<bool>* abort = nullptr;
 };
 
 struct HttpResponse {
@@ -44,7 +47,8 @@ class HttpTransport {
  public:
   virtual ~HttpTransport() = default;
   //! Any HTTP status is a response; only a failure to get one is an error: Timeout when a
-  //! deadline passed, Unavailable for every other transport fault (DNS, refused, TLS).
+  //! deadline passed, Cancelled when request.abort turned true, Unavailable for every other
+  //! transport fault (DNS, refused, TLS).
   //! Error messages name the host, never headers or bodies (they hold secrets).
   virtual core::Result<HttpResponse> send(const HttpRequest& request) = 0;
 };

@@ -53,8 +53,9 @@ core::Result<std::unique_ptr<JsonServiceClient>> JsonServiceClient::create_with(
   LIFEBOAT_ASSIGN_OR_RETURN(SharedConfig shared, SharedConfig::load(env, profile));
   std::unique_ptr<JsonServiceClient> client(new JsonServiceClient());
   LIFEBOAT_ASSIGN_OR_RETURN(client->region_, resolve_region(options.region, env, shared));
-  LIFEBOAT_ASSIGN_OR_RETURN(client->endpoint_, resolve_endpoint(service, client->region_,
-                                                                options.endpoint_url, env, shared));
+  LIFEBOAT_ASSIGN_OR_RETURN(client->endpoint_,
+                            resolve_endpoint(service, client->region_, options.endpoint_url, env,
+                                             shared, options.fallback_endpoint_url));
   client->host_ = host_of_url(client->endpoint_);
   client->retry_ = RetryPolicy{options.max_attempts, options.base_backoff, options.max_backoff};
   client->service_ = std::move(service);
@@ -75,6 +76,7 @@ void JsonServiceClient::cancel() {
     std::lock_guard lock(cancel_mu_);
     cancelled_ = true;
   }
+  abort_.store(true);
   cancel_cv_.notify_all();
 }
 
@@ -140,8 +142,12 @@ core::Result<core::Json> JsonServiceClient::call(std::string_view operation,
     http_request.body = body;
     http_request.connect_timeout = options_.connect_timeout;
     http_request.timeout = options_.request_timeout;
+    http_request.abort = &abort_;
 
     auto response = http_->send(http_request);
+    if (!response.is_ok() && response.status().code() == core::StatusCode::kCancelled) {
+      return core::Status::cancelled(fmt::format("{}: cancelled", prefix));
+    }
     if (!response.is_ok()) {
       if (!retryable_transport_fault(response.status())) {
         return response.status().with_context(prefix);

@@ -8,6 +8,7 @@
 // start "<service_id> <Operation>: " and never hold a secret, a signature or a token.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -53,8 +54,9 @@ class JsonServiceClient {
   //! yet. Never a secret.
   std::string credential_source() const;
 
-  //! Makes every call in progress or to come return Cancelled at its next wait or attempt
-  //! (the daemon stopping). Thread safe; cannot be undone.
+  //! Makes every call in progress or to come return Cancelled: an exchange in flight (an
+  //! SQS long poll, say) is abandoned within about a second, a wait between attempts at
+  //! once (the daemon stopping). Thread safe; cannot be undone.
   void cancel();
 
   //! Replaces how the client waits between attempts (tests count the waits).
@@ -78,6 +80,7 @@ class JsonServiceClient {
   std::mutex cancel_mu_;
   std::condition_variable cancel_cv_;
   bool cancelled_ = false;
+  std::atomic<bool> abort_{false};  // cancelled_, for the transport to poll without the lock
 };
 
 }  // namespace lifeboat::aws

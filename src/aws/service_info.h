@@ -33,6 +33,9 @@ struct ClientOptions {
   //! From the config; empty: AWS_ENDPOINT_URL_<ID>, AWS_ENDPOINT_URL, the profile's
   //! endpoint_url, then https://<prefix>.<region>.<suffix>.
   std::string endpoint_url;
+  //! Used where the default endpoint would be, after every configured one (SQS: the queue
+  //! URL's scheme://host, where AWS's SDKs send JSON-protocol SQS calls); empty: none.
+  std::string fallback_endpoint_url;
   //! From the config; empty: AWS_PROFILE, else "default".
   std::string profile;
   std::chrono::milliseconds connect_timeout{5000};

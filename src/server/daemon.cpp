@@ -18,6 +18,7 @@
 #include "server/platform_watch.h"
 #include "server/recovery_workflow.h"
 #include "server/serve_lock.h"
+#include "server/sqs_intake.h"
 #include "server/worker_pool.h"
 #include "store/execution_leases.h"
 #include "store/open_store.h"
@@ -60,6 +61,8 @@ struct Daemon::Impl {
   std::unique_ptr<sync::EventEnricher> enricher;
   std::unique_ptr<PlatformWatch> watch;
   std::optional<EventIntake> intake;
+  std::vector<std::unique_ptr<SqsQueue>> queues;  // opened at start, handed to sqs_intakes
+  std::vector<std::unique_ptr<SqsIntake>> sqs_intakes;
   Json workflow;
   std::mutex starter_mu;  // the starter runtime is driven by one thread at a time
   std::unique_ptr<tasks::WorkflowRuntime> starter;
@@ -234,6 +237,10 @@ core::Result<int> Daemon::start() {
   LIFEBOAT_ASSIGN_OR_RETURN(
       d.token, load_api_token(token_path, /*create_if_absent=*/d.config.token_file.empty()));
   LIFEBOAT_ASSIGN_OR_RETURN(d.catalog, platform::open_catalog(d.config.platform));
+  for (const auto& queue : d.config.sqs_queues) {
+    LIFEBOAT_ASSIGN_OR_RETURN(auto opened, SqsQueue::open(queue));
+    d.queues.push_back(std::move(opened));
+  }
   LIFEBOAT_ASSIGN_OR_RETURN(d.store, store::open_store(d.store_url));
   d.owner = d.config.cluster.node_id.empty() ? host_name() : d.config.cluster.node_id;
   LIFEBOAT_RETURN_IF_ERROR(d.register_volumes());
@@ -314,6 +321,23 @@ core::Result<int> Daemon::start() {
     Status st = d.api->serve();
     if (!st.is_ok()) spdlog::error("{}", st.message());
   });
+  // The queues are polled once everything their events reach is running.
+  for (std::size_t i = 0; i < d.queues.size(); ++i) {
+    const SqsQueueSettings& settings = d.config.sqs_queues[i];
+    SqsIntake::Options options;
+    options.max_messages = settings.max_messages;
+    options.visibility_timeout_seconds = settings.visibility_timeout_seconds;
+    options.max_body_bytes = d.config.max_body_bytes;
+    auto poller = std::make_unique<SqsIntake>(
+        std::move(d.queues[i]), options,
+        [&d](std::string_view body) { return d.intake->submit(body); },
+        [&d] {
+          d.wake_dispatcher();
+          if (d.watch) d.watch->wake();
+        });
+    poller->start();
+    d.sqs_intakes.push_back(std::move(poller));
+  }
   d.started = true;
   return *port;
 }
@@ -326,6 +350,7 @@ void Daemon::stop() {
     d.stopping = true;
   }
   d.cv.notify_all();
+  for (auto& intake : d.sqs_intakes) intake->stop();
   if (d.api) d.api->stop();
   if (d.api_thread.joinable()) d.api_thread.join();
   if (d.watch) d.watch->stop();

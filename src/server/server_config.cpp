@@ -200,6 +200,58 @@ Status parse_platform(const toml::node& node, const std::string& origin,
   return Status::ok();
 }
 
+// [[intake.sqs]]: one table per queue (sqs_queue_settings.h).
+Status parse_sqs_queue(const toml::node& node, const std::string& origin, const std::string& where,
+                       SqsQueueSettings& q) {
+  const auto* t = node.as_table();
+  if (t == nullptr) return bad(origin, where, "must be a table ([[intake.sqs]])");
+  for (const auto& [k, v] : *t) {
+    const std::string name(k.str());
+    const std::string key = fmt::format("{}.{}", where, name);
+    if (name == "queue_url") {
+      LIFEBOAT_ASSIGN_OR_RETURN(q.queue_url, get_string(v, origin, key));
+    } else if (name == "region") {
+      LIFEBOAT_ASSIGN_OR_RETURN(q.region, get_string(v, origin, key));
+    } else if (name == "endpoint_url") {
+      LIFEBOAT_ASSIGN_OR_RETURN(q.endpoint_url, get_string(v, origin, key));
+    } else if (name == "profile") {
+      LIFEBOAT_ASSIGN_OR_RETURN(q.profile, get_string(v, origin, key));
+    } else if (name == "max_messages") {
+      LIFEBOAT_ASSIGN_OR_RETURN(auto n, get_in_range(v, origin, key, 1, kMaxSqsMessagesPerReceive));
+      q.max_messages = static_cast<int>(n);
+    } else if (name == "visibility_timeout_seconds") {
+      LIFEBOAT_ASSIGN_OR_RETURN(
+          q.visibility_timeout_seconds,
+          get_in_range(v, origin, key, kMinSqsVisibilitySeconds, kMaxSqsVisibilitySeconds));
+    } else {
+      return bad(origin, key,
+                 "is not a known setting (known: queue_url, region, endpoint_url, profile, "
+                 "max_messages, visibility_timeout_seconds)");
+    }
+  }
+  return Status::ok();
+}
+
+Status parse_intake(const toml::node& node, const std::string& origin, ServerConfig& config) {
+  const auto* t = node.as_table();
+  if (t == nullptr) return bad(origin, "intake", "must be a table ([[intake.sqs]] entries)");
+  for (const auto& [k, v] : *t) {
+    if (k.str() != "sqs") {
+      return bad(origin, fmt::format("intake.{}", k.str()), "is not a known setting (known: sqs)");
+    }
+    const auto* arr = v.as_array();
+    if (arr == nullptr)
+      return bad(origin, "intake.sqs", "must be an array of tables ([[intake.sqs]])");
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+      SqsQueueSettings queue;
+      LIFEBOAT_RETURN_IF_ERROR(
+          parse_sqs_queue((*arr)[i], origin, fmt::format("intake.sqs[{}]", i), queue));
+      config.sqs_queues.push_back(std::move(queue));
+    }
+  }
+  return Status::ok();
+}
+
 Status parse_volumes(const toml::node& node, const std::string& origin, ServerConfig& config) {
   // Either [volumes] id = "path" or [[volumes]] id = "…", path = "…".
   if (const auto* t = node.as_table()) {
@@ -333,11 +385,13 @@ Result<ServerConfig> parse_server_config(std::string_view toml_text, const std::
       LIFEBOAT_RETURN_IF_ERROR(parse_platform(v, origin, config.platform));
     } else if (key == "cluster") {
       LIFEBOAT_RETURN_IF_ERROR(parse_cluster(v, origin, config.cluster));
+    } else if (key == "intake") {
+      LIFEBOAT_RETURN_IF_ERROR(parse_intake(v, origin, config));
     } else {
       return bad(origin, key,
                  "is not a known setting (known: listen, token_file, data_dir, store, workflow, "
                  "log_format, workers, per_volume_concurrency, max_body_bytes, volumes, rules, "
-                 "transfer, security, http, platform, cluster)");
+                 "transfer, security, http, platform, cluster, intake)");
     }
   }
   Status st = validate_server_config(config);
@@ -380,6 +434,16 @@ Status validate_server_config(const ServerConfig& config) {
       return compiled.status().with_context(fmt::format("rule '{}'", rule.name));
   }
   LIFEBOAT_RETURN_IF_ERROR(platform::validate_platform_settings(config.platform));
+  std::set<std::string> queue_urls;
+  for (std::size_t i = 0; i < config.sqs_queues.size(); ++i) {
+    LIFEBOAT_RETURN_IF_ERROR(validate_sqs_queue_settings(config.sqs_queues[i], i));
+    if (!queue_urls.insert(config.sqs_queues[i].queue_url).second) {
+      return Status::invalid_argument(fmt::format(
+          "setting 'intake.sqs[{}].queue_url' names a queue listed before it; list each queue "
+          "once",
+          i));
+    }
+  }
   auto opts = transfer::CopyOptions::from_json(config.transfer_defaults);
   if (!opts.is_ok()) return opts.status().with_context("setting 'transfer'");
   return Status::ok();

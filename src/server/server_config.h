@@ -14,6 +14,7 @@
 #include "core/result.h"
 #include "platform/platform_settings.h"
 #include "server/http_limits.h"
+#include "server/sqs_queue_settings.h"
 
 namespace lifeboat::server {
 
@@ -50,6 +51,8 @@ struct ServerConfig {
   //! [platform]: local (events carry homes) or sagemaker (enrichment, reconciling).
   platform::PlatformSettings platform;
   ClusterSettings cluster;
+  //! [[intake.sqs]]: queues `serve` long-polls for events (README "SQS intake").
+  std::vector<SqsQueueSettings> sqs_queues;
 
   //! The reference design's rule (CloudTrail SageMaker lifecycle calls via EventBridge)
   //! plus one for the CloudEvents envelope.

@@ -194,6 +194,83 @@ TEST(ServerConfig, RefusesBadPlatformValuesNamingTheKey) {
   expect_refused("platform = \"sagemaker\"\n", "platform");
 }
 
+TEST(ServerConfig, ReadsSqsQueuesWithDefaults) {
+  auto config = parse_server_config(R"(
+[[intake.sqs]]
+queue_url = "https://sqs.eu-west-1.amazonaws.com/123456789012/lifeboat-events"
+
+[[intake.sqs]]
+queue_url = "http://127.0.0.1:4566/000000000000/local.fifo"
+region = "us-east-1"
+endpoint_url = "http://127.0.0.1:4566"
+profile = "lifeboat"
+max_messages = 3
+visibility_timeout_seconds = 120
+)",
+                                    "sqs.toml");
+  ASSERT_TRUE(config.is_ok()) << config.status().to_string();
+  ASSERT_EQ(config->sqs_queues.size(), 2u);
+  const auto& first = config->sqs_queues[0];
+  EXPECT_EQ(first.queue_url, "https://sqs.eu-west-1.amazonaws.com/123456789012/lifeboat-events");
+  EXPECT_EQ(first.region, "");
+  EXPECT_EQ(first.max_messages, 10);
+  EXPECT_EQ(first.visibility_timeout_seconds, 60);
+  const auto& second = config->sqs_queues[1];
+  EXPECT_EQ(second.region, "us-east-1");
+  EXPECT_EQ(second.endpoint_url, "http://127.0.0.1:4566");
+  EXPECT_EQ(second.profile, "lifeboat");
+  EXPECT_EQ(second.max_messages, 3);
+  EXPECT_EQ(second.visibility_timeout_seconds, 120);
+}
+
+TEST(ServerConfig, RefusesBadSqsQueuesNamingTheKey) {
+  const std::string url = "queue_url = \"https://sqs.us-east-1.amazonaws.com/1/q\"\n";
+  expect_refused("[[intake.sqs]]\nregion = \"us-east-1\"\n", "intake.sqs[0].queue_url");
+  expect_refused("[[intake.sqs]]\nqueue_url = \"sqs.us-east-1.amazonaws.com/1/q\"\n",
+                 "intake.sqs[0].queue_url");
+  expect_refused("[[intake.sqs]]\nqueue_url = \"https://u:p@sqs.us-east-1.amazonaws.com/1/q\"\n",
+                 "intake.sqs[0].queue_url");
+  expect_refused("[[intake.sqs]]\nqueue_url = \"https://sqs.us-east-1.amazonaws.com/1/q?x=1\"\n",
+                 "intake.sqs[0].queue_url");
+  expect_refused("[[intake.sqs]]\nqueue_url = \"https://sqs.us-east-1.amazonaws.com/q\"\n",
+                 "intake.sqs[0].queue_url");
+  expect_refused("[[intake.sqs]]\nqueue_url = \"https://sqs.us-east-1.amazonaws.com/1/a/b\"\n",
+                 "intake.sqs[0].queue_url");
+  expect_refused("[[intake.sqs]]\n" + url + "max_messages = 11\n", "intake.sqs[0].max_messages");
+  expect_refused("[[intake.sqs]]\n" + url + "max_messages = 0\n", "intake.sqs[0].max_messages");
+  expect_refused("[[intake.sqs]]\n" + url + "visibility_timeout_seconds = 1\n",
+                 "intake.sqs[0].visibility_timeout_seconds");
+  expect_refused("[[intake.sqs]]\n" + url + "visibility_timeout_seconds = 43201\n",
+                 "intake.sqs[0].visibility_timeout_seconds");
+  expect_refused("[[intake.sqs]]\n" + url + "region = \"US East\"\n", "intake.sqs[0].region");
+  expect_refused("[[intake.sqs]]\n" + url + "endpoint_url = \"ftp://x\"\n",
+                 "intake.sqs[0].endpoint_url");
+  expect_refused("[[intake.sqs]]\n" + url + "wait_time = 3\n", "intake.sqs[0].wait_time");
+  expect_refused("[[intake.sqs]]\n" + url + "[[intake.sqs]]\n" + url, "intake.sqs[1].queue_url");
+  expect_refused("[intake]\nsqs = \"x\"\n", "intake.sqs");
+  expect_refused("[intake]\nkinesis = []\n", "intake.kinesis");
+}
+
+TEST(ServerConfig, QueueUrlGivesEndpointAndRegion) {
+  auto parts = parse_queue_url("https://sqs.eu-west-1.amazonaws.com/123456789012/events");
+  ASSERT_TRUE(parts.is_ok()) << parts.status().to_string();
+  EXPECT_EQ(parts->endpoint, "https://sqs.eu-west-1.amazonaws.com");
+  EXPECT_EQ(parts->region, "eu-west-1");
+  EXPECT_EQ(parts->account, "123456789012");
+  EXPECT_EQ(parts->name, "events");
+  auto local = parse_queue_url("http://127.0.0.1:9324/000000000000/q");
+  ASSERT_TRUE(local.is_ok()) << local.status().to_string();
+  EXPECT_EQ(local->endpoint, "http://127.0.0.1:9324");
+  EXPECT_EQ(local->region, "");
+  auto cn = parse_queue_url("https://sqs.cn-north-1.amazonaws.com.cn/1/q");
+  ASSERT_TRUE(cn.is_ok());
+  EXPECT_EQ(cn->region, "cn-north-1");
+  EXPECT_FALSE(parse_queue_url("https://sqs.us-east-1.amazonaws.com/1/q#f").is_ok());
+  EXPECT_FALSE(parse_queue_url("https://sqs.us-east-1.amazonaws.com/1/q\r\nX: y").is_ok());
+  EXPECT_FALSE(
+      parse_queue_url("https://sqs.us-east-1.amazonaws.com/1/" + std::string(3000, 'a')).is_ok());
+}
+
 // The example shipped for administrators is a valid config.
 TEST(ServerConfig, ThePackagedExampleLoads) {
   auto config =

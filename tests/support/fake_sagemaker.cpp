@@ -38,14 +38,24 @@ FakeSageMaker::FakeSageMaker(const std::vector<std::string>& extra) : volume_roo
   options.region = "us-east-1";
   options.endpoint_url = process_->url();
   options.base_backoff = std::chrono::milliseconds(20);
+  // The test plays the administrator too: it creates and deletes, which Lifeboat never
+  // does, so its client lists those operations beside Lifeboat's own.
+  aws::ServiceInfo service = aws::sagemaker_service();
+  for (const char* op : {"CreateDomain", "DeleteDomain", "CreateUserProfile", "DeleteUserProfile",
+                         "CreateSpace", "DeleteSpace"}) {
+    service.operations.emplace_back(op);
+  }
   auto client =
-      aws::JsonServiceClient::create(aws::sagemaker_service(), options,
+      aws::JsonServiceClient::create(std::move(service), options,
                                      aws::map_environment({{"AWS_ACCESS_KEY_ID", kAccessKey},
                                                            {"AWS_SECRET_ACCESS_KEY", kSecretKey},
                                                            {"AWS_EC2_METADATA_DISABLED", "true"}}));
   if (!client.is_ok()) throw std::runtime_error(client.status().to_string());
   client_ = std::move(client).value();
 }
+
+const char* FakeSageMaker::access_key() { return kAccessKey; }
+const char* FakeSageMaker::secret_key() { return kSecretKey; }
 
 std::vector<std::string> FakeSageMaker::env() const {
   return {std::string("AWS_ACCESS_KEY_ID=") + kAccessKey,

@@ -24,6 +24,9 @@ class FakeSageMaker {
   //! Where the fake keeps each domain's volume: <root>/<fs-id>.
   const std::string& volume_root() const { return volume_root_; }
   std::string endpoint() const { return process_->url(); }
+  //! The credentials the fake accepts (another fake may be started with them too).
+  static const char* access_key();
+  static const char* secret_key();
   //! AWS_* variables that point a lifeboat process at the fake ("K=V").
   std::vector<std::string> env() const;
 
