@@ -22,6 +22,7 @@ packages=(
   # shapes with botocore; used when the python3 on PATH has no botocore of its own.
   python3-botocore python3-boto3
   git  # bench/gen_trees.py builds a real repository for tree (d)
+  prometheus  # promtool: `check metrics` on GET /metrics, `check/test rules` on packaging/prometheus/
 )
 
 missing=()
@@ -41,4 +42,15 @@ export DEBIAN_FRONTEND=noninteractive
 if ! $SUDO apt-get install -y --no-install-recommends "${missing[@]}"; then
   $SUDO apt-get update
   $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+# Debian's prometheus package (wanted for promtool only) enables and starts a Prometheus
+# server on :9090 where a service manager runs. Nothing here needs it: stop and disable it.
+if [[ " ${missing[*]} " == *" prometheus "* ]]; then
+  if [ -d /run/systemd/system ]; then
+    $SUDO systemctl disable --now prometheus.service || true
+  elif [ -x /etc/init.d/prometheus ]; then
+    $SUDO /etc/init.d/prometheus stop || true
+    $SUDO update-rc.d prometheus disable || true
+  fi
 fi
