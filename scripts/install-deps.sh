@@ -26,6 +26,7 @@ packages=(
   # the man page from --help, lintian, systemd-analyze for the unit, setpriv (util-linux)
   # to run a copy with the unit's capabilities only
   dpkg-dev help2man lintian binutils systemd util-linux
+  prometheus  # promtool: `check metrics` on GET /metrics, `check/test rules` on packaging/prometheus/
 )
 
 missing=()
@@ -45,4 +46,15 @@ export DEBIAN_FRONTEND=noninteractive
 if ! $SUDO apt-get install -y --no-install-recommends "${missing[@]}"; then
   $SUDO apt-get update
   $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+# Debian's prometheus package (wanted for promtool only) enables and starts a Prometheus
+# server on :9090 where a service manager runs. Nothing here needs it: stop and disable it.
+if [[ " ${missing[*]} " == *" prometheus "* ]]; then
+  if [ -d /run/systemd/system ]; then
+    $SUDO systemctl disable --now prometheus.service || true
+  elif [ -x /etc/init.d/prometheus ]; then
+    $SUDO /etc/init.d/prometheus stop || true
+    $SUDO update-rc.d prometheus disable || true
+  fi
 fi

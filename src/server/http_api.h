@@ -9,6 +9,9 @@
 //   replication results GET  /v1/dead-letters, POST /v1/dead-letters/{id}/redrive GET  /healthz
 //   (process up), /readyz (store reachable, workers running)
 //
+// GET /metrics (Prometheus text) and GET /v1/status (JSON) answer HealthReport
+// (health_report.h).
+//
 // Every endpoint but the health checks needs the token (`Authorization: Bearer T` or
 // `x-api-key: T`, compared in constant time); with no token configured every other request
 // gets 401. The token is checked as soon as the header is in, before any body is read.
@@ -31,6 +34,9 @@
 
 namespace lifeboat::server {
 
+class DaemonMetrics;
+class HealthReport;
+
 struct ApiServices {
   store::Store* store = nullptr;
   registry::Registry* registry = nullptr;
@@ -41,6 +47,10 @@ struct ApiServices {
   std::function<void()> on_events_applied;
   //! Readiness beyond the store check (e.g. workers running).
   std::function<bool()> ready;
+  //! GET /metrics and GET /v1/status (absent when null).
+  HealthReport* health = nullptr;
+  //! Counts events and times requests (nothing is counted when null).
+  DaemonMetrics* metrics = nullptr;
   std::string token;  //!< empty: every request but the health checks gets 401
   std::int64_t max_body_bytes = 1 << 20;
   HttpLimits limits;  //!< connections, header size, timeouts, handler threads

@@ -96,5 +96,18 @@ TEST(HttpRouter, RefusesMalformedPatterns) {
   EXPECT_THROW(router.add("GET", "/a//b", answer(200)), std::invalid_argument);
 }
 
+TEST(HttpRouter, AMatchNamesItsRoutePatternNeverThePath) {
+  HttpRouter router;
+  router.add("GET", "/v1/profiles/{domain}/{kind}/{name}",
+             [](const HttpRequest&) { return HttpResponse{}; });
+  auto m = router.match("GET", "/v1/profiles/d/user/someone%20secret?x=1");
+  ASSERT_TRUE(m.is_ok());
+  EXPECT_EQ(m->route, "GET /v1/profiles/{domain}/{kind}/{name}");
+  auto none = router.match("GET", "/v1/nothing");
+  ASSERT_TRUE(none.is_ok());
+  EXPECT_EQ(none->handler, nullptr);
+  EXPECT_EQ(none->route, "");
+}
+
 }  // namespace
 }  // namespace lifeboat::server
