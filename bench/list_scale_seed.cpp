@@ -29,7 +29,7 @@ core::Profile profile_for(std::int64_t i) {
   p.home = core::HomeLocation{"home", std::to_string(200000 + i)};
   p.owner_uid = 200000 + i;
   p.owner_gid = 100;
-  p.replication = i % 10 != 0;
+  p.replication = i % 10 != 3;
   p.status = i % 20 == 1   ? core::ProfileStatus::kPending
              : i % 20 == 2 ? core::ProfileStatus::kDeleted
                            : core::ProfileStatus::kActive;

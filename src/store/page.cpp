@@ -164,10 +164,24 @@ Result<Page<SqlRow>> run_keyset_query(SqlSession& session, const KeysetQuery& q,
   for (const std::string& c : q.conditions) sql += " AND " + c;
   if (!page.cursor.empty()) {
     LIFEBOAT_ASSIGN_OR_RETURN(auto after, decode_cursor(page.cursor, q.scope, types));
-    std::string marks;
-    for (std::size_t i = 0; i < after.size(); ++i) marks += i == 0 ? "?" : ", ?";
-    sql += fmt::format(" AND ({}) {} ({})", key_list, q.descending ? "<" : ">", marks);
-    for (SqlValue& v : after) params.push_back(std::move(v));
+    // "After (v1, v2, …)" spelled out rather than as a row value: SQLite seeks an index
+    // for a row value only over plain columns, not over COLLATE "C" expressions, and
+    // would scan from the start. `k1 >= v1` is the bound both planners seek to; the rest
+    // orders the rows that tie on k1.
+    const char* strict = q.descending ? "<" : ">";
+    sql += fmt::format(" AND {} {}= ?", q.keys.front().sql, strict);
+    params.push_back(after.front());
+    std::string tail;
+    for (std::size_t i = q.keys.size(); i-- > 0;) {
+      tail = tail.empty() ? fmt::format("{} {} ?", q.keys[i].sql, strict)
+                          : fmt::format("({} {} ? OR ({} = ? AND {}))", q.keys[i].sql, strict,
+                                        q.keys[i].sql, tail);
+    }
+    sql += " AND " + tail;
+    for (std::size_t i = 0; i < after.size(); ++i) {
+      params.push_back(after[i]);
+      if (i + 1 < after.size()) params.push_back(after[i]);
+    }
   }
   sql += " ORDER BY " + order + " LIMIT ?";
   params.emplace_back(page.limit + 1);  // one more row says whether a next page exists
