@@ -78,13 +78,20 @@ def main():
         ("/v1/profiles", "profiles", {"status": "pending"}, capped),
         ("/v1/profiles", "profiles", {"replication": "off", "kind": "space"}, capped),
         ("/v1/profiles", "profiles", {"prefix": "user-00012"}, capped),
+        ("/v1/profiles/domain-0/user/user-0000000/history", "history", {}, capped),
         ("/v1/profiles/domain-1/user/user-0000001/history", "history", {}, capped),
         ("/v1/executions", "executions", {}, capped),
+        ("/v1/executions", "executions", {"status": "FAILED"}, capped),
+        ("/v1/executions", "executions", {"profile": "domain-3/user/user-0000013"}, capped),
         ("/v1/transfers", "transfers", {}, capped),
+        ("/v1/transfers", "transfers", {"status": "ERROR", "domain": "domain-0"}, capped),
     ]
     results = []
     print(f"{'endpoint':<48} {'params':<36} {'limit':>5} {'pages':>6} {'rows':>7} "
           f"{'median':>8} {'p95':>8} {'p99':>8} {'RSS MiB':>13}")
+    detail = get(args.port, args.token, "/v1/profiles/domain-0/user/user-0000000")
+    print(f"profile detail with {len(detail[1]['history'])} of its history embedded: "
+          f"{detail[0] * 1000:.1f} ms")
     for path, key, params, max_pages in cases:
         for limit in (100, 1000):
             r = walk(args, path, key, params, limit, max_pages)

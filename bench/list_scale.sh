@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# list_scale.sh [--bin DIR] [--dir DIR]        (QUICK=1 for the quick mode)
+# list_scale.sh [--bin DIR] [--dir DIR] [--postgres]      (QUICK=1 for the quick mode)
 #
 # The paged lists at a large platform's scale (bench/RESULTS.md "Lists at scale"): a
-# SQLite store seeded by list_scale_seed (full: 100,000 profiles and 1,000,000 history
+# SQLite store (--postgres: a database on a throwaway PostgreSQL server from
+# scripts/test-postgres.sh, run as root) seeded by list_scale_seed (full: 100,000 profiles and 1,000,000 history
 # rows; QUICK=1: 20,000 and 200,000), one real `lifeboat serve` on it, then
 # bench/list_scale.py walks GET /v1/profiles (every sort and filter), a profile's
 # /history, /v1/executions and /v1/transfers page by page at limit 100 and 1000, timing
@@ -16,10 +17,12 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 bindir=$root/build
 dir=${TMPDIR:-/tmp}
 quick=${QUICK:-0}
+postgres=0
 while [ $# -gt 0 ]; do
   case $1 in
     --bin) bindir=${2:?--bin needs a directory}; shift ;;
     --dir) dir=${2:?--dir needs a directory}; shift ;;
+    --postgres) postgres=1 ;;
     -h | --help) awk 'NR > 1 && /^#/ {sub(/^# ?/, ""); print; next} NR > 1 {exit}' "$0"; exit 0 ;;
     *) echo "list_scale: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
@@ -36,18 +39,31 @@ work=$(mktemp -d "$dir/lifeboat-list-scale.XXXXXX")
 pid=""
 cleanup() {
   if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  if [ "$postgres" = 1 ]; then "$root/scripts/test-postgres.sh" stop "$work/pg" >/dev/null 2>&1 || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
 
 mkdir -p "$work/data" "$work/home"
+url="sqlite://$work/data/lifeboat.db"
+store_args=()
+if [ "$postgres" = 1 ]; then
+  chmod 755 "$work"  # the server runs as user postgres
+  "$root/scripts/test-postgres.sh" start "$work/pg" >/dev/null
+  admin=$(cat "$work/pg/url")
+  psql "$admin" -qc "CREATE DATABASE lists LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0"
+  url=${admin/\/postgres\?//lists?}
+  store_args=(--store "$url")
+fi
 start=$(date +%s.%N)
-"$seed" "sqlite://$work/data/lifeboat.db" "$profiles" "$history"
+"$seed" "$url" "$profiles" "$history"
 echo "seeded in $(python3 -c "print(round($(date +%s.%N) - $start, 1))") s"
-echo "SQLite's plans for the list queries:"
-python3 "$root/bench/list_scale_explain.py" "$work/data/lifeboat.db" | sed 's/^/  /'
+if [ "$postgres" = 0 ]; then
+  echo "SQLite's plans for the list queries:"
+  python3 "$root/bench/list_scale_explain.py" "$work/data/lifeboat.db" | sed 's/^/  /'
+fi
 printf '[[volumes]]\nid = "home"\npath = "%s"\n' "$work/home" >"$work/lifeboat.toml"
-"$lifeboat" --data-dir "$work/data" serve --config "$work/lifeboat.toml" --listen 127.0.0.1:0 \
+"$lifeboat" --data-dir "$work/data" "${store_args[@]}" serve --config "$work/lifeboat.toml" --listen 127.0.0.1:0 \
   --port-file "$work/port" >"$work/serve.log" 2>&1 &
 pid=$!
 for _ in $(seq 300); do [ -s "$work/port" ] && break; sleep 0.1; done
@@ -55,9 +71,9 @@ for _ in $(seq 300); do [ -s "$work/port" ] && break; sleep 0.1; done
 mkdir -p "$root/bench/results"
 python3 "$root/bench/list_scale.py" --port "$(cat "$work/port")" --token "$(cat "$work/data/api-token")" \
   --pid "$pid" ${quick:+$([ "$quick" = 1 ] && echo --quick)} \
-  --out "$root/bench/results/list-scale$([ "$quick" = 1 ] && echo -quick).jsonl"
+  --out "$root/bench/results/list-scale$([ "$postgres" = 1 ] && echo -pg)$([ "$quick" = 1 ] && echo -quick).jsonl"
 kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 start=$(date +%s.%N)
 /usr/bin/time -f "lifeboat profiles list (every page): %e s, max RSS %M KiB" \
-  "$lifeboat" --data-dir "$work/data" --output json profiles list >"$work/all.json"
+  "$lifeboat" --data-dir "$work/data" "${store_args[@]}" --output json profiles list >"$work/all.json"
 echo "  ($(python3 -c "import json; print(len(json.load(open('$work/all.json'))))") profiles printed)"

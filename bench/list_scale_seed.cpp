@@ -1,17 +1,22 @@
 // list_scale_seed: fills a store with a large platform's registry for bench/list_scale.sh
 // — N profiles over ten domains (users and spaces, a few pending or deleted, some with
-// replication off) and M history rows spread over them — straight through the store's
+// replication off), M history rows (half of them one profile's, domain-0/user/user-0000000,
+// the rest spread over all), and N transfers and N recovery executions (a tenth FAILED) —
+// straight through the store's
 // interface, thousands of rows per transaction, so seeding takes a minute, not hours of
 // events. Benchmark tooling only: never run it on a store that matters.
 //
 //   list_scale_seed STORE_URL PROFILES HISTORY_ROWS
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
 #include <fmt/format.h>
 
+#include "core/time_format.h"
 #include "store/open_store.h"
+#include "store/sql_execution_store.h"
 #include "store/store.h"
 
 namespace {
@@ -71,7 +76,7 @@ int main(int argc, char** argv) {
     Status st = s.transact([&](store::StoreTransaction& t) -> Status {
       for (std::int64_t i = start; i < std::min(history, start + kBatch); ++i) {
         store::HistoryEntry e;
-        e.key = profile_for(i % profiles).key;
+        e.key = profile_for(i % 2 == 0 ? 0 : i % profiles).key;
         e.event_id = fmt::format("seed-{}", i);
         e.event_type = "UpdateUserProfile";
         e.event_time = "2026-11-29T10:00:00.000Z";
@@ -87,7 +92,50 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  std::printf("seeded %lld profiles and %lld history rows\n", static_cast<long long>(profiles),
-              static_cast<long long>(history));
+  for (std::int64_t start = 0; start < profiles; start += kBatch) {
+    Status st = s.transact([&](store::StoreTransaction& t) -> Status {
+      for (std::int64_t i = start; i < std::min(profiles, start + kBatch); ++i) {
+        store::TransferRecord r;
+        r.key = profile_for(i).key;
+        r.result = core::ReplicationResult{i % 10 == 0 ? "ERROR" : "SUCCESS", 1000, 1000, 10, 500,
+                                           fmt::format("recovery-{}", i)};
+        r.recorded_at = "2026-11-29T10:00:00.000Z";
+        LIFEBOAT_RETURN_IF_ERROR(t.append_transfer(r).status());
+      }
+      return Status::ok();
+    });
+    if (!st.is_ok()) {
+      std::fprintf(stderr, "list_scale_seed: %s\n", st.to_string().c_str());
+      return 1;
+    }
+  }
+  store::SqlExecutionStore executions(s);
+  const auto epoch = core::parse_rfc3339("2026-01-01T00:00:00.000Z").value();
+  for (std::int64_t start = 0; start < profiles; start += kBatch) {
+    store::ExecutionWrite w;
+    for (std::int64_t i = start; i < std::min(profiles, start + kBatch); ++i) {
+      store::ExecutionRecord r;
+      r.id = fmt::format("recovery-{}", i);
+      r.name = r.id;
+      r.definition = "{}";
+      r.cursor = "{}";
+      r.status = i % 10 == 0 ? store::ExecutionStatus::kFailed : store::ExecutionStatus::kSucceeded;
+      const core::Profile p = profile_for(i);
+      r.input = core::Json{{"domainName", p.key.domain_name},
+                           {"kind", std::string(core::profile_kind_name(p.key.kind))},
+                           {"profileName", p.key.name}}
+                    .dump();
+      r.start_time = epoch + std::chrono::seconds(i);
+      w.creates.push_back(std::move(r));
+    }
+    Status st = executions.write(w);
+    if (!st.is_ok()) {
+      std::fprintf(stderr, "list_scale_seed: %s\n", st.to_string().c_str());
+      return 1;
+    }
+  }
+  std::printf(
+      "seeded %lld profiles, %lld history rows, as many transfers and executions as profiles\n",
+      static_cast<long long>(profiles), static_cast<long long>(history));
   return 0;
 }

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "core/utf8.h"
 #include "transfer/copy_report.h"
 
 namespace lifeboat::server {
@@ -35,44 +36,14 @@ std::string shown(std::string_view text) {
   return text.size() > 64 ? out + "..." : out;
 }
 
-// Valid UTF-8 (no overlong forms, surrogates or code points above U+10FFFF) without
-// control characters: what a profile name can start with, and what PostgreSQL accepts.
+// Well-formed UTF-8 without control characters: what a profile name can start with, and
+// what PostgreSQL accepts as text.
 bool printable_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      if (c < 0x20 || c == 0x7f) return false;
-      ++i;
-      continue;
-    }
-    std::size_t n = 0;
-    std::uint32_t cp = 0;
-    if (c >= 0xC2 && c <= 0xDF) {
-      n = 1;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      n = 2;
-      cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      n = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    for (std::size_t k = 1; k <= n; ++k) {
-      if (i + k >= s.size()) return false;
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF) || (cp >= 0x80 && cp <= 0x9F)) {
-      return false;
-    }
-    i += n + 1;
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) return false;
   }
-  return true;
+  return core::is_valid_utf8(s);
 }
 
 // Rewords a parser's "<what> must be ..." so it names the parameter.

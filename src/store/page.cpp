@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/utf8.h"
+
 namespace lifeboat::store {
 namespace {
 
@@ -122,7 +124,13 @@ Result<std::vector<SqlValue>> decode_cursor(std::string_view cursor, std::string
           static_cast<std::size_t>(length) > plain.size() - pos) {
         return bad_cursor("a key value is not text");
       }
-      key.emplace_back(plain.substr(pos, static_cast<std::size_t>(length)));
+      std::string text = plain.substr(pos, static_cast<std::size_t>(length));
+      // Text goes to the database as a parameter: PostgreSQL refuses NUL and malformed
+      // UTF-8 with an error of its own, so they are refused here, as a bad cursor.
+      if (text.find('\0') != std::string::npos || !core::is_valid_utf8(text)) {
+        return bad_cursor("a key value is not UTF-8 text");
+      }
+      key.emplace_back(std::move(text));
       pos += static_cast<std::size_t>(length);
     }
   }

@@ -271,6 +271,14 @@ TYPED_TEST(StorePagination, MalformedForgedOrForeignCursorsAndBadLimitsAreRefuse
                  "'cursor'", "an integer where text belongs");
   expect_refused({.domain_name = "demo"}, {2, encode_cursor(scope, {"u1"})}, "'cursor'",
                  "too few values");
+  expect_refused({.domain_name = "demo"}, {2, encode_cursor(scope, {"u\xFF", "user"})}, "'cursor'",
+                 "malformed UTF-8");
+  expect_refused({.domain_name = "demo"},
+                 {2, encode_cursor(scope, {std::string("u\0", 2), "user"})}, "'cursor'",
+                 "a NUL byte");
+  expect_refused({.domain_name = "demo"},
+                 {2, encode_cursor(scope, {"u1", "user", std::int64_t{1}})}, "'cursor'",
+                 "too many values");
   expect_refused({.domain_name = "demo"}, {0, ""}, "'limit'", "limit 0");
   expect_refused({.domain_name = "demo"}, {kMaxPageLimit + 1, ""}, "'limit'", "limit too big");
   expect_refused({.name_prefix = std::string(kMaxNamePrefixLength + 1, 'a')}, {2, ""}, "'prefix'",
