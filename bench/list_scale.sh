@@ -62,14 +62,21 @@ if [ "$postgres" = 0 ]; then
   echo "SQLite's plans for the list queries:"
   python3 "$root/bench/list_scale_explain.py" "$work/data/lifeboat.db" | sed 's/^/  /'
 fi
+token_file=$work/data/api-token
 printf '[[volumes]]\nid = "home"\npath = "%s"\n' "$work/home" >"$work/lifeboat.toml"
+if [ "$postgres" = 1 ]; then
+  # A PostgreSQL store has no data directory for serve to keep its token in.
+  (umask 077; python3 -c 'import secrets; print(secrets.token_hex(32))' >"$token_file")
+  printf 'token_file = "%s"\n' "$token_file" | cat - "$work/lifeboat.toml" >"$work/config.toml"
+  mv "$work/config.toml" "$work/lifeboat.toml"
+fi
 "$lifeboat" --data-dir "$work/data" "${store_args[@]}" serve --config "$work/lifeboat.toml" --listen 127.0.0.1:0 \
   --port-file "$work/port" >"$work/serve.log" 2>&1 &
 pid=$!
 for _ in $(seq 300); do [ -s "$work/port" ] && break; sleep 0.1; done
 [ -s "$work/port" ] || { cat "$work/serve.log" >&2; echo "list_scale: serve did not start" >&2; exit 1; }
 mkdir -p "$root/bench/results"
-python3 "$root/bench/list_scale.py" --port "$(cat "$work/port")" --token "$(cat "$work/data/api-token")" \
+python3 "$root/bench/list_scale.py" --port "$(cat "$work/port")" --token "$(cat "$token_file")" \
   --pid "$pid" ${quick:+$([ "$quick" = 1 ] && echo --quick)} \
   --out "$root/bench/results/list-scale$([ "$postgres" = 1 ] && echo -pg)$([ "$quick" = 1 ] && echo -quick).jsonl"
 kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""

@@ -55,6 +55,13 @@ core::Result<core::ProfileKey> key_from_params(const HttpRequest& req) {
 // (GET .../history).
 constexpr std::int64_t kDetailHistoryEntries = 100;
 
+// What every list route checks first: only its own parameters, then limit and cursor.
+core::Result<store::PageRequest> list_page(const HttpRequest& req,
+                                           const std::vector<std::string_view>& allowed) {
+  LIFEBOAT_RETURN_IF_ERROR(check_known_params(req.query, allowed));
+  return page_from_params(req.query);
+}
+
 }  // namespace
 
 bool constant_time_equals(const std::string& a, const std::string& b) {
@@ -150,12 +157,10 @@ void HttpApi::Impl::routes() {
   });
 
   router.add("GET", "/v1/profiles", [this](const HttpRequest& req) {
-    Status known = check_known_params(req.query, kProfileListParams);
-    if (!known.is_ok()) return status_response(known);
+    auto page = list_page(req, kProfileListParams);
+    if (!page.is_ok()) return status_response(page.status());
     auto query = profile_query_from_params(req.query);
     if (!query.is_ok()) return status_response(query.status());
-    auto page = page_from_params(req.query);
-    if (!page.is_ok()) return status_response(page.status());
     auto profiles = store::read_page<core::Profile>(
         *services.store,
         [&](store::StoreTransaction& t) { return t.list_profiles_page(*query, *page); });
@@ -188,12 +193,10 @@ void HttpApi::Impl::routes() {
   router.add("GET", key_pattern + "/history", [this](const HttpRequest& req) {
     auto key = key_from_params(req);
     if (!key.is_ok()) return status_response(key.status());
-    Status known = check_known_params(req.query, kHistoryListParams);
-    if (!known.is_ok()) return status_response(known);
+    auto page = list_page(req, kHistoryListParams);
+    if (!page.is_ok()) return status_response(page.status());
     auto sort = history_sort_from_params(req.query, store::HistorySort::kNewestFirst);
     if (!sort.is_ok()) return status_response(sort.status());
-    auto page = page_from_params(req.query);
-    if (!page.is_ok()) return status_response(page.status());
     bool known_profile = false;
     auto history =
         store::read_page<store::HistoryEntry>(*services.store, [&](store::StoreTransaction& t) {
@@ -237,12 +240,10 @@ void HttpApi::Impl::routes() {
   });
 
   router.add("GET", "/v1/executions", [this](const HttpRequest& req) {
-    Status known = check_known_params(req.query, kExecutionListParams);
-    if (!known.is_ok()) return status_response(known);
+    auto page = list_page(req, kExecutionListParams);
+    if (!page.is_ok()) return status_response(page.status());
     auto query = execution_query_from_params(req.query);
     if (!query.is_ok()) return status_response(query.status());
-    auto page = page_from_params(req.query);
-    if (!page.is_ok()) return status_response(page.status());
     auto list = executions.list_executions_page(*query, *page);
     if (!list.is_ok()) return status_response(list.status());
     return json_response(200, page_json("executions", *list, &tasks::execution_to_json));
@@ -255,12 +256,10 @@ void HttpApi::Impl::routes() {
   });
 
   router.add("GET", "/v1/transfers", [this](const HttpRequest& req) {
-    Status known = check_known_params(req.query, kTransferListParams);
-    if (!known.is_ok()) return status_response(known);
+    auto page = list_page(req, kTransferListParams);
+    if (!page.is_ok()) return status_response(page.status());
     auto query = transfer_query_from_params(req.query);
     if (!query.is_ok()) return status_response(query.status());
-    auto page = page_from_params(req.query);
-    if (!page.is_ok()) return status_response(page.status());
     auto transfers = store::read_page<store::TransferRecord>(
         *services.store,
         [&](store::StoreTransaction& t) { return t.list_transfers_page(*query, *page); });
@@ -269,9 +268,7 @@ void HttpApi::Impl::routes() {
   });
 
   router.add("GET", "/v1/held-events", [this](const HttpRequest& req) {
-    Status known = check_known_params(req.query, kPlainListParams);
-    if (!known.is_ok()) return status_response(known);
-    auto page = page_from_params(req.query);
+    auto page = list_page(req, kPlainListParams);
     if (!page.is_ok()) return status_response(page.status());
     auto held = store::read_page<store::HeldEvent>(
         *services.store,
@@ -281,9 +278,7 @@ void HttpApi::Impl::routes() {
   });
 
   router.add("GET", "/v1/dead-letters", [this](const HttpRequest& req) {
-    Status known = check_known_params(req.query, kPlainListParams);
-    if (!known.is_ok()) return status_response(known);
-    auto page = page_from_params(req.query);
+    auto page = list_page(req, kPlainListParams);
     if (!page.is_ok()) return status_response(page.status());
     auto list = executions.list_dead_letters_page(*page);
     if (!list.is_ok()) return status_response(list.status());

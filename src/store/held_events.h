@@ -45,10 +45,6 @@ core::Result<bool> is_event_held(SqlSession& sql, std::string_view event_id);
 core::Result<std::vector<HeldEvent>> due_held_events(SqlSession& sql, std::string_view now,
                                                      std::int64_t limit);
 
-//! The most held events a listing shows (GET /v1/held-events, lifeboat events held); more
-//! than this means the platform is failing, and the listing says so by being full.
-inline constexpr std::int64_t kMaxHeldEventsListed = 1000;
-
 //! All held events (at most `limit`), soonest next attempt first.
 core::Result<std::vector<HeldEvent>> list_held_events(SqlSession& sql, std::int64_t limit);
 

@@ -149,6 +149,20 @@ Result<std::optional<T>> read_one(Store& store, const std::string& sql,
   return std::optional<T>(std::move(rows.front()));
 }
 
+// One page of `q` in a read transaction, each row converted with `from_row`.
+template <typename T>
+Result<Page<T>> read_keyset_page(Store& store, const KeysetQuery& q, const PageRequest& page,
+                                 T (*from_row)(const SqlRow&)) {
+  Page<T> out;
+  LIFEBOAT_RETURN_IF_ERROR(store.read([&](StoreTransaction& tx) -> Status {
+    LIFEBOAT_ASSIGN_OR_RETURN(Page<SqlRow> rows, run_keyset_query(session_of(tx), q, page));
+    out.next_cursor = std::move(rows.next_cursor);
+    for (const SqlRow& r : rows.items) out.items.push_back(from_row(r));
+    return Status::ok();
+  }));
+  return out;
+}
+
 SqlValue parent_value(const std::string& parent_id) {
   if (parent_id.empty()) return nullptr;
   return parent_id;
@@ -295,14 +309,7 @@ Result<Page<ExecutionRecord>> SqlExecutionStore::list_executions_page(const Exec
   }
   q.keys = {{R"(start_time COLLATE "C")", KeyType::kText}, {R"(id COLLATE "C")", KeyType::kText}};
   q.descending = query.sort == ExecutionSort::kNewestFirst;
-  Page<ExecutionRecord> out;
-  LIFEBOAT_RETURN_IF_ERROR(store_.read([&](StoreTransaction& tx) -> Status {
-    LIFEBOAT_ASSIGN_OR_RETURN(Page<SqlRow> rows, run_keyset_query(session_of(tx), q, page));
-    out.next_cursor = std::move(rows.next_cursor);
-    for (const SqlRow& r : rows.items) out.items.push_back(execution_from_row(r));
-    return Status::ok();
-  }));
-  return out;
+  return read_keyset_page(store_, q, page, &execution_from_row);
 }
 
 Result<Page<DeadLetter>> SqlExecutionStore::list_dead_letters_page(const PageRequest& page) {
@@ -312,14 +319,7 @@ Result<Page<DeadLetter>> SqlExecutionStore::list_dead_letters_page(const PageReq
   q.from = "dead_letters";
   q.keys = {{R"(created_at COLLATE "C")", KeyType::kText}, {R"(id COLLATE "C")", KeyType::kText}};
   q.descending = true;
-  Page<DeadLetter> out;
-  LIFEBOAT_RETURN_IF_ERROR(store_.read([&](StoreTransaction& tx) -> Status {
-    LIFEBOAT_ASSIGN_OR_RETURN(Page<SqlRow> rows, run_keyset_query(session_of(tx), q, page));
-    out.next_cursor = std::move(rows.next_cursor);
-    for (const SqlRow& r : rows.items) out.items.push_back(dead_letter_from_row(r));
-    return Status::ok();
-  }));
-  return out;
+  return read_keyset_page(store_, q, page, &dead_letter_from_row);
 }
 
 Result<std::optional<DeadLetter>> SqlExecutionStore::get_dead_letter(const std::string& id) {
