@@ -165,6 +165,32 @@ TYPED_TEST(StorePagination, EverySortWalksEveryProfileOnceInByteOrder) {
   }
 }
 
+// A PostgreSQL database whose text columns sort linguistically (ICU: "Zed" after "alice")
+// still pages in byte order, the prefix filter stays exact, and nothing repeats: the list
+// queries and their indexes say COLLATE "C" themselves.
+TYPED_TEST(StorePagination, ByteOrderHoldsWhateverTheDatabasesCollation) {
+  if (std::string(TypeParam::kName) == "Postgres") {
+    this->write([](StoreTransaction& t) {
+      return session_of(t).execute_script(
+          R"(ALTER TABLE profiles ALTER COLUMN name TYPE TEXT COLLATE "und-x-icu",
+                                  ALTER COLUMN domain_name TYPE TEXT COLLATE "und-x-icu",
+                                  ALTER COLUMN updated_at TYPE TEXT COLLATE "und-x-icu")");
+    });
+  }
+  const auto ps = seed_profiles();
+  for (const auto& p : ps) this->put(p);
+  for (ProfileSort sort : {ProfileSort::kName, ProfileSort::kNameDesc, ProfileSort::kUpdatedDesc}) {
+    ProfileQuery q;
+    q.sort = sort;
+    EXPECT_EQ(keys_of(this->walk(q, 3)), keys_of(sorted(ps, sort))) << profile_sort_name(sort);
+  }
+  std::vector<core::Profile> alice;
+  std::copy_if(ps.begin(), ps.end(), std::back_inserter(alice),
+               [](const core::Profile& p) { return p.key.name.rfind("alic", 0) == 0; });
+  EXPECT_EQ(keys_of(this->walk({.name_prefix = "alic"}, 2)),
+            keys_of(sorted(alice, ProfileSort::kName)));
+}
+
 TYPED_TEST(StorePagination, EveryFilterAloneAndCombinedSelectsWhatItSays) {
   const auto ps = seed_profiles();
   for (const auto& p : ps) this->put(p);
