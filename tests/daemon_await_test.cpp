@@ -121,7 +121,9 @@ TEST_F(DaemonAwaitTest, AThousandWaitingRecoveriesDoNotStopTheNextOne) {
     ASSERT_EQ(posted.status, 200) << posted.body << "\n" << daemon_->log();
   }
   auto running = [&] {
-    Json list = Json::parse(call("GET", "/v1/executions?status=RUNNING").body, nullptr, false);
+    // One page of the most the API answers (1,000): exactly the waiting ones.
+    Json list =
+        Json::parse(call("GET", "/v1/executions?status=RUNNING&limit=1000").body, nullptr, false);
     return list.is_object() && list.contains("executions") ? list["executions"].size() : 0u;
   };
   for (int i = 0; i < 3000 && running() < kWaiting; ++i)
