@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "server/api_views.h"
+#include "server/dashboard_assets.h"
 #include "server/http_router.h"
 #include "server/http_server.h"
 #include "store/held_events.h"
@@ -99,6 +100,8 @@ struct HttpApi::Impl {
   std::optional<HttpResponse> screen(const HttpRequestHead& head) const {
     const std::string_view path = std::string_view(head.target).substr(0, head.target.find('?'));
     if (path == "/healthz" || path == "/readyz") return std::nullopt;
+    // The dashboard's files hold no data (docs/security.md "The dashboard").
+    if (head.method == "GET" && is_dashboard_path(path)) return std::nullopt;
     if (authorised(head)) return std::nullopt;
     HttpResponse res =
         problem_response(401, "Unauthorized",
@@ -112,6 +115,10 @@ struct HttpApi::Impl {
   }
 
   HttpResponse handle(const HttpRequestHead& head, std::string body) const {
+    const std::string_view path = std::string_view(head.target).substr(0, head.target.find('?'));
+    if (is_dashboard_path(path)) {
+      return dashboard_response(head.method, path, head.field("If-None-Match"));
+    }
     auto match = router.match(head.method, head.target);
     if (!match.is_ok()) return status_response(match.status());
     if (match->handler == nullptr) {

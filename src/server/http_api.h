@@ -9,9 +9,11 @@
 //   replication results GET  /v1/dead-letters, POST /v1/dead-letters/{id}/redrive GET  /healthz
 //   (process up), /readyz (store reachable, workers running)
 //
-// Every endpoint but the health checks needs the token (`Authorization: Bearer T` or
-// `x-api-key: T`, compared in constant time); with no token configured every other request
-// gets 401. The token is checked as soon as the header is in, before any body is read.
+// GET / and GET /ui/<file> serve the web dashboard's embedded files (dashboard_assets.h)
+// without a token: they hold no data.
+// Every endpoint but the health checks and the dashboard's files needs the token (`Authorization:
+// Bearer T` or `x-api-key: T`, compared in constant time); with no token configured every other
+// request gets 401. The token is checked as soon as the header is in, before any body is read.
 // Errors are application/problem+json with a `detail` naming the field; path segments and
 // query parameters are percent-decoded (a bad escape is 400); bodies over max_body_bytes
 // get 413. What a client may cost (connections, header size, timeouts, handler threads)

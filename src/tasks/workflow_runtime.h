@@ -41,9 +41,11 @@ core::Json execution_to_json(const store::ExecutionRecord& rec);
 core::Result<std::vector<store::ExecutionRecord>> list_executions_with_status(
     store::ExecutionStore& executions, const std::optional<std::string>& status);
 
-//! An execution with what `executions show` and GET /v1/executions/{id} add: "path" (the
-//! states entered, in order), "history" (every event, details as JSON) and "children"
-//! (ids of its Parallel/Map child executions). NotFound names the id.
+//! An execution with what `executions show` and GET /v1/executions/{id} add: "definition"
+//! (the ASL state machine it runs, as JSON), "path" (the states entered, in order),
+//! "history" (every event, details as JSON), "children" (ids of its Parallel/Map child
+//! executions) and "childExecutions" (each child's id, branchIndex and status). NotFound
+//! names the id.
 core::Result<core::Json> execution_detail_json(store::ExecutionStore& executions,
                                                const std::string& id);
 
