@@ -7,8 +7,10 @@
 #   make fuzz   build the libFuzzer targets and run each for FUZZ_SECONDS (default 600)
 #   make bench-hosts [QUICK=1]   the many-hosts benchmarks: events/s, recoveries/min and
 #               the registry at scale, on SQLite and on 1 and 3 daemons over PostgreSQL
+#   make bench-lists [QUICK=1]   paged lists at scale: page latency and daemon memory over
+#               100,000 profiles and 1,000,000 history rows (bench/list_scale.sh)
 #   make test-sanitize   build everything with ASan+UBSan (build-debug) and run the tests
-.PHONY: all deps build build-fuzz test test-sanitize fuzz demo demo-sagemaker demo-copy bench bench-hosts lint format clean
+.PHONY: all deps build build-fuzz test test-sanitize fuzz demo demo-sagemaker demo-copy bench bench-hosts bench-lists lint format clean
 
 FUZZ_SECONDS ?= 600
 FUZZ_WORK ?= /tmp/lifeboat-fuzz
@@ -55,6 +57,10 @@ bench: deps
 # QUICK=1: the quick mode (a few minutes); bench/many_hosts.sh --help
 bench-hosts: deps
 	@QUICK=$(QUICK) ./bench/many_hosts.sh
+
+# QUICK=1: 20,000 profiles and 200,000 history rows; bench/list_scale.sh --help
+bench-lists: build
+	@QUICK=$(QUICK) ./bench/list_scale.sh
 
 lint: build
 	@./scripts/lint.sh format

@@ -1,4 +1,4 @@
-// lifeboat dlq list | redrive ID [--wait]
+// lifeboat dlq list [--limit N] [--cursor C] | redrive ID [--wait]
 //
 // The dead-letter table (the reference design's SQS dead-letter queue): executions of the
 // recovery workflow that failed, with the input to replay. `redrive` starts a new
@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cli/command_registry.h"
+#include "cli/list_pages.h"
 #include "cli/output.h"
 #include "cli/store_access.h"
 #include "core/clock.h"
@@ -25,23 +26,20 @@ struct DlqOptions {
   bool wait = false;
 };
 
-int run_list(const GlobalOptions& global) {
-  auto access = open_cli_registry(global);
-  if (!access) return report_failure(access.status());
-  store::SqlExecutionStore executions(*(*access)->store);
-  auto letters = executions.list_dead_letters();
-  if (!letters) return report_failure(letters.status());
-  if (want_json(global)) {
-    Json arr = Json::array();
-    for (const auto& d : *letters) arr.push_back(tasks::dead_letter_to_json(d));
-    print_json(arr);
-    return 0;
-  }
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& d : *letters)
-    rows.push_back({d.id, d.created_at, d.status, d.execution_id, d.error, d.cause});
-  print_table({"ID", "CREATED", "STATUS", "EXECUTION", "ERROR", "CAUSE"}, rows);
-  return 0;
+std::vector<std::string> dead_letter_row(const store::DeadLetter& d) {
+  return {d.id, d.created_at, d.status, d.execution_id, d.error, d.cause};
+}
+
+int run_list(const ListOptions& opts, const GlobalOptions& global) {
+  auto store = open_cli_store(global);
+  if (!store) return report_failure(store.status());
+  store::SqlExecutionStore executions(**store);
+  ListFormat<store::DeadLetter> format{{"ID", "CREATED", "STATUS", "EXECUTION", "ERROR", "CAUSE"},
+                                       &dead_letter_row,
+                                       &tasks::dead_letter_to_json};
+  return print_pages<store::DeadLetter>(global, opts, format, [&](const store::PageRequest& page) {
+    return executions.list_dead_letters_page(page);
+  });
 }
 
 int run_redrive(const DlqOptions& opts, const GlobalOptions& global) {
@@ -75,7 +73,9 @@ void setup_dlq(CLI::App& app, CommandContext& ctx) {
   auto& group = command_group(app, "dlq", "dead letters: failed recovery executions");
   group.require_subcommand(1);
   auto* l = group.add_subcommand("list", "list dead letters, newest first");
-  l->callback([&ctx] { ctx.exit_code = run_list(ctx.global); });
+  auto list_opts = std::make_shared<ListOptions>();
+  add_page_options(*l, *list_opts);
+  l->callback([list_opts, &ctx] { ctx.exit_code = run_list(*list_opts, ctx.global); });
   auto opts = std::make_shared<DlqOptions>();
   auto* r = group.add_subcommand("redrive", "start the failed execution again with its input");
   r->add_option("ID", opts->id, "dead letter id")->required();

@@ -1,5 +1,7 @@
 // lifeboat executions start --definition FILE --input JSON [--name N] [--wait]
-//                     list [--status S] | show ID | stop ID | resume [ID]
+//                     list [--status S] [--profile D/K/N] [--sort -started|started]
+//                          [--limit N] [--cursor C]
+//                   | show ID | stop ID | resume [ID]
 //
 // Durable ASL executions in the store. `start` records an execution; with --wait it also
 // runs it here to the end and prints the finished execution (exit 1 if it failed).
@@ -13,6 +15,7 @@
 #include <string>
 
 #include "cli/command_registry.h"
+#include "cli/list_pages.h"
 #include "cli/output.h"
 #include "cli/store_access.h"
 #include "core/clock.h"
@@ -36,7 +39,6 @@ struct StartOptions {
 
 struct IdOptions {
   std::string id;
-  std::string status;
   std::string error = "Lifeboat.Stopped";
   std::string cause = "stopped with `lifeboat executions stop`";
 };
@@ -113,23 +115,18 @@ int run_start(const StartOptions& opts, const GlobalOptions& global) {
   return finished_exit_code(*done);
 }
 
-int run_list(const IdOptions& opts, const GlobalOptions& global) {
-  auto session = open_session(global);
-  if (!session) return report_failure(session.status());
-  auto list = tasks::list_executions_with_status(
-      session->runtime->executions(),
-      opts.status.empty() ? std::nullopt : std::optional<std::string>(opts.status));
-  if (!list) return report_failure(list.status());
-  if (want_json(global)) {
-    Json arr = Json::array();
-    for (const auto& r : *list) arr.push_back(tasks::execution_to_json(r));
-    print_json(arr);
-    return 0;
-  }
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& r : *list) rows.push_back(execution_row(r));
-  print_table({"ID", "NAME", "STATUS", "STARTED", "STOPPED"}, rows);
-  return 0;
+int run_list(const ListOptions& opts, const GlobalOptions& global) {
+  auto query = server::execution_query_from_params(opts.params);
+  if (!query) return report_failure(query.status());
+  auto store = open_cli_store(global);
+  if (!store) return report_failure(store.status());
+  store::SqlExecutionStore executions(**store);
+  ListFormat<store::ExecutionRecord> format{
+      {"ID", "NAME", "STATUS", "STARTED", "STOPPED"}, &execution_row, &tasks::execution_to_json};
+  return print_pages<store::ExecutionRecord>(global, opts, format,
+                                             [&](const store::PageRequest& page) {
+                                               return executions.list_executions_page(*query, page);
+                                             });
 }
 
 int run_show(const IdOptions& opts, const GlobalOptions& global) {
@@ -214,10 +211,16 @@ void setup_executions(CLI::App& app, CommandContext& ctx) {
   s->callback([start, &ctx] { ctx.exit_code = run_start(*start, ctx.global); });
 
   auto ids = std::make_shared<IdOptions>();
+  auto list_opts = std::make_shared<ListOptions>();
   auto* l = group.add_subcommand("list", "list top-level executions, newest first");
-  l->add_option("--status", ids->status, "only RUNNING, SUCCEEDED, FAILED or ABORTED ones")
-      ->check(CLI::IsMember({"RUNNING", "SUCCEEDED", "FAILED", "ABORTED"}));
-  l->callback([ids, &ctx] { ctx.exit_code = run_list(*ids, ctx.global); });
+  add_list_option(*l, *list_opts, "status", "status",
+                  "only RUNNING, SUCCEEDED, FAILED or ABORTED ones");
+  add_list_option(*l, *list_opts, "profile", "profile",
+                  "only those about profile DOMAIN/KIND/NAME (its recoveries)");
+  add_list_option(*l, *list_opts, "sort", "sort",
+                  "-started (newest first, the default) or started");
+  add_page_options(*l, *list_opts);
+  l->callback([list_opts, &ctx] { ctx.exit_code = run_list(*list_opts, ctx.global); });
 
   auto* sh = group.add_subcommand("show", "an execution: the state path it took and its history");
   sh->add_option("ID", ids->id, "execution id")->required();

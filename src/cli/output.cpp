@@ -16,7 +16,7 @@ bool want_json(const GlobalOptions& global) {
 }
 
 void print_table(const std::vector<std::string>& headers,
-                 const std::vector<std::vector<std::string>>& rows) {
+                 const std::vector<std::vector<std::string>>& rows, bool print_header) {
   std::vector<size_t> widths(headers.size());
   for (size_t i = 0; i < headers.size(); ++i) widths[i] = headers[i].size();
   for (const auto& row : rows) {
@@ -37,7 +37,7 @@ void print_table(const std::vector<std::string>& headers,
     while (!line.empty() && line.back() == ' ') line.pop_back();
     std::fputs((line + "\n").c_str(), stdout);
   };
-  print_row(headers);
+  if (print_header) print_row(headers);
   for (const auto& row : rows) print_row(row);
 }
 

@@ -75,6 +75,24 @@ std::string home_text(const std::optional<core::HomeLocation>& home) {
 
 }  // namespace
 
+const std::vector<std::string>& profile_headers() {
+  static const std::vector<std::string> headers{
+      "DOMAIN", "KIND",        "NAME",           "STATUS",
+      "HOME",   "REPLICATION", "PENDING_SOURCE", "LAST_REPLICATION"};
+  return headers;
+}
+
+std::vector<std::string> profile_row(const core::Profile& p) {
+  return {p.key.domain_name,
+          std::string(core::profile_kind_name(p.key.kind)),
+          p.key.name,
+          std::string(core::profile_status_name(p.status)),
+          home_text(p.home),
+          p.replication ? "on" : "off",
+          home_text(p.pending_source),
+          p.last_replication ? p.last_replication->status : "-"};
+}
+
 void print_profiles(const GlobalOptions& global, const std::vector<core::Profile>& profiles,
                     bool single) {
   if (want_json(global)) {
@@ -88,15 +106,8 @@ void print_profiles(const GlobalOptions& global, const std::vector<core::Profile
     return;
   }
   std::vector<std::vector<std::string>> rows;
-  for (const auto& p : profiles) {
-    rows.push_back({p.key.domain_name, std::string(core::profile_kind_name(p.key.kind)), p.key.name,
-                    std::string(core::profile_status_name(p.status)), home_text(p.home),
-                    p.replication ? "on" : "off", home_text(p.pending_source),
-                    p.last_replication ? p.last_replication->status : "-"});
-  }
-  print_table({"DOMAIN", "KIND", "NAME", "STATUS", "HOME", "REPLICATION", "PENDING_SOURCE",
-               "LAST_REPLICATION"},
-              rows);
+  for (const auto& p : profiles) rows.push_back(profile_row(p));
+  print_table(profile_headers(), rows);
 }
 
 }  // namespace lifeboat::cli

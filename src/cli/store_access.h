@@ -50,6 +50,10 @@ void add_key_options(CLI::App& cmd, KeyOptions& opts, const std::string& prefix 
                      bool required = true);
 core::Result<core::ProfileKey> resolve_key(const KeyOptions& opts, const std::string& prefix = "");
 
+//! The table columns of a profile and one profile's row.
+const std::vector<std::string>& profile_headers();
+std::vector<std::string> profile_row(const core::Profile& profile);
+
 //! Prints profiles as a table or a JSON array (one JSON object for `single`).
 void print_profiles(const GlobalOptions& global, const std::vector<core::Profile>& profiles,
                     bool single = false);

@@ -2,9 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "store/transfer_log.h"
-#include "tasks/workflow_runtime.h"
-
 namespace lifeboat::server {
 
 using core::Json;
@@ -31,15 +28,8 @@ core::Result<core::ProfileKey> profile_key_from_json(const Json& body, const std
   return key;
 }
 
-core::Result<Json> transfers_json(store::Store& store, std::int64_t limit) {
-  std::vector<store::TransferRecord> transfers;
-  LIFEBOAT_RETURN_IF_ERROR(store.read([&](store::StoreTransaction& t) -> core::Status {
-    LIFEBOAT_ASSIGN_OR_RETURN(transfers, t.list_transfers(limit));
-    return core::Status::ok();
-  }));
-  Json arr = Json::array();
-  for (const auto& t : transfers) arr.push_back(store::transfer_to_json(t));
-  return arr;
+Json next_cursor_json(const std::string& cursor) {
+  return cursor.empty() ? Json(nullptr) : Json(cursor);
 }
 
 }  // namespace lifeboat::server

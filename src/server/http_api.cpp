@@ -8,8 +8,11 @@
 #include "server/dashboard_assets.h"
 #include "server/http_router.h"
 #include "server/http_server.h"
+#include "server/list_params.h"
 #include "store/held_events.h"
+#include "store/read_page.h"
 #include "store/sql_execution_store.h"
+#include "store/transfer_log.h"
 #include "tasks/workflow_runtime.h"
 
 namespace lifeboat::server {
@@ -49,11 +52,9 @@ core::Result<core::ProfileKey> key_from_params(const HttpRequest& req) {
   return core::ProfileKey{req.params[0], kind, req.params[2]};
 }
 
-std::optional<std::string> query_param(const HttpRequest& req, const std::string& name) {
-  auto it = req.query.find(name);
-  if (it == req.query.end()) return std::nullopt;
-  return it->second;
-}
+// The newest history entries a profile's detail embeds; the rest is one cursor away
+// (GET .../history).
+constexpr std::int64_t kDetailHistoryEntries = 100;
 
 }  // namespace
 
@@ -156,17 +157,17 @@ void HttpApi::Impl::routes() {
   });
 
   router.add("GET", "/v1/profiles", [this](const HttpRequest& req) {
-    store::ProfileFilter filter;
-    if (auto domain = query_param(req, "domain")) filter.domain_name = *domain;
-    std::vector<core::Profile> profiles;
-    Status st = services.store->read([&](store::StoreTransaction& t) -> Status {
-      LIFEBOAT_ASSIGN_OR_RETURN(profiles, t.list_profiles(filter));
-      return Status::ok();
-    });
-    if (!st.is_ok()) return status_response(st);
-    Json arr = Json::array();
-    for (const auto& p : profiles) arr.push_back(core::profile_to_json(p));
-    return json_response(200, {{"profiles", arr}});
+    Status known = check_known_params(req.query, kProfileListParams);
+    if (!known.is_ok()) return status_response(known);
+    auto query = profile_query_from_params(req.query);
+    if (!query.is_ok()) return status_response(query.status());
+    auto page = page_from_params(req.query);
+    if (!page.is_ok()) return status_response(page.status());
+    auto profiles = store::read_page<core::Profile>(
+        *services.store,
+        [&](store::StoreTransaction& t) { return t.list_profiles_page(*query, *page); });
+    if (!profiles.is_ok()) return status_response(profiles.status());
+    return json_response(200, page_json("profiles", *profiles, &core::profile_to_json));
   });
 
   const std::string key_pattern = "/v1/profiles/{domain}/{kind}/{name}";
@@ -174,10 +175,11 @@ void HttpApi::Impl::routes() {
     auto key = key_from_params(req);
     if (!key.is_ok()) return status_response(key.status());
     std::optional<core::Profile> profile;
-    std::vector<store::HistoryEntry> history;
+    store::Page<store::HistoryEntry> history;
     Status st = services.store->read([&](store::StoreTransaction& t) -> Status {
       LIFEBOAT_ASSIGN_OR_RETURN(profile, t.get_profile(*key));
-      LIFEBOAT_ASSIGN_OR_RETURN(history, t.list_history(*key));
+      LIFEBOAT_ASSIGN_OR_RETURN(history, t.list_history_page(*key, store::HistorySort::kNewestFirst,
+                                                             {kDetailHistoryEntries, ""}));
       return Status::ok();
     });
     if (!st.is_ok()) return status_response(st);
@@ -185,8 +187,34 @@ void HttpApi::Impl::routes() {
       return status_response(Status::not_found(fmt::format("no profile {}", key->to_string())));
     }
     Json body = core::profile_to_json(*profile);
-    body["history"] = history_to_json(history);
+    body["history"] = history_to_json(history.items);
+    body["historyNextCursor"] = next_cursor_json(history.next_cursor);
     return json_response(200, body);
+  });
+
+  router.add("GET", key_pattern + "/history", [this](const HttpRequest& req) {
+    auto key = key_from_params(req);
+    if (!key.is_ok()) return status_response(key.status());
+    Status known = check_known_params(req.query, kHistoryListParams);
+    if (!known.is_ok()) return status_response(known);
+    auto sort = history_sort_from_params(req.query, store::HistorySort::kNewestFirst);
+    if (!sort.is_ok()) return status_response(sort.status());
+    auto page = page_from_params(req.query);
+    if (!page.is_ok()) return status_response(page.status());
+    bool known_profile = false;
+    auto history =
+        store::read_page<store::HistoryEntry>(*services.store, [&](store::StoreTransaction& t) {
+          auto profile = t.get_profile(*key);
+          if (!profile.is_ok())
+            return core::Result<store::Page<store::HistoryEntry>>(profile.status());
+          known_profile = profile->has_value();
+          return t.list_history_page(*key, *sort, *page);
+        });
+    if (!history.is_ok()) return status_response(history.status());
+    if (!known_profile && history->items.empty()) {
+      return status_response(Status::not_found(fmt::format("no profile {}", key->to_string())));
+    }
+    return json_response(200, page_json("history", *history, &store::history_entry_to_json));
   });
 
   router.add("POST", key_pattern + "/replication", [this](const HttpRequest& req) {
@@ -216,11 +244,15 @@ void HttpApi::Impl::routes() {
   });
 
   router.add("GET", "/v1/executions", [this](const HttpRequest& req) {
-    auto list = tasks::list_executions_with_status(executions, query_param(req, "status"));
+    Status known = check_known_params(req.query, kExecutionListParams);
+    if (!known.is_ok()) return status_response(known);
+    auto query = execution_query_from_params(req.query);
+    if (!query.is_ok()) return status_response(query.status());
+    auto page = page_from_params(req.query);
+    if (!page.is_ok()) return status_response(page.status());
+    auto list = executions.list_executions_page(*query, *page);
     if (!list.is_ok()) return status_response(list.status());
-    Json arr = Json::array();
-    for (const auto& rec : *list) arr.push_back(tasks::execution_to_json(rec));
-    return json_response(200, {{"executions", arr}});
+    return json_response(200, page_json("executions", *list, &tasks::execution_to_json));
   });
 
   router.add("GET", "/v1/executions/{id}", [this](const HttpRequest& req) {
@@ -229,30 +261,40 @@ void HttpApi::Impl::routes() {
     return json_response(200, *detail);
   });
 
-  router.add("GET", "/v1/transfers", [this](const HttpRequest&) {
-    auto transfers = transfers_json(*services.store);
+  router.add("GET", "/v1/transfers", [this](const HttpRequest& req) {
+    Status known = check_known_params(req.query, kTransferListParams);
+    if (!known.is_ok()) return status_response(known);
+    auto query = transfer_query_from_params(req.query);
+    if (!query.is_ok()) return status_response(query.status());
+    auto page = page_from_params(req.query);
+    if (!page.is_ok()) return status_response(page.status());
+    auto transfers = store::read_page<store::TransferRecord>(
+        *services.store,
+        [&](store::StoreTransaction& t) { return t.list_transfers_page(*query, *page); });
     if (!transfers.is_ok()) return status_response(transfers.status());
-    return json_response(200, {{"transfers", *transfers}});
+    return json_response(200, page_json("transfers", *transfers, &store::transfer_to_json));
   });
 
-  router.add("GET", "/v1/held-events", [this](const HttpRequest&) {
-    std::vector<store::HeldEvent> held;
-    Status st = services.store->read([&](store::StoreTransaction& t) -> Status {
-      LIFEBOAT_ASSIGN_OR_RETURN(held, t.list_held_events(store::kMaxHeldEventsListed));
-      return Status::ok();
-    });
-    if (!st.is_ok()) return status_response(st);
-    Json arr = Json::array();
-    for (const auto& h : held) arr.push_back(store::held_event_to_json(h));
-    return json_response(200, {{"heldEvents", arr}});
+  router.add("GET", "/v1/held-events", [this](const HttpRequest& req) {
+    Status known = check_known_params(req.query, kPlainListParams);
+    if (!known.is_ok()) return status_response(known);
+    auto page = page_from_params(req.query);
+    if (!page.is_ok()) return status_response(page.status());
+    auto held = store::read_page<store::HeldEvent>(
+        *services.store,
+        [&](store::StoreTransaction& t) { return t.list_held_events_page(*page); });
+    if (!held.is_ok()) return status_response(held.status());
+    return json_response(200, page_json("heldEvents", *held, &store::held_event_to_json));
   });
 
-  router.add("GET", "/v1/dead-letters", [this](const HttpRequest&) {
-    auto list = executions.list_dead_letters();
+  router.add("GET", "/v1/dead-letters", [this](const HttpRequest& req) {
+    Status known = check_known_params(req.query, kPlainListParams);
+    if (!known.is_ok()) return status_response(known);
+    auto page = page_from_params(req.query);
+    if (!page.is_ok()) return status_response(page.status());
+    auto list = executions.list_dead_letters_page(*page);
     if (!list.is_ok()) return status_response(list.status());
-    Json arr = Json::array();
-    for (const auto& d : *list) arr.push_back(tasks::dead_letter_to_json(d));
-    return json_response(200, {{"deadLetters", arr}});
+    return json_response(200, page_json("deadLetters", *list, &tasks::dead_letter_to_json));
   });
 
   router.add("POST", "/v1/dead-letters/{id}/redrive", [this](const HttpRequest& req) {

@@ -1,19 +1,24 @@
 // HttpApi: the daemon's HTTP/JSON API: its routes, on HttpServer (Boost.Beast).
 //
-//   POST /v1/events                          platform events (both envelopes,
-//   ingest/event_envelope.h) GET  /v1/profiles[?domain=D]             current profile rows GET
-//   /v1/profiles/{domain}/{kind}/{name} one profile with its history POST
-//   /v1/profiles/{domain}/{kind}/{name}/replication   {"enabled": bool} POST
-//   /v1/replication-targets             {"source": KEY, "target": KEY} GET  /v1/executions,
-//   /v1/executions/{id} (with history) GET  /v1/transfers                       recorded
-//   replication results GET  /v1/dead-letters, POST /v1/dead-letters/{id}/redrive GET  /healthz
-//   (process up), /readyz (store reachable, workers running)
+//   POST /v1/events                      platform events (both envelopes, ingest/event_envelope.h)
+//   GET  /v1/profiles                    current profile rows, one page (list_params.h)
+//   GET  /v1/profiles/{domain}/{kind}/{name}           one profile, its newest history
+//   GET  /v1/profiles/{domain}/{kind}/{name}/history   its history, one page
+//   POST /v1/profiles/{domain}/{kind}/{name}/replication   {"enabled": bool}
+//   POST /v1/replication-targets         {"source": KEY, "target": KEY}
+//   GET  /v1/executions (one page), /v1/executions/{id} (with its history)
+//   GET  /v1/transfers, /v1/held-events, /v1/dead-letters   one page each
+//   POST /v1/dead-letters/{id}/redrive
+//   GET  /healthz (process up), /readyz (store reachable, workers running)
 //
+// Lists answer one page and "nextCursor" (README "Lists and pagination"); their
+// parameters are checked by list_params.h, a refusal is 400 naming the parameter.
 // GET / and GET /ui/<file> serve the web dashboard's embedded files (dashboard_assets.h)
 // without a token: they hold no data.
-// Every endpoint but the health checks and the dashboard's files needs the token (`Authorization:
-// Bearer T` or `x-api-key: T`, compared in constant time); with no token configured every other
-// request gets 401. The token is checked as soon as the header is in, before any body is read.
+// Every endpoint but the health checks and the dashboard's files needs the token
+// (`Authorization: Bearer T` or `x-api-key: T`, compared in constant time); with no token
+// configured every other request gets 401. The token is checked as soon as the header is in,
+// before any body is read.
 // Errors are application/problem+json with a `detail` naming the field; path segments and
 // query parameters are percent-decoded (a bad escape is 400); bodies over max_body_bytes
 // get 413. What a client may cost (connections, header size, timeouts, handler threads)

@@ -87,6 +87,20 @@ Result<std::vector<HeldEvent>> list_held_events(SqlSession& sql, std::int64_t li
   return rows_to_events(rows);
 }
 
+Result<Page<HeldEvent>> list_held_events_page(SqlSession& sql, const PageRequest& page) {
+  KeysetQuery q;
+  q.scope = "held-events;";
+  q.columns = std::string(kColumns);
+  q.from = "held_events";
+  q.keys = {{R"(next_attempt_at COLLATE "C")", KeyType::kText},
+            {R"(event_id COLLATE "C")", KeyType::kText}};
+  LIFEBOAT_ASSIGN_OR_RETURN(Page<SqlRow> rows, run_keyset_query(sql, q, page));
+  Page<HeldEvent> out;
+  out.next_cursor = std::move(rows.next_cursor);
+  LIFEBOAT_ASSIGN_OR_RETURN(out.items, rows_to_events(rows.items));
+  return out;
+}
+
 Result<std::string> next_held_attempt(SqlSession& sql) {
   LIFEBOAT_ASSIGN_OR_RETURN(auto rows,
                             sql.query("SELECT MIN(next_attempt_at) FROM held_events", {}));

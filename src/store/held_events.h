@@ -14,6 +14,7 @@
 
 #include "core/json.h"
 #include "core/result.h"
+#include "store/page.h"
 #include "store/sql_session.h"
 
 namespace lifeboat::store {
@@ -50,6 +51,9 @@ inline constexpr std::int64_t kMaxHeldEventsListed = 1000;
 
 //! All held events (at most `limit`), soonest next attempt first.
 core::Result<std::vector<HeldEvent>> list_held_events(SqlSession& sql, std::int64_t limit);
+
+//! One page of the held events, soonest next attempt first (ties by event id).
+core::Result<Page<HeldEvent>> list_held_events_page(SqlSession& sql, const PageRequest& page);
 
 //! The earliest next attempt of any held event; empty when none is held.
 core::Result<std::string> next_held_attempt(SqlSession& sql);

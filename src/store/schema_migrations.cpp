@@ -110,6 +110,34 @@ constexpr std::string_view kProfilesByHomeSql = R"sql(
 CREATE INDEX profiles_by_home ON profiles (home_volume_id, home_dir_name);
 )sql";
 
+// Version 7: keyset pagination of every list (docs/architecture.md "The store"). Each
+// sort of each list, with and without its common filters, has an index whose columns are
+// the filter's equality columns then the sort key, so a page is one index range scan.
+// Text sort keys are indexed COLLATE "C" (bytes; SQLite gets a "C" collation from
+// sqlite_session.cpp), so PostgreSQL orders as SQLite does whatever the database's
+// collation, and the name-prefix range is exact. executions.profile_key is the profile an
+// execution's input names (store/list_queries.h): recoveries by profile. The index of
+// children by parent becomes partial (parent_id IS NOT NULL): SQLite otherwise takes
+// `parent_id IS NULL` as a selective equality on it and sorts every top-level execution.
+constexpr std::string_view kListIndexesSql = R"sql(
+CREATE INDEX profiles_page_name ON profiles (name COLLATE "C", domain_name COLLATE "C", kind);
+CREATE INDEX profiles_page_updated ON profiles (updated_at COLLATE "C", domain_name COLLATE "C", kind, name COLLATE "C");
+CREATE INDEX profiles_page_domain_name ON profiles (domain_name, name COLLATE "C", kind);
+CREATE INDEX profiles_page_domain_updated ON profiles (domain_name, updated_at COLLATE "C", kind, name COLLATE "C");
+CREATE INDEX profiles_page_status_name ON profiles (status, name COLLATE "C", domain_name COLLATE "C", kind);
+CREATE INDEX profiles_page_status_updated ON profiles (status, updated_at COLLATE "C", domain_name COLLATE "C", kind, name COLLATE "C");
+CREATE INDEX transfers_page_domain ON transfers (domain_name, seq);
+CREATE INDEX transfers_page_status ON transfers (status, seq);
+CREATE INDEX held_events_page ON held_events (next_attempt_at COLLATE "C", event_id COLLATE "C");
+CREATE INDEX dead_letters_page ON dead_letters (created_at COLLATE "C", id COLLATE "C");
+ALTER TABLE executions ADD COLUMN profile_key TEXT;
+DROP INDEX executions_by_parent;
+CREATE INDEX executions_children ON executions (parent_id, branch_index) WHERE parent_id IS NOT NULL;
+CREATE INDEX executions_page_top ON executions (start_time COLLATE "C", id COLLATE "C") WHERE parent_id IS NULL;
+CREATE INDEX executions_page_top_status ON executions (status, start_time COLLATE "C", id COLLATE "C") WHERE parent_id IS NULL;
+CREATE INDEX executions_page_profile ON executions (profile_key, start_time COLLATE "C", id COLLATE "C") WHERE parent_id IS NULL;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& schema_migrations() {
@@ -121,6 +149,7 @@ const std::vector<Migration>& schema_migrations() {
       {4, "profiles by home", kProfilesByHomeSql},
       {5, "platform: creation times, held events", kPlatformMigrationSql},
       {6, "execution leases, named leases", kLeasesMigrationSql},
+      {7, "indexes for paged lists", kListIndexesSql},
   };
   return kMigrations;
 }

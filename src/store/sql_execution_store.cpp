@@ -161,13 +161,16 @@ Status SqlExecutionStore::write(const ExecutionWrite& w) {
     SqlSession& sql = session_of(tx);
     if (w.fence) LIFEBOAT_RETURN_IF_ERROR(check_fence(sql, *w.fence, w.fence_time));
     for (const auto& e : w.creates) {
-      auto n =
-          sql.execute("INSERT INTO executions (" + std::string(kExecutionColumns) +
-                          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
-                      {e.id, e.name, parent_value(e.parent_id), e.branch_index, e.definition,
-                       status_value(e.status), e.input, sql_optional(e.output),
-                       sql_optional(e.error), sql_optional(e.cause), e.cursor,
-                       time_value(e.wake_at), time_value(e.start_time), time_value(e.stop_time)});
+      // profile_key (migration 7) lets GET /v1/executions?profile= find a profile's
+      // recoveries through an index; a child names no profile of its own.
+      auto n = sql.execute(
+          "INSERT INTO executions (" + std::string(kExecutionColumns) +
+              ", profile_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
+          {e.id, e.name, parent_value(e.parent_id), e.branch_index, e.definition,
+           status_value(e.status), e.input, sql_optional(e.output), sql_optional(e.error),
+           sql_optional(e.cause), e.cursor, time_value(e.wake_at), time_value(e.start_time),
+           time_value(e.stop_time),
+           sql_optional(e.parent_id.empty() ? execution_profile_key(e.input) : std::nullopt)});
       if (!n) return n.status().with_context("recording execution '" + e.id + "'");
     }
     for (const auto& e : w.updates) {
@@ -270,6 +273,53 @@ Result<std::vector<DeadLetter>> SqlExecutionStore::list_dead_letters() {
                    "SELECT " + std::string(kDeadLetterColumns) +
                        " FROM dead_letters ORDER BY created_at DESC, id",
                    {}, &dead_letter_from_row);
+}
+
+Result<Page<ExecutionRecord>> SqlExecutionStore::list_executions_page(const ExecutionQuery& query,
+                                                                      const PageRequest& page) {
+  KeysetQuery q;
+  q.scope = "executions;" + scope_part("sort", execution_sort_name(query.sort));
+  q.columns = std::string(kExecutionColumns);
+  q.from = "executions";
+  q.conditions.emplace_back("parent_id IS NULL");
+  if (query.status) {
+    q.scope += scope_part("status", execution_status_name(*query.status));
+    q.conditions.emplace_back("status = ?");
+    q.params.push_back(status_value(*query.status));
+  }
+  if (query.profile) {
+    const std::string key = profile_key_text(*query.profile);
+    q.scope += scope_part("profile", key);
+    q.conditions.emplace_back("profile_key = ?");
+    q.params.emplace_back(key);
+  }
+  q.keys = {{R"(start_time COLLATE "C")", KeyType::kText}, {R"(id COLLATE "C")", KeyType::kText}};
+  q.descending = query.sort == ExecutionSort::kNewestFirst;
+  Page<ExecutionRecord> out;
+  LIFEBOAT_RETURN_IF_ERROR(store_.read([&](StoreTransaction& tx) -> Status {
+    LIFEBOAT_ASSIGN_OR_RETURN(Page<SqlRow> rows, run_keyset_query(session_of(tx), q, page));
+    out.next_cursor = std::move(rows.next_cursor);
+    for (const SqlRow& r : rows.items) out.items.push_back(execution_from_row(r));
+    return Status::ok();
+  }));
+  return out;
+}
+
+Result<Page<DeadLetter>> SqlExecutionStore::list_dead_letters_page(const PageRequest& page) {
+  KeysetQuery q;
+  q.scope = "dead-letters;";
+  q.columns = std::string(kDeadLetterColumns);
+  q.from = "dead_letters";
+  q.keys = {{R"(created_at COLLATE "C")", KeyType::kText}, {R"(id COLLATE "C")", KeyType::kText}};
+  q.descending = true;
+  Page<DeadLetter> out;
+  LIFEBOAT_RETURN_IF_ERROR(store_.read([&](StoreTransaction& tx) -> Status {
+    LIFEBOAT_ASSIGN_OR_RETURN(Page<SqlRow> rows, run_keyset_query(session_of(tx), q, page));
+    out.next_cursor = std::move(rows.next_cursor);
+    for (const SqlRow& r : rows.items) out.items.push_back(dead_letter_from_row(r));
+    return Status::ok();
+  }));
+  return out;
 }
 
 Result<std::optional<DeadLetter>> SqlExecutionStore::get_dead_letter(const std::string& id) {

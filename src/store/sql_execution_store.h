@@ -10,6 +10,8 @@
 #include <string_view>
 
 #include "store/execution_store.h"
+#include "store/list_queries.h"
+#include "store/page.h"
 #include "store/store.h"
 
 namespace lifeboat::store {
@@ -31,6 +33,12 @@ class SqlExecutionStore final : public ExecutionStore {
   core::Result<std::vector<DeadLetter>> list_dead_letters() override;
   core::Result<std::optional<DeadLetter>> get_dead_letter(const std::string& id) override;
   core::Status mark_redriven(const std::string& id, const std::string& execution_id) override;
+
+  //! One page of the top-level executions matching `query`, in its sort (page.h).
+  core::Result<Page<ExecutionRecord>> list_executions_page(const ExecutionQuery& query,
+                                                           const PageRequest& page);
+  //! One page of the dead letters, newest first (ties by id, descending).
+  core::Result<Page<DeadLetter>> list_dead_letters_page(const PageRequest& page);
 
  private:
   Store& store_;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/time_format.h"
+#include "store/page.h"
 #include "store/schema_migrations.h"
 
 namespace lifeboat::store {
@@ -71,6 +72,44 @@ Result<std::optional<core::Profile>> image_from_text(const std::optional<std::st
 std::vector<SqlValue> key_params(const core::ProfileKey& key) {
   return {key.domain_name, std::string(core::profile_kind_name(key.kind)), key.name};
 }
+
+constexpr std::string_view kHistoryColumns =
+    "seq, event_id, event_type, event_time, recorded_at, outcome, detail";
+
+Result<HistoryEntry> history_from_row(const SqlRow& r, const core::ProfileKey& key) {
+  HistoryEntry e;
+  e.seq = r.integer(0);
+  e.event_id = r.text(1);
+  e.event_type = r.text(2);
+  e.event_time = r.text(3);
+  e.recorded_at = r.text(4);
+  e.key = key;
+  e.outcome = r.text(5);
+  LIFEBOAT_ASSIGN_OR_RETURN(e.detail, core::parse_json(r.text(6), "a history row's detail"));
+  return e;
+}
+
+// The sort key of each profile order. With a domain filter the domain is the same on
+// every row, so it leaves the key and the (domain_name, ...) indexes of migration 7 serve
+// the sort; text keys compare as bytes (COLLATE "C") on both backends.
+std::vector<SortColumn> profile_sort_keys(ProfileSort sort, bool one_domain) {
+  constexpr SortColumn kName{R"(name COLLATE "C")", KeyType::kText};
+  constexpr SortColumn kDomain{R"(domain_name COLLATE "C")", KeyType::kText};
+  constexpr SortColumn kKind{"kind", KeyType::kText};
+  constexpr SortColumn kUpdated{R"(updated_at COLLATE "C")", KeyType::kText};
+  const bool by_name = sort == ProfileSort::kName || sort == ProfileSort::kNameDesc;
+  if (by_name) {
+    if (one_domain) return {kName, kKind};
+    return {kName, kDomain, kKind};
+  }
+  if (one_domain) return {kUpdated, kKind, kName};
+  return {kUpdated, kDomain, kKind, kName};
+}
+
+// The smallest text above every text that starts with `prefix`, compared as bytes: the
+// prefix followed by U+10FFFF, the highest code point (UTF-8 F4 8F BF BF). A range on the
+// name index instead of LIKE: no wildcard in the input means anything.
+std::string prefix_upper_bound(const std::string& prefix) { return prefix + "\xF4\x8F\xBF\xBF"; }
 
 }  // namespace
 
@@ -227,6 +266,57 @@ Result<std::vector<core::Profile>> SqlStoreTransaction::list_profiles(const Prof
   return out;
 }
 
+Result<Page<core::Profile>> SqlStoreTransaction::list_profiles_page(const ProfileQuery& f,
+                                                                    const PageRequest& page) {
+  KeysetQuery q;
+  q.scope = "profiles;" + scope_part("sort", profile_sort_name(f.sort));
+  q.columns = std::string(kProfileColumns);
+  q.from = "profiles";
+  if (f.domain_name) {
+    q.scope += scope_part("domain", *f.domain_name);
+    q.conditions.emplace_back("domain_name = ?");
+    q.params.emplace_back(*f.domain_name);
+  }
+  if (f.kind) {
+    q.scope += scope_part("kind", core::profile_kind_name(*f.kind));
+    q.conditions.emplace_back("kind = ?");
+    q.params.emplace_back(std::string(core::profile_kind_name(*f.kind)));
+  }
+  if (f.status) {
+    q.scope += scope_part("status", core::profile_status_name(*f.status));
+    q.conditions.emplace_back("status = ?");
+    q.params.emplace_back(std::string(core::profile_status_name(*f.status)));
+  }
+  if (f.replication) {
+    q.scope += scope_part("replication", *f.replication ? "on" : "off");
+    q.conditions.emplace_back("replication = ?");
+    q.params.emplace_back(static_cast<std::int64_t>(*f.replication ? 1 : 0));
+  }
+  if (!f.name_prefix.empty()) {
+    if (f.name_prefix.size() > kMaxNamePrefixLength) {
+      return Status::invalid_argument(
+          fmt::format("parameter 'prefix' is longer than {} bytes; no profile name is that long",
+                      kMaxNamePrefixLength));
+    }
+    q.scope += scope_part("prefix", f.name_prefix);
+    q.conditions.emplace_back(R"(name COLLATE "C" >= ?)");
+    q.conditions.emplace_back(R"(name COLLATE "C" < ?)");
+    q.params.emplace_back(f.name_prefix);
+    q.params.emplace_back(prefix_upper_bound(f.name_prefix));
+  }
+  q.keys = profile_sort_keys(f.sort, f.domain_name.has_value());
+  q.descending = f.sort == ProfileSort::kNameDesc || f.sort == ProfileSort::kUpdatedDesc;
+  LIFEBOAT_ASSIGN_OR_RETURN(Page<SqlRow> rows, run_keyset_query(session_, q, page));
+  Page<core::Profile> out;
+  out.next_cursor = std::move(rows.next_cursor);
+  out.items.reserve(rows.items.size());
+  for (const SqlRow& r : rows.items) {
+    LIFEBOAT_ASSIGN_OR_RETURN(core::Profile p, profile_from_row(r));
+    out.items.push_back(std::move(p));
+  }
+  return out;
+}
+
 Result<std::int64_t> SqlStoreTransaction::append_history(const HistoryEntry& e) {
   LIFEBOAT_ASSIGN_OR_RETURN(std::int64_t seq, next_counter(session_, "profile_history"));
   std::vector<SqlValue> params{seq, e.event_id, e.event_type, e.event_time,
@@ -245,22 +335,37 @@ Result<std::int64_t> SqlStoreTransaction::append_history(const HistoryEntry& e) 
 Result<std::vector<HistoryEntry>> SqlStoreTransaction::list_history(const core::ProfileKey& key) {
   LIFEBOAT_ASSIGN_OR_RETURN(
       auto rows,
-      session_.query("SELECT seq, event_id, event_type, event_time, recorded_at, outcome, detail "
-                     "FROM profile_history WHERE domain_name = ? AND kind = ? AND name = ? "
-                     "ORDER BY seq",
+      session_.query(fmt::format("SELECT {} FROM profile_history WHERE domain_name = ? AND "
+                                 "kind = ? AND name = ? ORDER BY seq",
+                                 kHistoryColumns),
                      key_params(key)));
   std::vector<HistoryEntry> out;
   for (const SqlRow& r : rows) {
-    HistoryEntry e;
-    e.seq = r.integer(0);
-    e.event_id = r.text(1);
-    e.event_type = r.text(2);
-    e.event_time = r.text(3);
-    e.recorded_at = r.text(4);
-    e.key = key;
-    e.outcome = r.text(5);
-    LIFEBOAT_ASSIGN_OR_RETURN(e.detail, core::parse_json(r.text(6), "a history row's detail"));
+    LIFEBOAT_ASSIGN_OR_RETURN(HistoryEntry e, history_from_row(r, key));
     out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Result<Page<HistoryEntry>> SqlStoreTransaction::list_history_page(const core::ProfileKey& key,
+                                                                  HistorySort sort,
+                                                                  const PageRequest& page) {
+  KeysetQuery q;
+  q.scope = "history;" + scope_part("domain", key.domain_name) +
+            scope_part("kind", core::profile_kind_name(key.kind)) + scope_part("name", key.name) +
+            scope_part("sort", history_sort_name(sort));
+  q.columns = std::string(kHistoryColumns);
+  q.from = "profile_history";
+  q.conditions = {"domain_name = ?", "kind = ?", "name = ?"};
+  q.params = key_params(key);
+  q.keys = {{"seq", KeyType::kInteger}};
+  q.descending = sort == HistorySort::kNewestFirst;
+  LIFEBOAT_ASSIGN_OR_RETURN(Page<SqlRow> rows, run_keyset_query(session_, q, page));
+  Page<HistoryEntry> out;
+  out.next_cursor = std::move(rows.next_cursor);
+  for (const SqlRow& r : rows.items) {
+    LIFEBOAT_ASSIGN_OR_RETURN(HistoryEntry e, history_from_row(r, key));
+    out.items.push_back(std::move(e));
   }
   return out;
 }
@@ -349,6 +454,11 @@ Result<std::vector<TransferRecord>> SqlStoreTransaction::list_transfers(std::int
   return store::list_transfers(session_, limit);
 }
 
+Result<Page<TransferRecord>> SqlStoreTransaction::list_transfers_page(const TransferQuery& query,
+                                                                      const PageRequest& page) {
+  return store::list_transfers_page(session_, query, page);
+}
+
 Result<bool> SqlStoreTransaction::hold_event(const HeldEvent& event) {
   return store::hold_event(session_, event);
 }
@@ -364,6 +474,10 @@ Result<std::vector<HeldEvent>> SqlStoreTransaction::due_held_events(std::string_
 
 Result<std::vector<HeldEvent>> SqlStoreTransaction::list_held_events(std::int64_t limit) {
   return store::list_held_events(session_, limit);
+}
+
+Result<Page<HeldEvent>> SqlStoreTransaction::list_held_events_page(const PageRequest& page) {
+  return store::list_held_events_page(session_, page);
 }
 
 Result<std::string> SqlStoreTransaction::next_held_attempt() {

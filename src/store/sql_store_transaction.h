@@ -31,9 +31,13 @@ class SqlStoreTransaction final : public StoreTransaction {
   core::Status put_profile(const core::Profile& profile) override;
   core::Result<std::optional<core::Profile>> get_profile(const core::ProfileKey& key) override;
   core::Result<std::vector<core::Profile>> list_profiles(const ProfileFilter& filter) override;
+  core::Result<Page<core::Profile>> list_profiles_page(const ProfileQuery& query,
+                                                       const PageRequest& page) override;
 
   core::Result<std::int64_t> append_history(const HistoryEntry& entry) override;
   core::Result<std::vector<HistoryEntry>> list_history(const core::ProfileKey& key) override;
+  core::Result<Page<HistoryEntry>> list_history_page(const core::ProfileKey& key, HistorySort sort,
+                                                     const PageRequest& page) override;
 
   core::Result<std::int64_t> append_change(const Change& change) override;
   core::Result<std::vector<Change>> read_changes(std::int64_t after_seq,
@@ -47,12 +51,15 @@ class SqlStoreTransaction final : public StoreTransaction {
 
   core::Result<std::int64_t> append_transfer(const TransferRecord& record) override;
   core::Result<std::vector<TransferRecord>> list_transfers(std::int64_t limit) override;
+  core::Result<Page<TransferRecord>> list_transfers_page(const TransferQuery& query,
+                                                         const PageRequest& page) override;
 
   core::Result<bool> hold_event(const HeldEvent& event) override;
   core::Result<bool> is_event_held(std::string_view event_id) override;
   core::Result<std::vector<HeldEvent>> due_held_events(std::string_view now,
                                                        std::int64_t limit) override;
   core::Result<std::vector<HeldEvent>> list_held_events(std::int64_t limit) override;
+  core::Result<Page<HeldEvent>> list_held_events_page(const PageRequest& page) override;
   core::Result<std::string> next_held_attempt() override;
   core::Status reschedule_held_event(std::string_view event_id, std::string_view next_attempt_at,
                                      std::int64_t attempts, std::string_view last_error) override;

@@ -1,6 +1,7 @@
 #include "store/sqlite_session.h"
 
 #include <chrono>
+#include <cstring>
 #include <thread>
 
 #include <sqlite3.h>
@@ -34,6 +35,17 @@ std::string shorten(std::string_view sql) {
   return sql.size() > 80 ? s + "..." : s;
 }
 
+// Collation "C": byte order, shorter first on a common prefix — what PostgreSQL's "C"
+// collation is, so statements and indexes that say COLLATE "C" read the same on both
+// backends (schema_migrations.cpp, migration 7). SQLite's own BINARY is the same order
+// under another name.
+int compare_bytes(void* /*unused*/, int a_len, const void* a, int b_len, const void* b) {
+  const int common = a_len < b_len ? a_len : b_len;
+  const int c = common > 0 ? std::memcmp(a, b, static_cast<std::size_t>(common)) : 0;
+  if (c != 0) return c;
+  return a_len < b_len ? -1 : (a_len > b_len ? 1 : 0);
+}
+
 }  // namespace
 
 core::Result<std::unique_ptr<SqliteSession>> SqliteSession::open(const std::string& path,
@@ -49,6 +61,7 @@ core::Result<std::unique_ptr<SqliteSession>> SqliteSession::open(const std::stri
   }
   std::unique_ptr<SqliteSession> session(new SqliteSession(db, path));
   sqlite3_busy_timeout(db, busy_timeout_ms);
+  sqlite3_create_collation_v2(db, "C", SQLITE_UTF8, nullptr, &compare_bytes, nullptr);
   sqlite3_extended_result_codes(db, 1);
   // WAL lets readers and one writer work at once across processes; synchronous=FULL makes
   // every commit durable; foreign keys are off by default in SQLite.

@@ -17,6 +17,8 @@
 #include "core/profile.h"
 #include "core/result.h"
 #include "store/held_events.h"
+#include "store/list_queries.h"
+#include "store/page.h"
 #include "store/store_records.h"
 #include "store/transfer_log.h"
 
@@ -46,11 +48,18 @@ class StoreTransaction {
   virtual core::Result<std::optional<core::Profile>> get_profile(const core::ProfileKey& key) = 0;
   //! Profiles matching `filter`, ordered by domain name, kind, name.
   virtual core::Result<std::vector<core::Profile>> list_profiles(const ProfileFilter& filter) = 0;
+  //! One page of the profiles matching `query`, in its sort (page.h).
+  virtual core::Result<Page<core::Profile>> list_profiles_page(const ProfileQuery& query,
+                                                               const PageRequest& page) = 0;
 
   //! Appends a history row; returns its sequence number.
   virtual core::Result<std::int64_t> append_history(const HistoryEntry& entry) = 0;
   //! History of `key`, oldest first.
   virtual core::Result<std::vector<HistoryEntry>> list_history(const core::ProfileKey& key) = 0;
+  //! One page of the history of `key`, in `sort` order.
+  virtual core::Result<Page<HistoryEntry>> list_history_page(const core::ProfileKey& key,
+                                                             HistorySort sort,
+                                                             const PageRequest& page) = 0;
 
   //! Appends a change; returns its sequence number (increasing in commit order).
   virtual core::Result<std::int64_t> append_change(const Change& change) = 0;
@@ -73,6 +82,9 @@ class StoreTransaction {
   virtual core::Result<std::int64_t> append_transfer(const TransferRecord& record) = 0;
   //! The newest `limit` transfers, newest first.
   virtual core::Result<std::vector<TransferRecord>> list_transfers(std::int64_t limit) = 0;
+  //! One page of the transfers matching `query`, newest first.
+  virtual core::Result<Page<TransferRecord>> list_transfers_page(const TransferQuery& query,
+                                                                 const PageRequest& page) = 0;
 
   //! Held events (held_events.h). Holds `event`; false (and nothing changes) when an event
   //! with its id is held already.
@@ -83,6 +95,8 @@ class StoreTransaction {
                                                                std::int64_t limit) = 0;
   //! All held events (at most `limit`), soonest next attempt first.
   virtual core::Result<std::vector<HeldEvent>> list_held_events(std::int64_t limit) = 0;
+  //! One page of the held events, soonest next attempt first (ties by event id).
+  virtual core::Result<Page<HeldEvent>> list_held_events_page(const PageRequest& page) = 0;
   //! The earliest next attempt of any held event; empty when none is held.
   virtual core::Result<std::string> next_held_attempt() = 0;
   //! Records an attempt that did not complete `event_id`. NotFound if it is not held.

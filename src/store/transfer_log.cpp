@@ -42,29 +42,62 @@ core::Result<std::int64_t> append_transfer(SqlSession& sql, const TransferRecord
   return seq;
 }
 
+namespace {
+
+constexpr std::string_view kTransferColumns =
+    "seq, execution_id, domain_name, kind, name, status, bytes_written, bytes_transferred, "
+    "files_transferred, duration_ms, recorded_at";
+
+TransferRecord transfer_from_row(const SqlRow& row) {
+  TransferRecord r;
+  r.seq = row.integer(0);
+  r.result.execution_id = row.text(1);
+  r.key.domain_name = row.text(2);
+  r.key.kind = core::parse_profile_kind(row.text(3)).value_or(core::ProfileKind::kUser);
+  r.key.name = row.text(4);
+  r.result.status = row.text(5);
+  r.result.bytes_written = row.integer(6);
+  r.result.bytes_transferred = row.integer(7);
+  r.result.files_transferred = row.integer(8);
+  r.result.duration_ms = row.integer(9);
+  r.recorded_at = row.text(10);
+  return r;
+}
+
+}  // namespace
+
 core::Result<std::vector<TransferRecord>> list_transfers(SqlSession& sql, std::int64_t limit) {
-  LIFEBOAT_ASSIGN_OR_RETURN(
-      auto rows,
-      sql.query("SELECT seq, execution_id, domain_name, kind, name, status, bytes_written, "
-                "bytes_transferred, files_transferred, duration_ms, recorded_at FROM transfers "
-                "ORDER BY seq DESC LIMIT ?",
-                {limit}));
+  LIFEBOAT_ASSIGN_OR_RETURN(auto rows,
+                            sql.query(std::string("SELECT ") + std::string(kTransferColumns) +
+                                          " FROM transfers ORDER BY seq DESC LIMIT ?",
+                                      {limit}));
   std::vector<TransferRecord> out;
-  for (const auto& row : rows) {
-    TransferRecord r;
-    r.seq = row.integer(0);
-    r.result.execution_id = row.text(1);
-    r.key.domain_name = row.text(2);
-    r.key.kind = core::parse_profile_kind(row.text(3)).value_or(core::ProfileKind::kUser);
-    r.key.name = row.text(4);
-    r.result.status = row.text(5);
-    r.result.bytes_written = row.integer(6);
-    r.result.bytes_transferred = row.integer(7);
-    r.result.files_transferred = row.integer(8);
-    r.result.duration_ms = row.integer(9);
-    r.recorded_at = row.text(10);
-    out.push_back(std::move(r));
+  for (const auto& row : rows) out.push_back(transfer_from_row(row));
+  return out;
+}
+
+core::Result<Page<TransferRecord>> list_transfers_page(SqlSession& sql, const TransferQuery& query,
+                                                       const PageRequest& page) {
+  KeysetQuery q;
+  q.scope = "transfers;";
+  q.columns = std::string(kTransferColumns);
+  q.from = "transfers";
+  if (query.status) {
+    q.scope += scope_part("status", *query.status);
+    q.conditions.emplace_back("status = ?");
+    q.params.emplace_back(*query.status);
   }
+  if (query.domain_name) {
+    q.scope += scope_part("domain", *query.domain_name);
+    q.conditions.emplace_back("domain_name = ?");
+    q.params.emplace_back(*query.domain_name);
+  }
+  q.keys = {{"seq", KeyType::kInteger}};
+  q.descending = true;
+  LIFEBOAT_ASSIGN_OR_RETURN(Page<SqlRow> rows, run_keyset_query(sql, q, page));
+  Page<TransferRecord> out;
+  out.next_cursor = std::move(rows.next_cursor);
+  for (const SqlRow& row : rows.items) out.items.push_back(transfer_from_row(row));
   return out;
 }
 

@@ -13,6 +13,8 @@
 #include "core/json.h"
 #include "core/profile.h"
 #include "core/result.h"
+#include "store/list_queries.h"
+#include "store/page.h"
 #include "store/sql_session.h"
 
 namespace lifeboat::store {
@@ -35,6 +37,10 @@ core::Result<std::int64_t> append_transfer(SqlSession& sql, const TransferRecord
 
 //! The newest `limit` transfers, newest first.
 core::Result<std::vector<TransferRecord>> list_transfers(SqlSession& sql, std::int64_t limit);
+
+//! One page of the transfers matching `query`, newest first.
+core::Result<Page<TransferRecord>> list_transfers_page(SqlSession& sql, const TransferQuery& query,
+                                                       const PageRequest& page);
 
 //! A transfer as users see it (reference column names where they exist).
 core::Json transfer_to_json(const TransferRecord& record);

@@ -31,17 +31,6 @@ core::Json parse_text(const std::optional<std::string>& text) {
 
 }  // namespace
 
-core::Result<std::vector<store::ExecutionRecord>> list_executions_with_status(
-    store::ExecutionStore& executions, const std::optional<std::string>& status) {
-  store::ExecutionFilter filter;
-  if (status) {
-    auto parsed = store::parse_execution_status(*status);
-    if (!parsed) return std::vector<store::ExecutionRecord>();
-    filter.status = *parsed;
-  }
-  return executions.list_executions(filter);
-}
-
 core::Json execution_to_json(const store::ExecutionRecord& rec) {
   core::Json j = {{"id", rec.id},
                   {"name", rec.name},

@@ -36,11 +36,6 @@ class WorkflowRuntime {
 //! input/output as JSON, error, cause, startDate, stopDate, parentId.
 core::Json execution_to_json(const store::ExecutionRecord& rec);
 
-//! Top-level executions (newest first) whose status is named `status` (as Step Functions
-//! spells it; unset: any). A name that is no status matches none: the list is empty.
-core::Result<std::vector<store::ExecutionRecord>> list_executions_with_status(
-    store::ExecutionStore& executions, const std::optional<std::string>& status);
-
 //! An execution with what `executions show` and GET /v1/executions/{id} add: "definition"
 //! (the ASL state machine it runs, as JSON), "path" (the states entered, in order),
 //! "history" (every event, details as JSON), "children" (ids of its Parallel/Map child
