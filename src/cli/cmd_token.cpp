@@ -11,10 +11,9 @@
 #include <string>
 
 #include "cli/command_registry.h"
+#include "cli/daemon_client.h"
 #include "cli/output.h"
 #include "cli/store_access.h"
-#include "server/api_token.h"
-#include "server/server_config.h"
 
 namespace lifeboat::cli {
 namespace {
@@ -26,18 +25,9 @@ struct TokenOptions {
 };
 
 int run_token(const TokenOptions& opts, const GlobalOptions& global) {
-  server::ServerConfig config;
-  if (!opts.config_file.empty()) {
-    auto loaded = server::load_server_config(opts.config_file);
-    if (!loaded) return report_failure(loaded.status());
-    config = std::move(loaded).value();
-  }
-  if (!opts.token_file.empty()) config.token_file = opts.token_file;
-  auto url = serve_store_url(config, global);
-  if (!url) return report_failure(url.status());
-  auto path = server::token_path_for(config.token_file, *url);
-  if (!path) return report_failure(path.status());
-  auto token = server::load_api_token(*path, /*create_if_absent=*/config.token_file.empty());
+  auto config = load_cli_server_config(opts.config_file, opts.token_file);
+  if (!config) return report_failure(config.status());
+  auto token = cli_api_token(*config, global, /*create_if_absent=*/true);
   if (!token) return report_failure(token.status());
   // Plain text unless JSON is asked for by name: `$(lifeboat token)` must give the token.
   if (global.output == "json") {

@@ -23,6 +23,9 @@
 
 namespace lifeboat::dispatch {
 
+//! The consumer name the daemon's dispatcher keeps its checkpoint under.
+inline constexpr const char* kRecoveryConsumer = "recovery-dispatcher";
+
 class Dispatcher {
  public:
   //! Starts execution `id` with `input`; AlreadyExists when that id was started before.
@@ -32,7 +35,7 @@ class Dispatcher {
 
   //! Borrows `store`; it must outlive the dispatcher.
   Dispatcher(store::Store& store, RecoveryDefaults defaults, Starter starter,
-             Observer observer = {}, std::string consumer_name = "recovery-dispatcher");
+             Observer observer = {}, std::string consumer_name = kRecoveryConsumer);
 
   //! Handles up to `batch` changes after the checkpoint. Returns how many changes were
   //! handled (0: the stream is drained). On a starter or store error nothing after the

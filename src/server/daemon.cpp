@@ -13,11 +13,14 @@
 #include "platform/local_platform_directory.h"
 #include "registry/registry.h"
 #include "server/api_token.h"
+#include "server/daemon_metrics.h"
 #include "server/event_intake.h"
+#include "server/health_report.h"
 #include "server/http_api.h"
 #include "server/platform_watch.h"
 #include "server/recovery_workflow.h"
 #include "server/serve_lock.h"
+#include "server/timed_store.h"
 #include "server/worker_pool.h"
 #include "store/execution_leases.h"
 #include "store/open_store.h"
@@ -65,6 +68,10 @@ struct Daemon::Impl {
   std::unique_ptr<tasks::WorkflowRuntime> starter;
   std::unique_ptr<WorkerPool> pool;
   std::unique_ptr<dispatch::Dispatcher> dispatcher;
+  DaemonMetrics metrics;
+  std::unique_ptr<HealthReport> health;
+  std::atomic<bool> dispatching{false};  // this daemon holds the dispatcher lease
+  core::Clock::WallTime started_at{};
   std::unique_ptr<HttpApi> api;
   std::thread api_thread;
   std::thread dispatch_thread;
@@ -88,7 +95,22 @@ struct Daemon::Impl {
   core::Result<std::string> redrive(const std::string& id);
   void dispatch_loop();
   void wake_dispatcher();
+  void observe_finished(const std::string& id, store::ExecutionStatus status);
 };
+
+void Daemon::Impl::observe_finished(const std::string& id, store::ExecutionStatus status) {
+  if (status == store::ExecutionStatus::kRunning) {
+    spdlog::info("execution {} paused; it resumes on the next start", id);
+    return;
+  }
+  spdlog::info("execution {} finished: {}", id, store::execution_status_name(status));
+  store::SqlExecutionStore executions(*store);
+  auto rec = executions.get_execution(id);
+  if (rec.is_ok() && *rec && (*rec)->stop_time) {
+    metrics.recovery_durations().observe(
+        std::chrono::duration<double>(*(*rec)->stop_time - (*rec)->start_time).count());
+  }
+}
 
 Status Daemon::Impl::load_workflow() {
   std::string text = kShippedRecoveryWorkflow;
@@ -185,6 +207,7 @@ void Daemon::Impl::dispatch_loop() {
                                          : lease_token.status().message());
       }
       leader = held;
+      dispatching.store(held);
       leader_until = held ? now + ttl : core::Clock::WallTime{};
     }
     auto handled = leader ? dispatcher->step() : core::Result<std::int64_t>(std::int64_t{0});
@@ -201,6 +224,7 @@ void Daemon::Impl::dispatch_loop() {
     changes_pending = false;
     if (stopping) break;
   }
+  dispatching.store(false);
   if (leader) {
     if (auto st = leases.release_named(kDispatcherLease, owner); !st.is_ok())
       spdlog::warn("releasing the dispatcher lease: {}", st.message());
@@ -234,7 +258,11 @@ core::Result<int> Daemon::start() {
   LIFEBOAT_ASSIGN_OR_RETURN(
       d.token, load_api_token(token_path, /*create_if_absent=*/d.config.token_file.empty()));
   LIFEBOAT_ASSIGN_OR_RETURN(d.catalog, platform::open_catalog(d.config.platform));
-  LIFEBOAT_ASSIGN_OR_RETURN(d.store, store::open_store(d.store_url));
+  LIFEBOAT_ASSIGN_OR_RETURN(auto opened, store::open_store(d.store_url));
+  // Every module gets this one handle, so every store transaction is timed here.
+  d.store = std::make_unique<TimedStore>(std::move(opened), d.metrics.store_reads(),
+                                         d.metrics.store_writes(), d.clock);
+  d.started_at = d.clock.now();
   d.owner = d.config.cluster.node_id.empty() ? host_name() : d.config.cluster.node_id;
   LIFEBOAT_RETURN_IF_ERROR(d.register_volumes());
   d.registry = std::make_unique<registry::Registry>(
@@ -257,15 +285,11 @@ core::Result<int> Daemon::start() {
   lease_settings.owner = d.owner;
   lease_settings.ttl = std::chrono::seconds(d.config.cluster.lease_seconds);
   lease_settings.poll = std::chrono::milliseconds(d.config.cluster.poll_milliseconds);
-  d.pool = std::make_unique<WorkerPool>(
-      *d.store, *d.registry, d.clock, d.config.workers, d.config.per_volume_concurrency,
-      lease_settings, [](const std::string& id, store::ExecutionStatus status) {
-        if (status == store::ExecutionStatus::kRunning) {
-          spdlog::info("execution {} paused; it resumes on the next start", id);
-        } else {
-          spdlog::info("execution {} finished: {}", id, store::execution_status_name(status));
-        }
-      });
+  d.pool = std::make_unique<WorkerPool>(*d.store, *d.registry, d.clock, d.config.workers,
+                                        d.config.per_volume_concurrency, lease_settings,
+                                        [&d](const std::string& id, store::ExecutionStatus status) {
+                                          d.observe_finished(id, status);
+                                        });
 
   dispatch::RecoveryDefaults defaults{d.config.transfer_defaults,
                                       d.config.platform.home_wait_seconds,
@@ -288,7 +312,25 @@ core::Result<int> Daemon::start() {
     d.watch->start();
   }
 
+  HealthSources sources;
+  sources.node = d.owner;
+  sources.version = LIFEBOAT_VERSION;
+  sources.started_at = d.started_at;
+  sources.workers = d.config.workers;
+  sources.workers_busy = [&d] { return static_cast<std::int64_t>(d.pool->busy()); };
+  if (d.watch) sources.last_reconcile = [&d] { return d.watch->last_reconcile(); };
+  sources.dispatching = [&d] { return d.dispatching.load(); };
+  sources.ready = [&d] {
+    std::lock_guard lock(d.mu);
+    return !d.stopping;
+  };
+  sources.dispatcher_lease = std::string(kDispatcherLease);
+  sources.consumer = dispatch::kRecoveryConsumer;
+  d.health = std::make_unique<HealthReport>(*d.store, d.clock, d.metrics, std::move(sources));
+
   ApiServices services;
+  services.health = d.health.get();
+  services.metrics = &d.metrics;
   services.store = d.store.get();
   services.registry = d.registry.get();
   services.intake = &*d.intake;

@@ -2,13 +2,18 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+
 #include <fmt/format.h>
 
 #include "server/api_views.h"
+#include "server/daemon_metrics.h"
 #include "server/dashboard_assets.h"
+#include "server/health_report.h"
 #include "server/http_router.h"
 #include "server/http_server.h"
 #include "server/list_params.h"
+#include "server/prometheus_text.h"
 #include "store/held_events.h"
 #include "store/read_page.h"
 #include "store/sql_execution_store.h"
@@ -104,6 +109,7 @@ struct HttpApi::Impl {
     // The dashboard's files hold no data (docs/security.md "The dashboard").
     if (head.method == "GET" && is_dashboard_path(path)) return std::nullopt;
     if (authorised(head)) return std::nullopt;
+    if (services.metrics) services.metrics->observe_request(route_label(head), 401, 0);
     HttpResponse res =
         problem_response(401, "Unauthorized",
                          services.token.empty() ? "no API token is configured, so no client is "
@@ -115,9 +121,31 @@ struct HttpApi::Impl {
     return res;
   }
 
+  // The matched route's pattern, or "unmatched": a metric label never holds the raw path
+  // or method, which a client chooses (docs/security.md).
+  std::string route_label(const HttpRequestHead& head) const {
+    auto match = router.match(head.method, head.target);
+    return match.is_ok() && match->handler != nullptr ? std::string(match->route) : "unmatched";
+  }
+
   HttpResponse handle(const HttpRequestHead& head, std::string body) const {
+    // Request latency is measured on the real monotonic clock, like the server's timeouts
+    // (docs/architecture.md, "The workflow engine").
+    const auto start = std::chrono::steady_clock::now();
+    std::string route = "unmatched";
+    HttpResponse res = dispatch(head, std::move(body), route);
+    if (services.metrics) {
+      services.metrics->observe_request(
+          route, res.status,
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+    return res;
+  }
+
+  HttpResponse dispatch(const HttpRequestHead& head, std::string body, std::string& route) const {
     const std::string_view path = std::string_view(head.target).substr(0, head.target.find('?'));
     if (is_dashboard_path(path)) {
+      route = "dashboard";
       return dashboard_response(head.method, path, head.field("If-None-Match"));
     }
     auto match = router.match(head.method, head.target);
@@ -126,6 +154,7 @@ struct HttpApi::Impl {
       return problem_response(404, "Not Found",
                               fmt::format("no endpoint {} {}", head.method, match->request.path));
     }
+    route = std::string(match->route);
     match->request.body = std::move(body);
     try {
       return (*match->handler)(match->request);
@@ -149,9 +178,22 @@ void HttpApi::Impl::routes() {
                           {"store", version.is_ok() ? "ok" : version.status().message()}});
   });
 
+  if (services.health) {
+    router.add("GET", "/metrics", [this](const HttpRequest&) {
+      return HttpResponse{200, PrometheusText::kContentType, services.health->metrics_text(), {}};
+    });
+    router.add("GET", "/v1/status", [this](const HttpRequest&) {
+      return json_response(200, services.health->status());
+    });
+  }
+
   router.add("POST", "/v1/events", [this](const HttpRequest& req) {
     auto items = services.intake->submit(req.body);
-    if (!items.is_ok()) return status_response(items.status());
+    if (!items.is_ok()) {
+      if (services.metrics) services.metrics->count_refused_batch();
+      return status_response(items.status());
+    }
+    if (services.metrics) services.metrics->count_events(*items);
     if (services.on_events_applied) services.on_events_applied();
     return json_response(200, intake_items_to_json(*items));
   });

@@ -15,6 +15,8 @@
 // parameters are checked by list_params.h, a refusal is 400 naming the parameter.
 // GET / and GET /ui/<file> serve the web dashboard's embedded files (dashboard_assets.h)
 // without a token: they hold no data.
+// GET /metrics (Prometheus text) and GET /v1/status (JSON) answer HealthReport
+// (health_report.h).
 // Every endpoint but the health checks and the dashboard's files needs the token
 // (`Authorization: Bearer T` or `x-api-key: T`, compared in constant time); with no token
 // configured every other request gets 401. The token is checked as soon as the header is in,
@@ -38,6 +40,9 @@
 
 namespace lifeboat::server {
 
+class DaemonMetrics;
+class HealthReport;
+
 struct ApiServices {
   store::Store* store = nullptr;
   registry::Registry* registry = nullptr;
@@ -48,6 +53,10 @@ struct ApiServices {
   std::function<void()> on_events_applied;
   //! Readiness beyond the store check (e.g. workers running).
   std::function<bool()> ready;
+  //! GET /metrics and GET /v1/status (absent when null).
+  HealthReport* health = nullptr;
+  //! Counts events and times requests (nothing is counted when null).
+  DaemonMetrics* metrics = nullptr;
   std::string token;  //!< empty: every request but the health checks gets 401
   std::int64_t max_body_bytes = 1 << 20;
   HttpLimits limits;  //!< connections, header size, timeouts, handler threads

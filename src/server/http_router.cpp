@@ -99,7 +99,7 @@ void HttpRouter::add(std::string method, std::string_view pattern, Handler handl
   if (pattern.empty() || pattern.front() != '/') {
     throw std::invalid_argument(fmt::format("route pattern '{}' must start with '/'", pattern));
   }
-  Route route{std::move(method), {}, std::move(handler)};
+  Route route{method, {}, std::move(handler), fmt::format("{} {}", method, pattern)};
   for (std::string_view segment : split(pattern.substr(1), '/')) {
     if (segment.empty()) {
       throw std::invalid_argument(fmt::format("route pattern '{}' has an empty segment", pattern));
@@ -140,6 +140,7 @@ Result<HttpRouter::Match> HttpRouter::match(std::string_view method,
     }
     if (!same) continue;
     result.handler = &route.handler;
+    result.route = route.name;
     result.request.params = std::move(params);
     return result;
   }

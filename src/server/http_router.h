@@ -58,7 +58,10 @@ class HttpRouter {
 
   struct Match {
     const Handler* handler = nullptr;  //!< null: no route for this method and path
-    HttpRequest request;               //!< method, path, params and query filled in
+    //! The route's method and pattern ("GET /v1/executions/{id}"), never the raw path (a
+    //! metric label); empty when no route matched.
+    std::string_view route;
+    HttpRequest request;  //!< method, path, params and query filled in
   };
 
   //! Finds the route for `method` and `target` (origin form: path[?query]). InvalidArgument
@@ -70,6 +73,7 @@ class HttpRouter {
     std::string method;
     std::vector<std::string> segments;  // "" marks a placeholder
     Handler handler;
+    std::string name;  // "METHOD /pattern"
   };
   std::vector<Route> routes_;
 };

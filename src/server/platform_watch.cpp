@@ -70,6 +70,11 @@ void PlatformWatch::enrich_loop() {
   }
 }
 
+std::optional<core::Clock::WallTime> PlatformWatch::last_reconcile() const {
+  std::lock_guard lock(mu_);
+  return last_reconcile_;
+}
+
 void PlatformWatch::reconcile_loop() {
   for (;;) {
     auto report = reconciler_.run();
@@ -96,6 +101,7 @@ void PlatformWatch::reconcile_loop() {
       if (changed > 0 && on_changes_) on_changes_();
     }
     std::unique_lock lock(mu_);
+    if (report.is_ok()) last_reconcile_ = clock_.now();
     if (cv_.wait_for(lock, reconcile_interval_, [&] { return stopping_; })) return;
   }
 }

@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "core/clock.h"
@@ -40,6 +41,8 @@ class PlatformWatch {
   //! Cancels calls to the platform in progress (they fail at their next wait) and joins
   //! both threads.
   void stop();
+  //! When the last reconcile pass that succeeded ended; none before the first.
+  std::optional<core::Clock::WallTime> last_reconcile() const;
 
  private:
   void enrich_loop();
@@ -52,8 +55,9 @@ class PlatformWatch {
   std::chrono::seconds reconcile_interval_;
   std::function<void()> on_changes_;
 
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable cv_;
+  std::optional<core::Clock::WallTime> last_reconcile_;
   bool stopping_ = false;
   bool woken_ = false;
   std::thread enrich_thread_;

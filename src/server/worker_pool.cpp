@@ -53,6 +53,11 @@ void WorkerPool::wake() {
   cv_.notify_all();
 }
 
+std::size_t WorkerPool::busy() const {
+  std::lock_guard lock(mu_);
+  return running_.size();
+}
+
 std::size_t WorkerPool::in_flight() const {
   std::lock_guard lock(mu_);
   std::set<std::string> trees;

@@ -82,6 +82,8 @@ class WorkerPool final : private workflow::TaskAdmission {
   std::size_t waiting() const;
   //! Trees released because no copy slot of their volume was free.
   std::size_t parked() const;
+  //! Trees a worker thread is running now (the workers that are busy).
+  std::size_t busy() const;
   //! Makes idle workers look at the clock and the store now.
   void wake();
   //! Stops taking work, interrupts running tasks at their next safe point, releases every
