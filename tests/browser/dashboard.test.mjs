@@ -263,6 +263,12 @@ test('a dead letter is redriven from the dashboard', async () => {
 
 test('the overview shows the figures', async () => {
   await visit('/overview', 'Overview');
+  const status = await daemon.api('GET', '/v1/status');
+  const value = (label) => page.locator('.stat', { has: page.locator('.stat-label', { hasText: new RegExp(`^${label}$`) }) }).locator('.stat-value').textContent();
+  assert.equal(await value('protected'), String(status.profiles.protected));
+  assert.equal(await value('opted out'), '1', 'bob was opted out');
+  assert.equal(await value('succeeded, 24 h'), String(status.recoveries.last24h.succeeded));
+  assert.equal(await page.locator('svg.chart rect.bar').count() > 0, true, 'the chart shows the recoveries');
   await shoot('overview');
   await axeCheck('the overview');
 });
