@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs exactly the Debian packages Lifeboat's build, tests and benchmarks need.
-# Idempotent: when every package is already installed it only runs dpkg-query and exits.
+# Idempotent: when every package is already installed it only runs dpkg-query, and npm ci
+# only when tests/browser/node_modules does not match its lock file.
 set -euo pipefail
 
 packages=(
@@ -27,6 +28,7 @@ packages=(
   # to run a copy with the unit's capabilities only
   dpkg-dev help2man lintian binutils systemd util-linux
   prometheus  # promtool: `check metrics` on GET /metrics, `check/test rules` on packaging/prometheus/
+  chromium  # tests/browser/: the dashboard driven by playwright-core (npm, below)
 )
 
 missing=()
@@ -35,17 +37,30 @@ for p in "${packages[@]}"; do
   [ "$status" = "installed" ] || missing+=("$p")
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+# node and npm run tests/browser/. A machine that has them from elsewhere (a nodejs build
+# that bundles npm conflicts with Debian's npm package) keeps them.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  missing+=(nodejs npm)
 fi
 
-echo "install-deps: installing ${missing[*]}"
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-if ! $SUDO apt-get install -y --no-install-recommends "${missing[@]}"; then
-  $SUDO apt-get update
-  $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -ne 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  if ! $SUDO apt-get install -y --no-install-recommends "${missing[@]}"; then
+    $SUDO apt-get update
+    $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
+  fi
+fi
+
+# The browser tests' npm packages (playwright-core, axe-core), exactly as pinned in
+# tests/browser/package-lock.json. Skipped when node_modules already matches the lock.
+browser_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/browser"
+if ! cmp -s "$browser_dir/package-lock.json" "$browser_dir/node_modules/.package-lock.json.installed"; then
+  echo "install-deps: npm ci in tests/browser"
+  (cd "$browser_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  cp "$browser_dir/package-lock.json" "$browser_dir/node_modules/.package-lock.json.installed"
 fi
 
 # Debian's prometheus package (wanted for promtool only) enables and starts a Prometheus

@@ -74,6 +74,9 @@ TEST_F(WorkflowCli, StartWaitPrintsTheFinishedExecutionAndShowGivesPathAndHistor
   EXPECT_EQ(done["output"], Json::parse(R"({"n": 2, "echo": {"n": 2}})"));
   Json shown = lb_json({"executions", "show", done["id"]});
   EXPECT_EQ(shown["path"], Json::parse(R"(["C", "T"])"));
+  // The definition it ran, whole: what the dashboard draws the state graph from.
+  EXPECT_EQ(shown["definition"], Json::parse(std::ifstream(tmp_ / "def.json")));
+  EXPECT_EQ(shown["childExecutions"], Json::array());
   std::vector<std::string> types;
   for (const auto& e : shown["history"]) types.push_back(e["type"]);
   EXPECT_EQ(types.front(), "ExecutionStarted");

@@ -8,11 +8,12 @@
 
 #include "server/api_views.h"
 #include "server/daemon_metrics.h"
+#include "server/dashboard_assets.h"
 #include "server/health_report.h"
 #include "server/http_router.h"
 #include "server/http_server.h"
-#include "server/prometheus_text.h"
 #include "server/list_params.h"
+#include "server/prometheus_text.h"
 #include "store/held_events.h"
 #include "store/read_page.h"
 #include "store/sql_execution_store.h"
@@ -112,6 +113,8 @@ struct HttpApi::Impl {
   std::optional<HttpResponse> screen(const HttpRequestHead& head) const {
     const std::string_view path = std::string_view(head.target).substr(0, head.target.find('?'));
     if (path == "/healthz" || path == "/readyz") return std::nullopt;
+    // The dashboard's files hold no data (docs/security.md "The dashboard").
+    if (head.method == "GET" && is_dashboard_path(path)) return std::nullopt;
     if (authorised(head)) return std::nullopt;
     if (services.metrics) services.metrics->observe_request(route_label(head), 401, 0);
     HttpResponse res =
@@ -147,6 +150,11 @@ struct HttpApi::Impl {
   }
 
   HttpResponse dispatch(const HttpRequestHead& head, std::string body, std::string& route) const {
+    const std::string_view path = std::string_view(head.target).substr(0, head.target.find('?'));
+    if (is_dashboard_path(path)) {
+      route = "dashboard";
+      return dashboard_response(head.method, path, head.field("If-None-Match"));
+    }
     auto match = router.match(head.method, head.target);
     if (!match.is_ok()) return status_response(match.status());
     if (match->handler == nullptr) {

@@ -11,15 +11,16 @@
 //   POST /v1/dead-letters/{id}/redrive
 //   GET  /healthz (process up), /readyz (store reachable, workers running)
 //
-// GET /metrics (Prometheus text) and GET /v1/status (JSON) answer HealthReport
-// (health_report.h).
-//
 // Lists answer one page and "nextCursor" (README "Lists and pagination"); their
 // parameters are checked by list_params.h, a refusal is 400 naming the parameter.
-//
-// Every endpoint but the health checks needs the token (`Authorization: Bearer T` or
-// `x-api-key: T`, compared in constant time); with no token configured every other request
-// gets 401. The token is checked as soon as the header is in, before any body is read.
+// GET / and GET /ui/<file> serve the web dashboard's embedded files (dashboard_assets.h)
+// without a token: they hold no data.
+// GET /metrics (Prometheus text) and GET /v1/status (JSON) answer HealthReport
+// (health_report.h).
+// Every endpoint but the health checks and the dashboard's files needs the token
+// (`Authorization: Bearer T` or `x-api-key: T`, compared in constant time); with no token
+// configured every other request gets 401. The token is checked as soon as the header is in,
+// before any body is read.
 // Errors are application/problem+json with a `detail` naming the field; path segments and
 // query parameters are percent-decoded (a bad escape is 400); bodies over max_body_bytes
 // get 413. What a client may cost (connections, header size, timeouts, handler threads)

@@ -76,11 +76,21 @@ core::Result<core::Json> execution_detail_json(store::ExecutionStore& executions
     history.push_back(std::move(entry));
   }
   core::Json child_ids = core::Json::array();
-  for (const auto& c : children) child_ids.push_back(c.id);
+  core::Json child_summaries = core::Json::array();
+  for (const auto& c : children) {
+    child_ids.push_back(c.id);
+    child_summaries.push_back({{"id", c.id},
+                               {"branchIndex", c.branch_index},
+                               {"status", store::execution_status_name(c.status)}});
+  }
   core::Json j = execution_to_json(*rec);
+  // The state machine it runs, so a reader (the dashboard's graph, docs/architecture.md
+  // "Dashboard") can draw every state, reached or not, beside the path taken.
+  j["definition"] = parse_text(rec->definition);
   j["path"] = path;
   j["history"] = history;
   j["children"] = child_ids;
+  j["childExecutions"] = child_summaries;
   return j;
 }
 

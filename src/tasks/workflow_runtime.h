@@ -36,9 +36,11 @@ class WorkflowRuntime {
 //! input/output as JSON, error, cause, startDate, stopDate, parentId.
 core::Json execution_to_json(const store::ExecutionRecord& rec);
 
-//! An execution with what `executions show` and GET /v1/executions/{id} add: "path" (the
-//! states entered, in order), "history" (every event, details as JSON) and "children"
-//! (ids of its Parallel/Map child executions). NotFound names the id.
+//! An execution with what `executions show` and GET /v1/executions/{id} add: "definition"
+//! (the ASL state machine it runs, as JSON), "path" (the states entered, in order),
+//! "history" (every event, details as JSON), "children" (ids of its Parallel/Map child
+//! executions) and "childExecutions" (each child's id, branchIndex and status). NotFound
+//! names the id.
 core::Result<core::Json> execution_detail_json(store::ExecutionStore& executions,
                                                const std::string& id);
 
