@@ -196,6 +196,52 @@ function nodeLabel(node) {
   return { shown, type };
 }
 
+// The layer each node of a layout is in.
+function layerOf(layout) {
+  const at = new Map();
+  layout.layers.forEach((row, l) => (row || []).forEach((n) => at.set(n, l)));
+  return at;
+}
+
+// A downward edge as a path. An edge that skips layers passes each layer in between through
+// a gap: where the straight line would cross a state's box, it bends round that box's
+// nearer side, so no edge is ever drawn behind a state.
+function downwardPath(layout, e, ox, oy, start, end) {
+  const at = layout.layerOf || (layout.layerOf = layerOf(layout));
+  const from = at.get(e.from);
+  const to = at.get(e.to);
+  const points = [start];
+  for (let l = from + 1; l < to; l += 1) {
+    const row = (layout.layers[l] || []).map((n) => layout.nodes.get(n));
+    if (!row.length) continue;
+    const top = oy + Math.min(...row.map((n) => n.y)) - 6;
+    const bottom = oy + Math.max(...row.map((n) => n.y + n.h)) + 6;
+    const t = (top - start[1]) / Math.max(1, end[1] - start[1]);
+    let x = start[0] + (end[0] - start[0]) * t;
+    const margin = GAP_X / 2;
+    const blocking = row.find((n) => x > ox + n.x - margin && x < ox + n.x + n.w + margin);
+    if (blocking) {
+      const left = ox + blocking.x - margin;
+      const right = ox + blocking.x + blocking.w + margin;
+      x = x - left < right - x ? left : right;
+    }
+    points.push([x, top], [x, bottom]);
+  }
+  points.push(end);
+  let d = `M ${points[0][0]} ${points[0][1]}`;
+  for (let i = 1; i < points.length; i += 1) {
+    const [ax, ay] = points[i - 1];
+    const [bx, by] = points[i];
+    if (i % 2 === 0 && i < points.length - 1) {
+      d += ` L ${bx} ${by}`; // straight down through a layer's gap
+    } else {
+      const mid = (ay + by) / 2;
+      d += ` C ${ax} ${mid}, ${bx} ${mid}, ${bx} ${by}`;
+    }
+  }
+  return d;
+}
+
 function drawMachine(layout, ox, oy, statuses, onSelect, parent) {
   for (const e of layout.edges) {
     const a = layout.nodes.get(e.from);
@@ -209,8 +255,7 @@ function drawMachine(layout, ox, oy, statuses, onSelect, parent) {
       const side = ox + Math.max(a.x + a.w, b.x + b.w) + GAP_X / 2;
       d = `M ${ox + a.x + a.w} ${oy + a.y + a.h / 2} C ${side + 30} ${oy + a.y + a.h / 2}, ${side + 30} ${oy + b.y + b.h / 2}, ${ox + b.x + b.w} ${oy + b.y + b.h / 2}`;
     } else {
-      const mid = (y1 + y2) / 2;
-      d = `M ${x1} ${y1} C ${x1} ${mid}, ${x2} ${mid}, ${x2} ${y2 - 2}`;
+      d = downwardPath(layout, e, ox, oy, [x1, y1], [x2, y2 - 2]);
     }
     const taken = statuses && statuses.get(e.from) && statuses.get(e.from).status !== 'notreached'
       && (e.to === '__end' || (statuses.get(e.to) && statuses.get(e.to).status !== 'notreached'));
