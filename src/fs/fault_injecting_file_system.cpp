@@ -85,8 +85,19 @@ std::optional<std::string> FaultInjectingFileSystem::corrupted_copy(int fd, cons
   return data;
 }
 
+void FaultInjectingFileSystem::record_calls() {
+  std::lock_guard lock(mu_);
+  recording_ = true;
+}
+
+std::vector<std::pair<FaultOp, std::string>> FaultInjectingFileSystem::calls() {
+  std::lock_guard lock(mu_);
+  return calls_;
+}
+
 Status FaultInjectingFileSystem::check(FaultOp op, const std::string& name) {
   std::lock_guard lock(mu_);
+  if (recording_) calls_.emplace_back(op, name);
   for (FaultRule& rule : rules_) {
     if (rule.times == 0) continue;
     if (rule.op != FaultOp::kAny && rule.op != op) continue;

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "fs/file_system.h"
@@ -65,6 +66,10 @@ class FaultInjectingFileSystem final : public FileSystem {
   void add_corruption(CorruptionRule rule);
   //! Removes every fault and corruption rule.
   void clear_rules();
+  //! From now on, keeps the (operation, name) of every call in the order made — for tests
+  //! of the order in which the engine does things.
+  void record_calls();
+  std::vector<std::pair<FaultOp, std::string>> calls();
   //! How many calls have been failed so far.
   int faults_injected() const { return injected_.load(); }
   //! How many bytes have been corrupted so far.
@@ -146,6 +151,8 @@ class FaultInjectingFileSystem final : public FileSystem {
   std::vector<FaultRule> rules_;
   std::vector<CorruptionRule> corruptions_;
   std::map<int, std::string> fd_names_;
+  bool recording_ = false;
+  std::vector<std::pair<FaultOp, std::string>> calls_;
   std::atomic<int> injected_{0};
   std::atomic<int> corrupted_{0};
   std::atomic<bool> unnamed_files_{true};

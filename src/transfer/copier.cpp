@@ -76,8 +76,23 @@ class CopyRun {
   // --- the walk ---
   void run_job(Job& job);
   //! The child's node (now holding the count the job took on `parent`), or null on failure.
-  NodePtr open_dir(const NodePtr& parent, const std::string& name);
+  //! `target_made`: this run has just created the (empty) target directory.
+  NodePtr open_dir(const NodePtr& parent, const std::string& name, bool target_made);
+  //! Creates, replaces or keeps the target of directory `node` in `parent`'s; false when
+  //! the directory is not to be copied (the reason already reported).
+  bool prepare_target_dir(const DirNode& parent, DirNode& node, const EntryPath& rel);
+  //! Opens the target of `node` (never through a symlink); false once reported.
+  bool open_target_dir(const DirNode& parent, DirNode& node, const EntryPath& rel);
   void list_dir(const NodePtr& node);
+  //! Queues `entries` of `node` as jobs of `kind`, `per_job` entries each at most.
+  void push_jobs(const NodePtr& node, Job::Kind kind, std::vector<DirEntry> entries,
+                 size_t per_job);
+  //! Queues the creation of the targets of `subdirs` (subdirectories of `node`, whose
+  //! target this run created): all of them are made before any is entered.
+  void push_new_subdirs(const NodePtr& node, std::vector<DirEntry> subdirs);
+  //! Runs a kMakeDirs job: creates its range when `pinned` (node's descriptors open); the
+  //! level's last job queues the opening of every subdirectory of the level.
+  void make_subdirs(const NodePtr& node, const Job& job, bool pinned);
   //! Removes from an existing target directory the leftovers of an earlier crash and, with
   //! --delete, the entries the source (`names`) does not have.
   void prune_target(const NodePtr& node, const std::unordered_set<std::string>& names);
@@ -85,7 +100,7 @@ class CopyRun {
   void finalize_dir(DirNode& node);
   void process_entry(const NodePtr& node, const DirEntry& entry);
   //! Queues the copy of subdirectory `name` of `node` (which it keeps pending meanwhile).
-  void push_dir(const NodePtr& node, const std::string& name);
+  void push_dir(const NodePtr& node, const std::string& name, bool target_made = false);
 
   // --- bookkeeping ---
   void fail(const EntryPath& rel, const Status& st) { tally_.fail(rel.str(), st); }
@@ -165,13 +180,13 @@ void CopyRun::run_job(Job& job) {
   try {
     (void)stop_requested();
     DirNode& dir = *job.node;
-    if (job.batch.empty()) {
+    if (job.kind == Job::Kind::kOpenDir) {
       NodePtr child;
       if (!stopping()) {
         if (Status p = dirs_.pin(dir); !p) {
           fail(EntryPath{&dir, job.dir_name}, p);
         } else {
-          child = open_dir(job.node, job.dir_name);
+          child = open_dir(job.node, job.dir_name, job.target_made);
           if (child) dirs_.unpin(*child);
           dirs_.unpin(dir);
         }
@@ -180,7 +195,16 @@ void CopyRun::run_job(Job& job) {
       release(child ? child : job.node);
       return;
     }
-    if (!stopping()) {
+    if (job.kind == Job::Kind::kMakeDirs) {
+      bool pinned = false;
+      if (!stopping()) {
+        Status p = dirs_.pin(dir);
+        if (!p) tally_.fail(rel_of(dir), p);
+        pinned = p.is_ok();
+      }
+      make_subdirs(job.node, job, pinned);
+      if (pinned) dirs_.unpin(dir);
+    } else if (!stopping()) {
       if (Status p = dirs_.pin(dir); !p) {
         tally_.fail(rel_of(dir), p);
       } else {
@@ -220,7 +244,11 @@ void CopyRun::release(const NodePtr& start) {
   }
 }
 
-NodePtr CopyRun::open_dir(const NodePtr& parent, const std::string& name) {
+NodePtr CopyRun::open_dir(const NodePtr& parent, const std::string& name, bool target_made) {
+  // A target made for a source directory that cannot be copied after all is taken back.
+  auto drop_made = [&] {
+    if (target_made) (void)fs_.unlink_at(parent->dst.get(), name, true);
+  };
   auto node = std::make_shared<DirNode>();
   node->parent = parent;
   node->name = name;
@@ -229,6 +257,7 @@ NodePtr CopyRun::open_dir(const NodePtr& parent, const std::string& name) {
   node->included =
       parent->included || (filter_.has_includes() && filter_.included(rel.str(), true));
   auto src = open_for_reading(fs_, parent->src.get(), name, O_RDONLY | O_DIRECTORY);
+  if (!src.is_ok()) drop_made();
   if (!src.is_ok()) {
     if (src.status().sys_errno() == ENOENT) return nullptr;  // vanished since it was listed
     if (src.status().sys_errno() == ELOOP || src.status().sys_errno() == ENOTDIR) {
@@ -238,50 +267,74 @@ NodePtr CopyRun::open_dir(const NodePtr& parent, const std::string& name) {
   }
   node->src = std::move(*src);
   auto st = fs_.stat_at(node->src.get(), "");
-  if (!st.is_ok()) return fail_dir(rel, st.status());
+  if (!st.is_ok()) {
+    drop_made();
+    return fail_dir(rel, st.status());
+  }
   node->src_stat = *st;
 
-  if (parent->dst.valid()) {
-    auto existing = fs_.stat_at(parent->dst.get(), name);
-    bool exists = existing.is_ok();
-    if (!exists && existing.status().sys_errno() != ENOENT) return fail_dir(rel, existing.status());
-    if (exists && existing->type != FileType::kDirectory) {
-      // A file or symlink where a directory is to go: replaced (never written through).
-      if (keeps_existing(opt_.overwrite, node->src_stat, &*existing)) {
-        tally_.skip_listed(rel.str(), fmt::format("target is a {} and --overwrite keeps it",
-                                                  fs::file_type_name(existing->type)));
-        return nullptr;
-      }
-      if (opt_.dry_run) {
-        tally_.deleted(1);
-      } else {
-        std::uint64_t removed = 0;
-        Status rm = placer_.remove_tree(parent->dst.get(), name, false, removed);
-        if (!rm) return fail_dir(rel, rm);
-      }
-      exists = false;
-    }
-    if (!exists && !opt_.dry_run) {
-      Status mk = fs_.mkdir_at(parent->dst.get(), name, 0700);
-      if (!mk && mk.sys_errno() != EEXIST) return fail_dir(rel, mk);
-      node->dst_created = true;
-    }
-    // Already there and not replaced: --overwrite never|older keep what it is.
-    node->keep_metadata = exists && opt_.overwrite != OverwriteMode::kAlways;
-    if (exists || !opt_.dry_run) {
-      auto dst = fs_.open_at(parent->dst.get(), name, O_RDONLY | O_DIRECTORY);
-      if (!dst.is_ok()) {
-        if (dst.status().sys_errno() == ELOOP || dst.status().sys_errno() == ENOTDIR) {
-          return fail_dir(rel, "target changed into a non-directory during the copy; not followed");
-        }
-        return fail_dir(rel, dst.status());
-      }
-      node->dst = std::move(*dst);
-      node->has_dst = true;
-    }
+  if (target_made) {
+    node->dst_created = true;
+    if (!open_target_dir(*parent, *node, rel)) return nullptr;
+  } else if (parent->dst.valid() && !prepare_target_dir(*parent, *node, rel)) {
+    return nullptr;
   }
   list_dir(node);
   return node;
+}
+
+bool CopyRun::prepare_target_dir(const DirNode& parent, DirNode& node, const EntryPath& rel) {
+  auto existing = fs_.stat_at(parent.dst.get(), node.name);
+  bool exists = existing.is_ok();
+  if (!exists && existing.status().sys_errno() != ENOENT) {
+    fail(rel, existing.status());
+    return false;
+  }
+  if (exists && existing->type != FileType::kDirectory) {
+    // A file or symlink where a directory is to go: replaced (never written through).
+    if (keeps_existing(opt_.overwrite, node.src_stat, &*existing)) {
+      tally_.skip_listed(rel.str(), fmt::format("target is a {} and --overwrite keeps it",
+                                                fs::file_type_name(existing->type)));
+      return false;
+    }
+    if (opt_.dry_run) {
+      tally_.deleted(1);
+    } else {
+      std::uint64_t removed = 0;
+      Status rm = placer_.remove_tree(parent.dst.get(), node.name, false, removed);
+      if (!rm) {
+        fail(rel, rm);
+        return false;
+      }
+    }
+    exists = false;
+  }
+  if (!exists && !opt_.dry_run) {
+    Status mk = fs_.mkdir_at(parent.dst.get(), node.name, 0700);
+    if (!mk && mk.sys_errno() != EEXIST) {
+      fail(rel, mk);
+      return false;
+    }
+    node.dst_created = true;
+  }
+  // Already there and not replaced: --overwrite never|older keep what it is.
+  node.keep_metadata = exists && opt_.overwrite != OverwriteMode::kAlways;
+  return exists || !opt_.dry_run ? open_target_dir(parent, node, rel) : true;
+}
+
+bool CopyRun::open_target_dir(const DirNode& parent, DirNode& node, const EntryPath& rel) {
+  auto dst = fs_.open_at(parent.dst.get(), node.name, O_RDONLY | O_DIRECTORY);
+  if (!dst.is_ok()) {
+    if (dst.status().sys_errno() == ELOOP || dst.status().sys_errno() == ENOTDIR) {
+      fail(rel, "target changed into a non-directory during the copy; not followed");
+    } else {
+      fail(rel, dst.status());
+    }
+    return false;
+  }
+  node.dst = std::move(*dst);
+  node.has_dst = true;
+  return true;
 }
 
 void CopyRun::list_dir(const NodePtr& node) {
@@ -299,19 +352,77 @@ void CopyRun::list_dir(const NodePtr& node) {
     prune_target(node, names);
   }
 
+  // In a target directory this run has just created, the targets of the subdirectories
+  // are made first, all of them before any is entered (docs/architecture.md, "Small files
+  // on ext4"): a level's directories then sit together in their parent's block group
+  // instead of being spread by the files already placed around them.
+  std::vector<DirEntry> subdirs;
+  if (node->dst_created && !opt_.dry_run) {
+    auto is_new_subdir = [&](const DirEntry& e) {
+      return e.type == FileType::kDirectory &&
+             !(filter_.has_patterns() &&
+               filter_.excluded(EntryPath{node.get(), e.name}.str(), true));
+    };
+    auto first = std::stable_partition(entries.begin(), entries.end(),
+                                       [&](const DirEntry& e) { return !is_new_subdir(e); });
+    subdirs.assign(std::make_move_iterator(first), std::make_move_iterator(entries.end()));
+    entries.erase(first, entries.end());
+  }
   // A directory of a few entries (perhaps a handful of big files) is spread over the
   // workers one entry each; otherwise a worker takes up to kBatchSize entries, so that
   // workers mostly stay in different directories: creates and renames in one directory
   // serialise on its lock, which costs a round trip each on network or FUSE file systems.
-  size_t batch = entries.size() <= 8 * static_cast<size_t>(threads_) ? 1 : kBatchSize;
-  for (size_t i = 0; i < entries.size(); i += batch) {
+  size_t per_job = entries.size() <= 8 * static_cast<size_t>(threads_) ? 1 : kBatchSize;
+  push_jobs(node, Job::Kind::kEntries, std::move(entries), per_job);
+  // Queued last, so taken first.
+  if (!subdirs.empty()) push_new_subdirs(node, std::move(subdirs));
+}
+
+void CopyRun::push_jobs(const NodePtr& node, Job::Kind kind, std::vector<DirEntry> entries,
+                        size_t per_job) {
+  for (size_t i = 0; i < entries.size(); i += per_job) {
     Job job;
+    job.kind = kind;
     job.node = node;
-    size_t end = std::min(entries.size(), i + batch);
+    size_t end = std::min(entries.size(), i + per_job);
     job.batch.assign(std::make_move_iterator(entries.begin() + static_cast<std::ptrdiff_t>(i)),
                      std::make_move_iterator(entries.begin() + static_cast<std::ptrdiff_t>(end)));
     node->pending.fetch_add(1);
     queue_.push(std::move(job));
+  }
+}
+
+void CopyRun::push_new_subdirs(const NodePtr& node, std::vector<DirEntry> subdirs) {
+  // Spread over the workers, since each mkdir is a round trip on a network file system;
+  // the job that finishes last queues the opening of them all.
+  auto level = std::make_shared<NewSubdirs>();
+  level->made.assign(subdirs.size(), 0);
+  level->entries = std::move(subdirs);
+  const size_t n = level->entries.size();
+  const size_t workers = static_cast<size_t>(threads_);
+  const size_t per_job = std::clamp<size_t>((n + workers - 1) / workers, 1, kBatchSize);
+  level->jobs_left = (n + per_job - 1) / per_job;
+  for (size_t i = 0; i < n; i += per_job) {
+    Job job;
+    job.kind = Job::Kind::kMakeDirs;
+    job.node = node;
+    job.subdirs = level;
+    job.begin = i;
+    job.end = std::min(n, i + per_job);
+    node->pending.fetch_add(1);
+    queue_.push(std::move(job));
+  }
+}
+
+void CopyRun::make_subdirs(const NodePtr& node, const Job& job, bool pinned) {
+  NewSubdirs& level = *job.subdirs;
+  for (size_t i = job.begin; pinned && i < job.end && !stopping(); ++i) {
+    // A failure is left to the opening, which tries again and reports it.
+    level.made[i] = fs_.mkdir_at(node->dst.get(), level.entries[i].name, 0700) ? 1 : 0;
+  }
+  if (level.jobs_left.fetch_sub(1) != 1 || stopping()) return;
+  for (size_t i = 0; i < level.entries.size(); ++i) {
+    push_dir(node, level.entries[i].name, level.made[i] != 0);
   }
 }
 
@@ -354,10 +465,12 @@ void CopyRun::finalize_dir(DirNode& node) {
   if (!st) tally_.fail(rel_of(node), st);
 }
 
-void CopyRun::push_dir(const NodePtr& node, const std::string& name) {
+void CopyRun::push_dir(const NodePtr& node, const std::string& name, bool target_made) {
   Job job;
+  job.kind = Job::Kind::kOpenDir;
   job.node = node;
   job.dir_name = name;
+  job.target_made = target_made;
   node->pending.fetch_add(1);
   queue_.push(std::move(job));
 }
@@ -431,6 +544,7 @@ Result<CopyReport> CopyRun::run() {
   root->dst = std::move(roots.dst);
   root->src_stat = roots.src_stat;
   root->has_dst = root->dst.valid();
+  root->dst_created = root->has_dst && !roots.dst_existed;
   root->keep_metadata = roots.dst_existed && opt_.overwrite != OverwriteMode::kAlways;
   std::int64_t prepare_ms = core::elapsed_ms(clock_, start_);
   auto transfer_start = clock_.steady_now();

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "transfer/copy_test_fixture.h"
@@ -538,6 +539,89 @@ TEST_P(CopierTest, EarlyWritebackOfALargeFileFailsItOnAnErrorAndIsOnlyAHintOther
     EXPECT_EQ(faulty.faults_injected(), 2);
     EXPECT_EQ(read(dst_ + "/big.bin"), big);
   }
+}
+
+// In a target directory the copy has just created, every subdirectory's target is made
+// before any of them is entered (the level's directories stay together on ext4; see
+// docs/architecture.md), each exactly once, with the mkdirs spread over the workers.
+TEST_P(CopierTest, EveryDirectoryOfANewLevelIsMadeBeforeAnyOfThemIsEntered) {
+  std::vector<std::string> level;
+  for (int i = 0; i < 12; ++i) {
+    level.push_back(fmt::format("d{:02d}", i));
+    write(src_ + "/" + level.back() + "/f.txt", level.back());
+    write(src_ + "/" + level.back() + "/sub/g.txt", "deeper");
+  }
+  write(src_ + "/top.txt", "top");
+  options_.parallel = 4;
+  fs::FaultInjectingFileSystem recording(base());
+  recording.record_calls();
+  CopyReport r = copy(recording);
+  ASSERT_EQ(r.status, CopyStatus::kSuccess) << r.message;
+  const auto calls = recording.calls();
+  size_t last_mkdir = 0;
+  size_t first_listing = calls.size();
+  for (const std::string& name : level) {
+    int mkdirs = 0;
+    for (size_t i = 0; i < calls.size(); ++i) {
+      if (calls[i].second != name) continue;
+      if (calls[i].first == fs::FaultOp::kMkdir) {
+        ++mkdirs;
+        last_mkdir = std::max(last_mkdir, i);
+      } else if (calls[i].first == fs::FaultOp::kReadDir) {
+        first_listing = std::min(first_listing, i);
+      }
+    }
+    EXPECT_EQ(mkdirs, 1) << name;
+    EXPECT_EQ(read(dst_ + "/" + name + "/f.txt"), name);
+    EXPECT_EQ(read(dst_ + "/" + name + "/sub/g.txt"), "deeper");
+  }
+  ASSERT_LT(first_listing, calls.size());
+  EXPECT_LT(last_mkdir, first_listing);
+  EXPECT_EQ(read(dst_ + "/top.txt"), "top");
+}
+
+// A subdirectory's target made ahead is taken back when the source directory is gone, or is
+// no longer a directory, by the time it is entered: nothing empty is left in its place.
+TEST_P(CopierTest, ATargetMadeAheadIsTakenBackWhenItsSourceCannotBeEntered) {
+  write(src_ + "/keep/f.txt", "kept");
+  write(src_ + "/gone/f.txt", "x");
+  write(src_ + "/swapped/f.txt", "y");
+  fs::FaultInjectingFileSystem faulty(base());
+  faulty.add_rule({fs::FaultOp::kOpen, "gone", ENOENT, 1});    // removed since the listing
+  faulty.add_rule({fs::FaultOp::kOpen, "swapped", ELOOP, 1});  // now a symlink
+  faulty.record_calls();
+  CopyReport r = copy(faulty);
+  const auto calls = faulty.calls();
+  for (const char* name : {"gone", "swapped"}) {
+    auto count = [&](fs::FaultOp op) {
+      return std::count(calls.begin(), calls.end(), std::make_pair(op, std::string(name)));
+    };
+    EXPECT_EQ(count(fs::FaultOp::kMkdir), 1) << name << ": made ahead";
+    EXPECT_EQ(count(fs::FaultOp::kUnlink), 1) << name << ": taken back";
+  }
+  EXPECT_EQ(r.status, CopyStatus::kPartial);
+  ASSERT_EQ(r.errors.size(), 1U);
+  EXPECT_EQ(r.errors[0].path, "swapped");
+  EXPECT_NE(r.errors[0].reason.find("non-directory"), std::string::npos) << r.errors[0].reason;
+  EXPECT_EQ(tree(dst_), (std::vector<std::string>{"keep", "keep/f.txt"}));
+}
+
+// A mkdir that fails ahead is tried again when the directory is opened, and a failure that
+// persists is reported once, for that directory alone.
+TEST_P(CopierTest, AMkdirThatFailsAheadIsTriedAgainAndReportedOnce) {
+  write(src_ + "/flaky/f.txt", "f");
+  write(src_ + "/broken/f.txt", "b");
+  write(src_ + "/fine/f.txt", "ok");
+  fs::FaultInjectingFileSystem faulty(base());
+  faulty.add_rule({fs::FaultOp::kMkdir, "flaky", EIO, 1});
+  faulty.add_rule({fs::FaultOp::kMkdir, "broken", EIO, -1});
+  CopyReport r = copy(faulty);
+  EXPECT_EQ(r.status, CopyStatus::kPartial);
+  ASSERT_EQ(r.errors.size(), 1U);
+  EXPECT_EQ(r.errors[0].path, "broken");
+  EXPECT_EQ(read(dst_ + "/flaky/f.txt"), "f");
+  EXPECT_EQ(read(dst_ + "/fine/f.txt"), "ok");
+  EXPECT_FALSE(sfs::exists(dst_ + "/broken"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Targets, CopierTest, ::testing::Bool(),
