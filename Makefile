@@ -12,7 +12,7 @@
 #   make deb    the Debian package lifeboat_<version>_<arch>.deb in build/, from the built
 #               `lifeboat` (scripts/build-deb.sh; README "Installing the Debian package")
 #   make test-sanitize   build everything with ASan+UBSan (build-debug) and run the tests
-.PHONY: all deps build build-fuzz deb test test-sanitize fuzz demo demo-sagemaker demo-copy bench bench-hosts bench-lists lint format clean
+.PHONY: all deps build build-fuzz deb test test-sanitize fuzz demo demo-sagemaker demo-copy bench bench-hosts bench-lists bench-freed-inodes lint format clean
 
 FUZZ_SECONDS ?= 600
 FUZZ_WORK ?= /tmp/lifeboat-fuzz
@@ -60,6 +60,10 @@ demo-copy: build
 
 bench: deps
 	@./bench/run.sh
+
+# bench/freed_inodes.sh --help
+bench-freed-inodes: build
+	@./bench/freed_inodes.sh
 
 # QUICK=1: the quick mode (a few minutes); bench/many_hosts.sh --help
 bench-hosts: deps

@@ -18,7 +18,8 @@ core::Status write_file_durably(FileSystem& fs, int dir_fd, const std::string& n
                                 std::string_view contents, mode_t mode = 0644);
 
 //! Same for a path: its directory is opened normally (the caller chose it), the file name is
-//! its last component.
+//! its last component. A path naming an existing device, fifo or socket (/dev/null,
+//! /dev/stdout, a pipe; followed if a symlink) is written to directly, never replaced.
 core::Status write_file_durably(FileSystem& fs, const std::string& path, std::string_view contents,
                                 mode_t mode = 0644);
 

@@ -2,12 +2,15 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <set>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -213,6 +216,40 @@ TYPED_TEST(FsTest, DurableWriteFailureKeepsTheOldFileAndRemovesTheTemporary) {
   size_t entries = 0;
   for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(this->dir_)) ++entries;
   EXPECT_EQ(entries, 1U);
+}
+
+// --report /dev/null, /dev/stdout or a pipe: written to, never replaced by a regular file
+// (as root, renaming over /dev/null would break the whole system).
+TYPED_TEST(FsTest, DurableWriteToADeviceOrFifoWritesThroughAndNeverReplacesIt) {
+  // A node of its own like /dev/null (char 1:3), so that a regression cannot break this host.
+  struct stat st {};
+  const std::string null_dev = this->dir_ + "/null";
+  if (::mknod(null_dev.c_str(), S_IFCHR | 0666, makedev(1, 3)) == 0) {
+    ASSERT_TRUE(write_file_durably(this->fs_, null_dev, "discarded"));
+    ASSERT_EQ(::lstat(null_dev.c_str(), &st), 0);
+    EXPECT_TRUE(S_ISCHR(st.st_mode));
+  } else {
+    EXPECT_EQ(errno, EPERM) << "mknod";  // not root: the fifo below still covers the rule
+  }
+
+  const std::string fifo = this->dir_ + "/pipe";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  ASSERT_EQ(::symlink("pipe", (this->dir_ + "/via-link").c_str()), 0);
+  std::string got;
+  std::thread reader([&] {
+    std::ifstream in(fifo, std::ios::binary);
+    got.assign(std::istreambuf_iterator<char>(in), {});
+  });
+  core::Status written = write_file_durably(this->fs_, this->dir_ + "/via-link", "{\"status\": 1}");
+  // Had the write not gone through the pipe, the reader would wait for a writer for ever.
+  ::close(::open(fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
+  reader.join();
+  ASSERT_TRUE(written) << written.to_string();
+  EXPECT_EQ(got, "{\"status\": 1}");
+  ASSERT_EQ(::lstat(fifo.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
+  ASSERT_EQ(::lstat((this->dir_ + "/via-link").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISLNK(st.st_mode));
 }
 
 TYPED_TEST(FsTest, FaultInjectionFailsOnlyTheChosenCallsAndName) {

@@ -24,6 +24,7 @@
 #include "transfer/job_queue.h"
 #include "transfer/metadata.h"
 #include "transfer/path_filter.h"
+#include "transfer/target_dirs.h"
 #include "transfer/tree_verifier.h"
 #include "transfer/tree_walk.h"
 
@@ -67,6 +68,7 @@ class CopyRun {
         clock_(clock),
         dirs_(fs),
         placer_(fs, opt_),
+        targets_(fs, opt_, filter_, tally_, placer_),
         meta_(fs, opt_),
         data_(fs, options.bwlimit, clock, stop_check(), tally_) {}
 
@@ -78,11 +80,6 @@ class CopyRun {
   //! The child's node (now holding the count the job took on `parent`), or null on failure.
   //! `target_made`: this run has just created the (empty) target directory.
   NodePtr open_dir(const NodePtr& parent, const std::string& name, bool target_made);
-  //! Creates, replaces or keeps the target of directory `node` in `parent`'s; false when
-  //! the directory is not to be copied (the reason already reported).
-  bool prepare_target_dir(const DirNode& parent, DirNode& node, const EntryPath& rel);
-  //! Opens the target of `node` (never through a symlink); false once reported.
-  bool open_target_dir(const DirNode& parent, DirNode& node, const EntryPath& rel);
   void list_dir(const NodePtr& node);
   //! Queues `entries` of `node` as jobs of `kind`, `per_job` entries each at most.
   void push_jobs(const NodePtr& node, Job::Kind kind, std::vector<DirEntry> entries,
@@ -93,9 +90,6 @@ class CopyRun {
   //! Runs a kMakeDirs job: creates its range when `pinned` (node's descriptors open); the
   //! level's last job queues the opening of every subdirectory of the level.
   void make_subdirs(const NodePtr& node, const Job& job, bool pinned);
-  //! Removes from an existing target directory the leftovers of an earlier crash and, with
-  //! --delete, the entries the source (`names`) does not have.
-  void prune_target(const NodePtr& node, const std::unordered_set<std::string>& names);
   void release(const NodePtr& node);
   void finalize_dir(DirNode& node);
   void process_entry(const NodePtr& node, const DirEntry& entry);
@@ -138,6 +132,7 @@ class CopyRun {
   OpenDirs dirs_;
   JobQueue queue_;
   FilePlacer placer_;
+  TargetDirs targets_;
   Metadata meta_;
   DataCopier data_;
   std::optional<EntryCopier> entries_;  // once the roots are open
@@ -275,66 +270,12 @@ NodePtr CopyRun::open_dir(const NodePtr& parent, const std::string& name, bool t
 
   if (target_made) {
     node->dst_created = true;
-    if (!open_target_dir(*parent, *node, rel)) return nullptr;
-  } else if (parent->dst.valid() && !prepare_target_dir(*parent, *node, rel)) {
+    if (!targets_.open(*parent, *node, rel)) return nullptr;
+  } else if (parent->dst.valid() && !targets_.prepare(*parent, *node, rel)) {
     return nullptr;
   }
   list_dir(node);
   return node;
-}
-
-bool CopyRun::prepare_target_dir(const DirNode& parent, DirNode& node, const EntryPath& rel) {
-  auto existing = fs_.stat_at(parent.dst.get(), node.name);
-  bool exists = existing.is_ok();
-  if (!exists && existing.status().sys_errno() != ENOENT) {
-    fail(rel, existing.status());
-    return false;
-  }
-  if (exists && existing->type != FileType::kDirectory) {
-    // A file or symlink where a directory is to go: replaced (never written through).
-    if (keeps_existing(opt_.overwrite, node.src_stat, &*existing)) {
-      tally_.skip_listed(rel.str(), fmt::format("target is a {} and --overwrite keeps it",
-                                                fs::file_type_name(existing->type)));
-      return false;
-    }
-    if (opt_.dry_run) {
-      tally_.deleted(1);
-    } else {
-      std::uint64_t removed = 0;
-      Status rm = placer_.remove_tree(parent.dst.get(), node.name, false, removed);
-      if (!rm) {
-        fail(rel, rm);
-        return false;
-      }
-    }
-    exists = false;
-  }
-  if (!exists && !opt_.dry_run) {
-    Status mk = fs_.mkdir_at(parent.dst.get(), node.name, 0700);
-    if (!mk && mk.sys_errno() != EEXIST) {
-      fail(rel, mk);
-      return false;
-    }
-    node.dst_created = true;
-  }
-  // Already there and not replaced: --overwrite never|older keep what it is.
-  node.keep_metadata = exists && opt_.overwrite != OverwriteMode::kAlways;
-  return exists || !opt_.dry_run ? open_target_dir(parent, node, rel) : true;
-}
-
-bool CopyRun::open_target_dir(const DirNode& parent, DirNode& node, const EntryPath& rel) {
-  auto dst = fs_.open_at(parent.dst.get(), node.name, O_RDONLY | O_DIRECTORY);
-  if (!dst.is_ok()) {
-    if (dst.status().sys_errno() == ELOOP || dst.status().sys_errno() == ENOTDIR) {
-      fail(rel, "target changed into a non-directory during the copy; not followed");
-    } else {
-      fail(rel, dst.status());
-    }
-    return false;
-  }
-  node.dst = std::move(*dst);
-  node.has_dst = true;
-  return true;
 }
 
 void CopyRun::list_dir(const NodePtr& node) {
@@ -349,7 +290,7 @@ void CopyRun::list_dir(const NodePtr& node) {
     std::unordered_set<std::string> names;
     names.reserve(entries.size());
     for (const DirEntry& e : entries) names.insert(e.name);
-    prune_target(node, names);
+    targets_.prune(node, names);
   }
 
   // In a target directory this run has just created, the targets of the subdirectories
@@ -423,39 +364,6 @@ void CopyRun::make_subdirs(const NodePtr& node, const Job& job, bool pinned) {
   if (level.jobs_left.fetch_sub(1) != 1 || stopping()) return;
   for (size_t i = 0; i < level.entries.size(); ++i) {
     push_dir(node, level.entries[i].name, level.made[i] != 0);
-  }
-}
-
-void CopyRun::prune_target(const NodePtr& node, const std::unordered_set<std::string>& names) {
-  std::vector<DirEntry> extras;
-  Status ls = fs_.read_dir(node->dst.get(), [&](const DirEntry& e) {
-    if (names.count(e.name) == 0) extras.push_back(e);
-    return Status::ok();
-  });
-  if (!ls) return tally_.fail(rel_of(*node), ls);
-  for (const DirEntry& e : extras) {
-    const EntryPath path{node.get(), e.name};
-    bool is_temp = e.name.rfind(kTempPrefix, 0) == 0;
-    if (!is_temp && !opt_.delete_extraneous) continue;
-    bool is_dir = e.type == FileType::kDirectory;
-    if (e.type == FileType::kUnknown) {
-      auto est = fs_.stat_at(node->dst.get(), e.name);
-      if (!est.is_ok()) continue;
-      is_dir = est->type == FileType::kDirectory;
-    }
-    if (!is_temp && filter_.has_patterns()) {
-      const std::string rel = path.str();
-      if (filter_.excluded(rel, is_dir)) continue;
-      if (filter_.has_includes() && !node->included && !filter_.included(rel, is_dir)) continue;
-    }
-    if (opt_.dry_run) {
-      if (!is_temp) tally_.deleted(1);
-      continue;
-    }
-    std::uint64_t removed = 0;
-    Status rm = placer_.remove_tree(node->dst.get(), e.name, is_dir, removed);
-    if (!is_temp) tally_.deleted(removed);
-    if (!rm && rm.sys_errno() != ENOENT) fail(path, rm.with_context("delete"));
   }
 }
 
